@@ -1,0 +1,120 @@
+/**
+ * The typed, validated configuration of the pipeline. The same schema is read by the Lambda
+ * handlers (from `B2A_CONFIG`), the local runtime (from a file and flags) and the CDK stages
+ * (which extend it with infrastructure settings). Invalid config fails at start with the field's name.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const header = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
+
+const authSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({
+    type: z.literal('secret'),
+    /** Secrets Manager secret name or ARN holding the credential (AWS only). */
+    secretId: z.string().min(1),
+    header: header.default('Authorization'),
+    prefix: z.string().default('Bearer '),
+  }),
+  z.object({
+    type: z.literal('env'),
+    /** Environment variable holding the credential (the local runtime). */
+    variable: z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+    header: header.default('Authorization'),
+    prefix: z.string().default('Bearer '),
+  }),
+]);
+
+export const PipelineConfigSchema = z.object({
+  /** Environment name: `local`, `dev`, `demo`, `prod`. Sent as the `environment` notification attribute. */
+  environment: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/)
+    .default('local'),
+  api: z.object({
+    /** The downstream API's URL, called once per object version. */
+    url: z.url({ protocol: /^https?$/ }),
+    method: z.enum(['POST', 'PUT']).default('POST'),
+    /** Extra headers sent with every call. */
+    headers: z.record(header, z.string()).default({}),
+    auth: authSchema.default({ type: 'none' }),
+    /** A call that takes longer is aborted and retried. @default 10000 */
+    timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+    /** Calls in flight per enrichment invocation (and, on AWS, times the reserved concurrency). @default 10 */
+    maxConcurrentCalls: z.number().int().min(1).max(1000).default(10),
+  }),
+  payload: z
+    .object({
+      /**
+       * `content`: the object's bytes with its Content-Type (too large: FAILED with a reason);
+       * `reference`: always a JSON reference with a presigned GET URL;
+       * `auto`: content up to `inlineLimitBytes`, a reference above it. @default auto
+       */
+      mode: z.enum(['content', 'reference', 'auto']).default('auto'),
+      /** @default 5 MiB */
+      inlineLimitBytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(100 * 1024 * 1024)
+        .default(5 * 1024 * 1024),
+      /** Lifetime of a presigned URL. @default 3600 */
+      presignExpirySeconds: z.number().int().min(60).max(604_800).default(3600),
+    })
+    .prefault({}),
+  /** Only keys with this prefix and suffix are delivered (also applied by the EventBridge rule on AWS). */
+  filters: z.object({ prefix: z.string().default(''), suffix: z.string().default('') }).prefault({}),
+  retry: z
+    .object({
+      /** Attempts per run before the job is FAILED. @default 8 */
+      maxAttempts: z.number().int().min(1).max(100).default(8),
+      /** First backoff; doubles each attempt, with full jitter. @default 60 */
+      baseDelaySeconds: z.number().int().min(1).max(86_400).default(60),
+      /** Cap on one backoff (and on an honoured Retry-After). @default 21600 */
+      maxDelaySeconds: z.number().int().min(1).max(604_800).default(21_600),
+    })
+    .prefault({}),
+  batch: z
+    .object({
+      /** Messages per pipe invocation. @default 10 */
+      size: z.number().int().min(1).max(10_000).default(10),
+      /** Seconds the pipe waits to fill a batch. @default 5 */
+      windowSeconds: z.number().int().min(0).max(300).default(5),
+    })
+    .prefault({}),
+  notifications: z
+    .object({
+      /** Terminal states that publish a notification. @default all three */
+      on: z.array(z.enum(['SUCCEEDED', 'FAILED', 'SKIPPED'])).default(['SUCCEEDED', 'FAILED', 'SKIPPED']),
+    })
+    .prefault({}),
+  flag: z
+    .object({
+      /** How long a container trusts the enabled flag it read. @default 5 */
+      cacheSeconds: z.number().int().min(0).max(300).default(5),
+    })
+    .prefault({}),
+});
+
+/** The pipeline configuration after defaults are applied. */
+export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
+/** The pipeline configuration as written by a person (defaults optional). */
+export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
+
+/**
+ * Validates a configuration against a schema.
+ * @throws ConfigError naming the first invalid field, e.g. `api.url: Invalid URL`.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source = 'config'): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue && issue.path.length > 0 ? issue.path.join('.') : source;
+  throw new ConfigError(path, `${issue?.message ?? 'invalid'} (in ${source})`);
+}
+
+/** Validates the pipeline configuration. @throws ConfigError */
+export function parsePipelineConfig(input: unknown, source = 'config'): PipelineConfig {
+  return parseWith(PipelineConfigSchema, input, source);
+}

@@ -1,0 +1,35 @@
+/**
+ * Typed errors of the b2a core. The core throws or returns these; the edges (handlers, CLI, local
+ * runtime) decide what each means: retry, fail, skip or exit code.
+ */
+export class B2aError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value is missing or invalid. `field` names it, e.g. `api.url` or `B2A_TABLE_NAME`. */
+export class ConfigError extends B2aError {
+  public constructor(
+    public readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** A queue message that is neither an S3 "Object Created" event nor a b2a envelope. */
+export class InvalidMessageError extends B2aError {}
+
+/** The object named by an event no longer exists (deleted, or that version is gone). */
+export class ObjectNotFoundError extends B2aError {}
+
+/** The downstream API could not be reached: DNS, refused, reset, TLS. Retryable. */
+export class DownstreamNetworkError extends B2aError {}
+
+/** The downstream API did not answer within the configured timeout. Retryable. */
+export class DownstreamTimeoutError extends B2aError {}
+
+/** The object is over the inline limit and the payload mode does not allow a reference. Terminal. */
+export class PayloadTooLargeError extends B2aError {}

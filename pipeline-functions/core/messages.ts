@@ -1,0 +1,173 @@
+/**
+ * Messages on the source queue, and how to read them. A message body is one of:
+ * - an EventBridge S3 "Object Created" event (the rule puts the whole event on the queue; keys are raw);
+ * - a classic S3 event notification (keys URL-encoded, a space as `+`), for buckets wired the old way;
+ * - a b2a envelope (version 1) sent by Scheduler for a retry or by the CLI for a reprocess.
+ */
+import { InvalidMessageError } from './errors.js';
+import { AUTO_RUN_ID, type ObjectRef, type Origin, type Run } from './model.js';
+
+/** The b2a envelope: small, versioned JSON that names an object version and the attempt to make. */
+export interface B2aEnvelope {
+  readonly b2a: 1;
+  readonly kind: 'retry' | 'reprocess';
+  readonly object: ObjectRef;
+  readonly run: Run;
+  /** The attempt this message asks for, within the run (1-based). */
+  readonly attempt: number;
+  /** Who asked, for a reprocess: the caller's IAM ARN (or the local user). */
+  readonly requestedBy?: string;
+  readonly sentAt: string;
+}
+
+/** What a queue message asks for, once decoded. */
+export type DecodedMessage =
+  | {
+      readonly type: 'object';
+      readonly object: ObjectRef;
+      readonly run: Run;
+      readonly attempt: number;
+      readonly origin: Origin;
+      readonly requestedBy?: string;
+    }
+  /** A message that is understood but asks for nothing (e.g. S3's `s3:TestEvent`). */
+  | { readonly type: 'ignored'; readonly reason: string };
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/**
+ * Decodes a queue message body.
+ * @throws InvalidMessageError with a specific reason when the body is not a message b2a understands.
+ * @example decodeMessage(record.body, record.attributes.SentTimestamp)
+ */
+export function decodeMessage(body: string, fallbackTime: string): DecodedMessage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new InvalidMessageError(`message body is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
+  }
+  if (!isObject(parsed)) throw new InvalidMessageError('message body is not a JSON object');
+  if ('b2a' in parsed) return decodeEnvelope(parsed);
+  if (parsed['source'] === 'aws.s3') return decodeEventBridge(parsed, fallbackTime);
+  if (Array.isArray(parsed['Records'])) return decodeClassic(parsed['Records'], fallbackTime);
+  if (parsed['Event'] === 's3:TestEvent') return { type: 'ignored', reason: 'S3 test event' };
+  throw new InvalidMessageError('unknown message: neither an S3 event nor a b2a envelope');
+}
+
+function decodeEventBridge(event: Json, fallbackTime: string): DecodedMessage {
+  const detailType = str(event['detail-type']);
+  if (detailType !== 'Object Created') return { type: 'ignored', reason: `S3 event "${detailType}"` };
+  const detail = isObject(event['detail']) ? event['detail'] : {};
+  const bucket = isObject(detail['bucket']) ? str(detail['bucket']['name']) : undefined;
+  const object = isObject(detail['object']) ? detail['object'] : undefined;
+  const key = object ? str(object['key']) : undefined;
+  if (!bucket || !object || key === undefined) {
+    throw new InvalidMessageError(
+      'S3 "Object Created" event without detail.bucket.name or detail.object.key',
+    );
+  }
+  const startedAt = str(event['time']) ?? fallbackTime;
+  return {
+    type: 'object',
+    object: compact({
+      bucket,
+      key, // EventBridge delivers keys raw: never decode them.
+      versionId: str(object['version-id']),
+      etag: str(object['etag']),
+      size: num(object['size']),
+    }),
+    run: { id: AUTO_RUN_ID, startedAt },
+    attempt: 1,
+    origin: 's3-event',
+  };
+}
+
+function decodeClassic(records: unknown[], fallbackTime: string): DecodedMessage {
+  if (records.length !== 1) {
+    throw new InvalidMessageError(`classic S3 notification with ${records.length} records (expected 1)`);
+  }
+  const record = records[0];
+  const s3 = isObject(record) && isObject(record['s3']) ? record['s3'] : undefined;
+  const eventName = isObject(record) ? str(record['eventName']) : undefined;
+  if (!eventName?.startsWith('ObjectCreated:')) return { type: 'ignored', reason: `S3 event "${eventName}"` };
+  const bucket = s3 && isObject(s3['bucket']) ? str(s3['bucket']['name']) : undefined;
+  const object = s3 && isObject(s3['object']) ? s3['object'] : undefined;
+  const rawKey = object ? str(object['key']) : undefined;
+  if (!bucket || !object || rawKey === undefined) {
+    throw new InvalidMessageError('classic S3 notification without s3.bucket.name or s3.object.key');
+  }
+  return {
+    type: 'object',
+    object: compact({
+      bucket,
+      key: decodeClassicKey(rawKey),
+      versionId: str(object['versionId']),
+      etag: str(object['eTag']),
+      size: num(object['size']),
+    }),
+    run: { id: AUTO_RUN_ID, startedAt: (isObject(record) && str(record['eventTime'])) || fallbackTime },
+    attempt: 1,
+    origin: 's3-event',
+  };
+}
+
+/** Classic notifications URL-encode keys with `+` for a space. Decoded exactly once, here. */
+export function decodeClassicKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    throw new InvalidMessageError(
+      `classic S3 notification with a malformed URL-encoded key: ${raw.slice(0, 80)}`,
+    );
+  }
+}
+
+function decodeEnvelope(m: Json): DecodedMessage {
+  if (m['b2a'] !== 1)
+    throw new InvalidMessageError(`b2a envelope version ${String(m['b2a'])} is not supported`);
+  const kind = m['kind'];
+  if (kind !== 'retry' && kind !== 'reprocess') {
+    throw new InvalidMessageError(`b2a envelope kind ${JSON.stringify(kind)} is not retry or reprocess`);
+  }
+  const o = isObject(m['object']) ? m['object'] : undefined;
+  const run = isObject(m['run']) ? m['run'] : undefined;
+  const bucket = o ? str(o['bucket']) : undefined;
+  const key = o ? str(o['key']) : undefined;
+  const runId = run ? str(run['id']) : undefined;
+  const startedAt = run ? str(run['startedAt']) : undefined;
+  const attempt = num(m['attempt']);
+  if (!o || !bucket || key === undefined || !runId || !startedAt || !attempt || attempt < 1) {
+    throw new InvalidMessageError(
+      'b2a envelope needs object.bucket, object.key, run.id, run.startedAt, attempt >= 1',
+    );
+  }
+  return {
+    type: 'object',
+    object: compact({
+      bucket,
+      key,
+      versionId: str(o['versionId']),
+      etag: str(o['etag']),
+      size: num(o['size']),
+    }),
+    run: { id: runId, startedAt },
+    attempt,
+    origin: kind,
+    ...(str(m['requestedBy']) ? { requestedBy: str(m['requestedBy']) } : {}),
+  };
+}
+
+/** Builds the envelope for a retry or reprocess. */
+export function encodeEnvelope(envelope: Omit<B2aEnvelope, 'b2a'>): string {
+  const full: B2aEnvelope = { b2a: 1, ...envelope };
+  return JSON.stringify(full);
+}
+
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The job model: one job is one object version's delivery to the downstream API.
+ * Every attempt is kept in the job's history.
+ */
+
+/** Status vocabulary shown by the CLI and in `--json`. */
+export const JOB_STATUSES = ['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Terminal states: a notification goes out when a job reaches one. SKIPPED can be reprocessed. */
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'SKIPPED'];
+
+/** Where an attempt came from. */
+export type Origin = 's3-event' | 'retry' | 'reprocess';
+
+/**
+ * One object version in a bucket. `versionId` is set on versioned buckets; `etag` is always known
+ * from the event, and names the version on unversioned buckets.
+ */
+export interface ObjectRef {
+  readonly bucket: string;
+  /** The raw (decoded) key, exactly as S3 stores it. */
+  readonly key: string;
+  readonly versionId?: string;
+  readonly etag?: string;
+  readonly size?: number;
+}
+
+/**
+ * A run is one series of attempts sharing an Idempotency-Key: the automatic run started by the S3
+ * event, or one explicit reprocess. Runs are ordered by `startedAt`; a later run supersedes earlier ones.
+ */
+export interface Run {
+  /** `auto` for the run started by the S3 event, a fresh id for each reprocess. */
+  readonly id: string;
+  /** ISO-8601 time the run started (the S3 event time, or when the reprocess was asked for). */
+  readonly startedAt: string;
+}
+
+export const AUTO_RUN_ID = 'auto';
+
+/** One attempt in a job's history. */
+export interface Attempt {
+  readonly at: string;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly origin: Origin;
+  readonly outcome: 'delivered' | 'retryable' | 'terminal' | 'skipped';
+  readonly httpStatus?: number;
+  readonly latencyMs?: number;
+  readonly error?: string;
+  readonly requestedBy?: string;
+}
+
+/** A job as stored in the job repository. */
+export interface Job {
+  readonly jobId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly etag?: string;
+  readonly size?: number;
+  readonly status: JobStatus;
+  readonly runId: string;
+  readonly runStartedAt: string;
+  /** Attempt number within the current run (1-based). */
+  readonly attempt: number;
+  /** Attempts across all runs. */
+  readonly attempts: number;
+  readonly history: readonly Attempt[];
+  readonly lastHttpStatus?: number;
+  readonly lastError?: string;
+  readonly nextAttemptAt?: string;
+  readonly idempotencyKey: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * The Idempotency-Key sent with every API call: stable across automatic retries and duplicate
+ * deliveries of one object version, new for each explicit reprocess (each has its own run id).
+ */
+export function idempotencyKeyOf(ref: ObjectRef, runId: string): string {
+  return createHash('sha256')
+    .update(`${jobIdOf(ref)}\n${runId}`)
+    .digest('hex')
+    .slice(0, 40);
+}
+
+/** The token that names an object version: its version id, else its ETag, else `null`. */
+export function versionToken(ref: ObjectRef): string {
+  return ref.versionId ?? (ref.etag ? `etag:${ref.etag.replace(/"/g, '')}` : 'null');
+}
+
+/** The job id of an object version: `<bucket>/<key>#<version token>`. */
+export function jobIdOf(ref: ObjectRef): string {
+  return `${ref.bucket}/${ref.key}#${versionToken(ref)}`;
+}
+
+/**
+ * Whether an attempt (run, attempt number) is newer than what the job records, i.e. whether it may
+ * act (call the API) and overwrite the job. The job repository enforces the same rule with a
+ * conditional write, so a stale or duplicate message never overwrites newer state.
+ */
+export function isNewerThan(job: Job | undefined, run: Run, attempt: number): boolean {
+  if (!job) return true;
+  if (run.id !== job.runId) return run.startedAt > job.runStartedAt;
+  return job.status !== 'SUCCEEDED' && attempt > job.attempt;
+}

@@ -1,0 +1,43 @@
+/**
+ * Names shared by infra/ (which sets them) and the handlers and CLI (which read them), so the two
+ * never drift.
+ */
+
+/** Environment variables of the Lambda functions. */
+export const ENV = {
+  /** JSON of the pipeline configuration (see config.ts). */
+  CONFIG: 'B2A_CONFIG',
+  TABLE_NAME: 'B2A_TABLE_NAME',
+  FLAG_PARAMETER: 'B2A_FLAG_PARAMETER',
+  TOPIC_ARN: 'B2A_TOPIC_ARN',
+  QUEUE_ARN: 'B2A_QUEUE_ARN',
+  SCHEDULE_GROUP: 'B2A_SCHEDULE_GROUP',
+  SCHEDULER_ROLE_ARN: 'B2A_SCHEDULER_ROLE_ARN',
+} as const;
+
+/** SSM parameter holding the enabled flag (`on` or `off`). */
+export const flagParameterName = (environment: string): string => `/b2a/${environment}/enabled`;
+
+/** SSM parameter the stack publishes with every resource name, read by the CLI (`--env prod`). */
+export const discoveryParameterName = (environment: string): string => `/b2a/${environment}/resources`;
+
+/** The jobs table's status index: partition `status`, sort `updatedAt`. */
+export const STATUS_INDEX = 'by-status';
+
+/** Enabled flag values as stored. */
+export const FLAG_ON = 'on';
+export const FLAG_OFF = 'off';
+
+/** Resource names the stack publishes in the discovery parameter (and the local runtime fakes). */
+export interface DeployedResources {
+  readonly environment: string;
+  readonly region: string;
+  readonly bucketName: string;
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly dlqUrl: string;
+  readonly flagParameter: string;
+  readonly topicArn: string;
+  readonly pipeName: string;
+  readonly scheduleGroup: string;
+}

@@ -1,0 +1,196 @@
+/**
+ * Ports: what the core needs from the world, named by capability. Adapters in
+ * `pipeline-functions/adapters/{aws,local,http}` implement them; the core never imports an adapter.
+ */
+import type { B2aEnvelope } from './messages.js';
+import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
+
+/** Whether b2a may call the API (the admin's on/off switch). */
+export interface EnabledFlag {
+  isEnabled(): Promise<boolean>;
+}
+
+/** One change of the enabled flag. */
+export interface FlagChange {
+  readonly enabled: boolean;
+  readonly at: string;
+  /** IAM ARN or local user who changed it, when known. */
+  readonly by?: string;
+}
+
+/** The flag as admins see it: read, set, and who changed it when. */
+export interface FlagAdmin extends EnabledFlag {
+  setEnabled(enabled: boolean): Promise<void>;
+  /** Newest first. */
+  history(limit: number): Promise<FlagChange[]>;
+}
+
+/** What is known about an object without reading it. */
+export interface ObjectInfo {
+  readonly size: number;
+  readonly contentType: string;
+  readonly versionId?: string;
+  readonly etag?: string;
+}
+
+/** Reads objects from the bucket. */
+export interface ObjectSource {
+  /** @throws ObjectNotFoundError when the object (or that version) does not exist. */
+  head(ref: ObjectRef): Promise<ObjectInfo>;
+  /** @throws ObjectNotFoundError */
+  read(ref: ObjectRef): Promise<{ readonly body: Uint8Array; readonly info: ObjectInfo }>;
+  /** A URL anyone holding it can GET the object version from, until it expires. */
+  presign(ref: ObjectRef, expiresInSeconds: number): Promise<string>;
+}
+
+/** One HTTP call to the downstream API. */
+export interface ApiRequest {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array | string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  /** Seconds from the Retry-After header (delta-seconds or HTTP date), when present. */
+  readonly retryAfterSeconds?: number;
+  readonly latencyMs: number;
+  /** The first bytes of the response body, for error messages. */
+  readonly bodySnippet?: string;
+}
+
+/** The downstream HTTP API. Method, URL, auth and timeout are the adapter's configuration. */
+export interface DownstreamApi {
+  /** @throws DownstreamNetworkError | DownstreamTimeoutError; any HTTP status is a response. */
+  call(request: ApiRequest): Promise<ApiResponse>;
+}
+
+/** What an attempt changes in a job. */
+export interface JobUpdate {
+  readonly object: ObjectRef;
+  readonly run: Run;
+  readonly attempt: number;
+  readonly status: JobStatus;
+  readonly entry: Attempt;
+  readonly idempotencyKey: string;
+  readonly nextAttemptAt?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  readonly cursor?: string;
+}
+
+export interface JobQuery {
+  readonly status: JobStatus;
+  /** ISO-8601: only jobs updated at or after this time. */
+  readonly since?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** Where jobs are kept. */
+export interface JobRepository {
+  /** A strongly consistent read. */
+  get(jobId: string): Promise<Job | undefined>;
+  /**
+   * Records an attempt if it is newer than what the job holds (see `isNewerThan`), as one
+   * conditional write. Returns the job as now stored, or `undefined` when a newer state is already
+   * there (the update was stale and changed nothing).
+   */
+  record(update: JobUpdate): Promise<Job | undefined>;
+  /** Jobs in one status, newest first, through the status index (never a scan). */
+  listByStatus(query: JobQuery): Promise<Page<Job>>;
+  /** Every version's job for one key. */
+  listByKey(bucket: string, key: string): Promise<Job[]>;
+  /** How many jobs are in a status (updated since `since`). */
+  countByStatus(status: JobStatus, since?: string): Promise<number>;
+}
+
+/** Sends a b2a envelope to the source queue at a later time. */
+export interface RetryScheduler {
+  /** Idempotent for one (job, run, attempt): scheduling the same retry twice makes one. */
+  schedule(envelope: B2aEnvelope, at: Date): Promise<void>;
+}
+
+/** Sends a b2a envelope to the source queue now (reprocess). */
+export interface WorkQueue {
+  send(envelope: B2aEnvelope): Promise<void>;
+}
+
+/** A job reached a terminal state. */
+export interface JobNotification {
+  readonly status: JobStatus;
+  readonly environment: string;
+  readonly job: Job;
+}
+
+/** Tells subscribers about terminal states. */
+export interface Notifier {
+  notify(notification: JobNotification): Promise<void>;
+}
+
+/** Time, injectable for tests. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/* ---- Admin ports: what the `b2a` CLI needs beyond the pipeline's own ports. ---- */
+
+/** Depth of a queue. */
+export interface QueueStats {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  /** Age of the oldest message, in seconds, when known. */
+  readonly oldestAgeSeconds?: number;
+}
+
+/** The pipeline's moving parts, as admins watch them. */
+export interface PipelineMonitor {
+  queueStats(): Promise<{ readonly source: QueueStats; readonly deadLetter: QueueStats }>;
+  /** The pipe's state, e.g. `RUNNING`, `STOPPED`, `CREATE_FAILED` (locally: `RUNNING` or `NOT_RUNNING`). */
+  pipeState(): Promise<string>;
+}
+
+/** A message that went to the dead-letter queue after maxReceiveCount receives. */
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly body: string;
+  readonly sentAt?: string;
+  readonly receiveCount?: number;
+}
+
+/** The dead-letter queue: look, and send everything back to the source queue. */
+export interface DeadLetterQueue {
+  /** Peeks at up to `limit` messages without removing them. */
+  list(limit: number): Promise<DeadLetter[]>;
+  /** Moves every dead letter back to the source queue; returns how many, when known. */
+  redrive(): Promise<{ readonly moved?: number }>;
+}
+
+/** Who is calling (for `b2a status` and to record who asked for a reprocess). */
+export interface Identity {
+  readonly arn: string;
+  readonly account?: string;
+}
+
+export interface IdentityProvider {
+  whoami(): Promise<Identity>;
+}
+
+/** Everything an admin command can reach in one environment (AWS or local). */
+export interface AdminPorts {
+  readonly environment: string;
+  /** The source bucket (locally: the inbox directory's bucket name). */
+  readonly bucket: string;
+  readonly flag: FlagAdmin;
+  readonly jobs: JobRepository;
+  readonly objects: Pick<ObjectSource, 'head'>;
+  readonly queue: WorkQueue;
+  readonly monitor: PipelineMonitor;
+  readonly deadLetters: DeadLetterQueue;
+  readonly identity: IdentityProvider;
+}

@@ -1,0 +1,182 @@
+/**
+ * deliverObject: the enrichment step. For each queue message: decode it, skip what asks for nothing
+ * or was already done, honour the enabled flag, read the object and call the API. Returns exactly
+ * one result per message and never throws because one message failed (Pipes cannot take a partial
+ * failure from an enrichment).
+ */
+import { mapLimit } from '../concurrency.js';
+import type { PipelineConfig } from '../config.js';
+import { InvalidMessageError, ObjectNotFoundError, PayloadTooLargeError } from '../errors.js';
+import { decodeMessage } from '../messages.js';
+import { idempotencyKeyOf, isNewerThan, jobIdOf, type ObjectRef } from '../model.js';
+import {
+  classifyCallError,
+  classifyResponse,
+  type DeliveryRequest,
+  type DeliveryResult,
+  type EnrichedItem,
+} from '../outcome.js';
+import type { Clock, DownstreamApi, EnabledFlag, JobRepository, ObjectSource } from '../ports.js';
+
+export interface DeliverDeps {
+  readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters'>;
+  readonly flag: EnabledFlag;
+  readonly jobs: Pick<JobRepository, 'get'>;
+  readonly objects: ObjectSource;
+  readonly api: DownstreamApi;
+  readonly clock: Clock;
+}
+
+/** A queue message as the pipe hands it over. */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+  /** ISO time the queue received it; used when an event carries no time of its own. */
+  readonly sentAt: string;
+}
+
+/** The JSON body sent instead of the content when the object is over the inline limit. */
+export interface ObjectReferencePayload {
+  readonly b2a: 1;
+  readonly type: 'reference';
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly etag?: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly url: string;
+  readonly expiresAt: string;
+}
+
+/** Delivers a batch of queue messages, at most `api.maxConcurrentCalls` at a time. */
+export async function deliverBatch(
+  deps: DeliverDeps,
+  messages: readonly QueueMessage[],
+): Promise<EnrichedItem[]> {
+  // One flag read per batch; the adapter also caches it across batches (SSM allows 40 TPS).
+  const enabled = await deps.flag.isEnabled();
+  return mapLimit(messages, deps.config.api.maxConcurrentCalls, (m) => deliverObject(deps, m, enabled));
+}
+
+/** Delivers one queue message. Never throws: every failure becomes a result. */
+export async function deliverObject(
+  deps: DeliverDeps,
+  message: QueueMessage,
+  enabled: boolean,
+): Promise<EnrichedItem> {
+  const item = (result: DeliveryResult, request?: DeliveryRequest): EnrichedItem => ({
+    messageId: message.messageId,
+    ...(request ? { request } : {}),
+    result,
+    at: deps.clock.now().toISOString(),
+  });
+
+  let decoded;
+  try {
+    decoded = decodeMessage(message.body, message.sentAt);
+  } catch (error) {
+    if (error instanceof InvalidMessageError) return item({ kind: 'invalid', reason: error.message });
+    throw error;
+  }
+  if (decoded.type === 'ignored') return item({ kind: 'ignored', reason: decoded.reason });
+
+  const { object, run, attempt, origin } = decoded;
+  const request: DeliveryRequest = {
+    object,
+    run,
+    attempt,
+    origin,
+    ...(decoded.requestedBy ? { requestedBy: decoded.requestedBy } : {}),
+    idempotencyKey: idempotencyKeyOf(object, run.id),
+  };
+  const { prefix, suffix } = deps.config.filters;
+  if (origin === 's3-event' && !(object.key.startsWith(prefix) && object.key.endsWith(suffix))) {
+    return item({
+      kind: 'ignored',
+      reason: `key is outside the filters (prefix "${prefix}", suffix "${suffix}")`,
+    });
+  }
+
+  try {
+    const job = await deps.jobs.get(jobIdOf(object));
+    if (!isNewerThan(job, run, attempt)) {
+      const reason =
+        job?.status === 'SUCCEEDED' && job.runId === run.id
+          ? 'already delivered'
+          : `a newer attempt is recorded (${job?.status} at attempt ${job?.attempt} of run ${job?.runId})`;
+      return item({ kind: 'duplicate', reason }, request);
+    }
+    if (!enabled) return item({ kind: 'skipped', reason: 'the enabled flag is off' }, request);
+    return item(await call(deps, request), request);
+  } catch (error) {
+    return item({ kind: 'unprocessed', reason: describe(error) }, request);
+  }
+}
+
+async function call(deps: DeliverDeps, request: DeliveryRequest): Promise<DeliveryResult> {
+  const { object } = request;
+  let payload: { body: Uint8Array | string; contentType: string; mode: 'content' | 'reference' };
+  try {
+    payload = await buildPayload(deps, object);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) {
+      return { kind: 'terminal', reason: `object not found (deleted before processing?): ${error.message}` };
+    }
+    if (error instanceof PayloadTooLargeError) return { kind: 'terminal', reason: error.message };
+    return { kind: 'retryable', reason: `could not read the object: ${describe(error)}` };
+  }
+  const headers: Record<string, string> = {
+    'content-type': payload.contentType,
+    'idempotency-key': request.idempotencyKey,
+    'b2a-bucket': object.bucket,
+    // Header values must be ASCII: the key is percent-encoded once (decode it with decodeURIComponent).
+    'b2a-key': encodeURIComponent(object.key),
+    'b2a-attempt': String(request.attempt),
+    'b2a-payload': payload.mode,
+    ...(object.versionId ? { 'b2a-version-id': object.versionId } : {}),
+  };
+  try {
+    return classifyResponse(await deps.api.call({ headers, body: payload.body }));
+  } catch (error) {
+    return classifyCallError(error);
+  }
+}
+
+async function buildPayload(
+  deps: DeliverDeps,
+  object: ObjectRef,
+): Promise<{ body: Uint8Array | string; contentType: string; mode: 'content' | 'reference' }> {
+  const { mode, inlineLimitBytes, presignExpirySeconds } = deps.config.payload;
+  const info =
+    mode === 'reference' || object.size === undefined ? await deps.objects.head(object) : undefined;
+  const size = info?.size ?? object.size ?? 0;
+  if (mode === 'content' || (mode === 'auto' && size <= inlineLimitBytes)) {
+    if (size > inlineLimitBytes) {
+      throw new PayloadTooLargeError(
+        `object is ${size} bytes, over payload.inlineLimitBytes (${inlineLimitBytes}); set payload.mode to auto or reference`,
+      );
+    }
+    const read = await deps.objects.read(object);
+    return { body: read.body, contentType: read.info.contentType, mode: 'content' };
+  }
+  const headInfo = info ?? (await deps.objects.head(object));
+  const url = await deps.objects.presign(object, presignExpirySeconds);
+  const reference: ObjectReferencePayload = {
+    b2a: 1,
+    type: 'reference',
+    bucket: object.bucket,
+    key: object.key,
+    ...(object.versionId ? { versionId: object.versionId } : {}),
+    ...(object.etag ? { etag: object.etag } : {}),
+    size: headInfo.size,
+    contentType: headInfo.contentType,
+    url,
+    expiresAt: new Date(deps.clock.now().getTime() + presignExpirySeconds * 1000).toISOString(),
+  };
+  return { body: JSON.stringify(reference), contentType: 'application/json', mode: 'reference' };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,138 @@
+/**
+ * recordOutcome: the target step. For each enriched item: record the attempt in the job (a
+ * conditional write, so a stale message changes nothing), schedule the retry or finish the job, and
+ * notify on terminal states. Items that could not be recorded are returned so the pipe retries them.
+ */
+import type { PipelineConfig } from '../config.js';
+import type { Attempt, Job, JobStatus } from '../model.js';
+import type { DeliveryRequest, DeliveryResult, EnrichedItem } from '../outcome.js';
+import type { Clock, JobRepository, Notifier, RetryScheduler } from '../ports.js';
+import { mayRetry, retryDelaySeconds } from '../retry-policy.js';
+
+export interface RecordDeps {
+  readonly config: Pick<PipelineConfig, 'environment' | 'retry' | 'notifications'>;
+  readonly jobs: Pick<JobRepository, 'record'>;
+  readonly scheduler: RetryScheduler;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  /** Jitter source, in [0, 1). */
+  readonly random: () => number;
+  /** Told about errors: a failed record (the item is returned as a failure) or a failed notification. */
+  readonly onError?: (item: EnrichedItem, error: unknown) => void;
+}
+
+/** What became of one item. */
+export type RecordResult =
+  | { readonly kind: 'recorded'; readonly job: Job }
+  | { readonly kind: 'stale' }
+  | { readonly kind: 'nothing-to-record' }
+  /** Not recorded: the pipe must retry the message (in the end, to the DLQ). */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/** Records a batch; returns the messageIds to report in `batchItemFailures`. */
+export async function recordBatch(
+  deps: RecordDeps,
+  items: readonly EnrichedItem[],
+): Promise<{ readonly results: RecordResult[]; readonly failedMessageIds: string[] }> {
+  const results = await Promise.all(items.map((item) => recordOutcome(deps, item)));
+  const failedMessageIds = items
+    .filter((_, i) => results[i]?.kind === 'failed')
+    .map((item) => item.messageId);
+  return { results, failedMessageIds };
+}
+
+/** Records one item. Never throws: a failure to record is a `failed` result. */
+export async function recordOutcome(deps: RecordDeps, item: EnrichedItem): Promise<RecordResult> {
+  const { result, request } = item;
+  if (result.kind === 'duplicate' || result.kind === 'ignored') return { kind: 'nothing-to-record' };
+  if (result.kind === 'invalid' || result.kind === 'unprocessed' || !request) {
+    return { kind: 'failed', reason: 'reason' in result ? result.reason : 'no request' };
+  }
+  try {
+    return await record(deps, item, request, result);
+  } catch (error) {
+    deps.onError?.(item, error);
+    return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function record(
+  deps: RecordDeps,
+  item: EnrichedItem,
+  request: DeliveryRequest,
+  result: Exclude<DeliveryResult, { kind: 'duplicate' | 'ignored' | 'invalid' | 'unprocessed' }>,
+): Promise<RecordResult> {
+  let status: JobStatus;
+  let error = 'reason' in result ? result.reason : undefined;
+  let nextAttemptAt: string | undefined;
+  switch (result.kind) {
+    case 'delivered':
+      status = 'SUCCEEDED';
+      break;
+    case 'skipped':
+      status = 'SKIPPED';
+      break;
+    case 'terminal':
+      status = 'FAILED';
+      break;
+    case 'retryable':
+      if (mayRetry(request.attempt, deps.config.retry)) {
+        status = 'RETRYING';
+        const delay = retryDelaySeconds(
+          request.attempt,
+          deps.config.retry,
+          deps.random,
+          result.retryAfterSeconds,
+        );
+        const at = new Date(deps.clock.now().getTime() + delay * 1000);
+        nextAttemptAt = at.toISOString();
+        // Schedule before recording: if the record fails, the pipe retries and the schedule (same
+        // name) is not made twice; the other order could leave a RETRYING job with no retry.
+        await deps.scheduler.schedule(
+          {
+            b2a: 1,
+            kind: 'retry',
+            object: request.object,
+            run: request.run,
+            attempt: request.attempt + 1,
+            ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+            sentAt: deps.clock.now().toISOString(),
+          },
+          at,
+        );
+      } else {
+        status = 'FAILED';
+        error = `gave up after ${request.attempt} attempts: ${result.reason}`;
+      }
+      break;
+  }
+  const entry: Attempt = {
+    at: item.at,
+    runId: request.run.id,
+    attempt: request.attempt,
+    origin: request.origin,
+    outcome: result.kind,
+    ...('httpStatus' in result && result.httpStatus !== undefined ? { httpStatus: result.httpStatus } : {}),
+    ...('latencyMs' in result && result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
+    ...(error ? { error } : {}),
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+  };
+  const job = await deps.jobs.record({
+    object: request.object,
+    run: request.run,
+    attempt: request.attempt,
+    status,
+    entry,
+    idempotencyKey: request.idempotencyKey,
+    ...(nextAttemptAt ? { nextAttemptAt } : {}),
+  });
+  if (!job) return { kind: 'stale' };
+  if (status !== 'RETRYING' && deps.config.notifications.on.includes(status)) {
+    // The job is recorded: a failed notification must not send the message round again (it would
+    // come back as a duplicate and notify nobody). It is reported instead, and the job shows its state.
+    await deps.notifier
+      .notify({ status, environment: deps.config.environment, job })
+      .catch((error: unknown) => deps.onError?.(item, error));
+  }
+  return { kind: 'recorded', job };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidMessageError } from '../../../../pipeline-functions/core/errors.js';
+import { decodeMessage, encodeEnvelope } from '../../../../pipeline-functions/core/messages.js';
+
+const eventBridge = (key: string) =>
+  JSON.stringify({
+    version: '0',
+    id: 'e1',
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    time: '2026-11-21T10:00:00Z',
+    detail: {
+      version: '0',
+      bucket: { name: 'inbox' },
+      object: { key, size: 12, etag: 'abc', 'version-id': 'v1', sequencer: '00' },
+      reason: 'PutObject',
+    },
+  });
+
+const classic = (key: string) =>
+  JSON.stringify({
+    Records: [
+      {
+        eventName: 'ObjectCreated:Put',
+        eventTime: '2026-11-21T10:00:00Z',
+        s3: { bucket: { name: 'inbox' }, object: { key, size: 3, eTag: 'e' } },
+      },
+    ],
+  });
+
+describe('Function: decodeMessage', () => {
+  it.each(['a b+c%20d.txt', 'dir/ünïcödé/文件.csv', `deep/${'k'.repeat(1000)}`])(
+    'keeps EventBridge keys raw (case %#)',
+    (key) => {
+      const decoded = decodeMessage(eventBridge(key), '2026-01-01T00:00:00Z');
+      expect(decoded).toMatchObject({ type: 'object', object: { bucket: 'inbox', key, versionId: 'v1' } });
+    },
+  );
+
+  it('decodes classic notification keys exactly once', () => {
+    const decoded = decodeMessage(classic('a+b%2Bc%2520d%C3%BC'), 'x');
+    expect(decoded).toMatchObject({ object: { key: 'a b+c%20dü' }, run: { id: 'auto' } });
+  });
+
+  it('round-trips a reprocess envelope', () => {
+    const body = encodeEnvelope({
+      kind: 'reprocess',
+      object: { bucket: 'inbox', key: 'a b' },
+      run: { id: 'r1', startedAt: '2026-11-21T11:00:00Z' },
+      attempt: 1,
+      requestedBy: 'arn:aws:iam::1:user/admin',
+      sentAt: '2026-11-21T11:00:00Z',
+    });
+    expect(decodeMessage(body, 'x')).toEqual({
+      type: 'object',
+      object: { bucket: 'inbox', key: 'a b' },
+      run: { id: 'r1', startedAt: '2026-11-21T11:00:00Z' },
+      attempt: 1,
+      origin: 'reprocess',
+      requestedBy: 'arn:aws:iam::1:user/admin',
+    });
+  });
+
+  it.each([
+    ['not json', /not JSON/],
+    ['[]', /not a JSON object/],
+    ['{"hello":1}', /unknown message/],
+    ['{"b2a":2}', /version 2/],
+    ['{"b2a":1,"kind":"retry","object":{"bucket":"b"}}', /needs object.bucket/],
+    ['{"source":"aws.s3","detail-type":"Object Created","detail":{}}', /without detail.bucket.name/],
+  ])('rejects %s with a specific reason', (body, reason) => {
+    expect(() => decodeMessage(body, 'x')).toThrow(InvalidMessageError);
+    expect(() => decodeMessage(body, 'x')).toThrow(reason);
+  });
+
+  it('ignores S3 test events and other detail types', () => {
+    expect(decodeMessage('{"Event":"s3:TestEvent"}', 'x')).toEqual({
+      type: 'ignored',
+      reason: 'S3 test event',
+    });
+    expect(decodeMessage('{"source":"aws.s3","detail-type":"Object Deleted"}', 'x').type).toBe('ignored');
+  });
+});
