@@ -1,0 +1,192 @@
+/** Hand-written in-memory fakes of the core ports, for core and handler tests. */
+import { ObjectNotFoundError } from '../../pipeline-functions/core/errors.js';
+import type { B2aEnvelope } from '../../pipeline-functions/core/messages.js';
+import { isNewerThan, jobIdOf, type Job, type ObjectRef } from '../../pipeline-functions/core/model.js';
+import type {
+  ApiRequest,
+  ApiResponse,
+  Clock,
+  DownstreamApi,
+  EnabledFlag,
+  JobNotification,
+  JobQuery,
+  JobRepository,
+  JobUpdate,
+  Notifier,
+  ObjectInfo,
+  ObjectSource,
+  Page,
+  RetryScheduler,
+} from '../../pipeline-functions/core/ports.js';
+
+export class FakeClock implements Clock {
+  public constructor(public current = new Date('2026-11-21T12:00:00.000Z')) {}
+  public now(): Date {
+    return new Date(this.current);
+  }
+  public advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export class FakeFlag implements EnabledFlag {
+  public reads = 0;
+  public constructor(public enabled = true) {}
+  public async isEnabled(): Promise<boolean> {
+    this.reads++;
+    return this.enabled;
+  }
+}
+
+export class FakeObjects implements ObjectSource {
+  public readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
+  public reads = 0;
+  public put(bucket: string, key: string, body: string | Uint8Array, contentType = 'text/plain'): void {
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    this.objects.set(`${bucket}/${key}`, { body: bytes, contentType });
+  }
+  public async head(ref: ObjectRef): Promise<ObjectInfo> {
+    const o = this.objects.get(`${ref.bucket}/${ref.key}`);
+    if (!o) throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}`);
+    return { size: o.body.byteLength, contentType: o.contentType };
+  }
+  public async read(ref: ObjectRef): Promise<{ body: Uint8Array; info: ObjectInfo }> {
+    this.reads++;
+    const info = await this.head(ref);
+    return { body: this.objects.get(`${ref.bucket}/${ref.key}`)!.body, info };
+  }
+  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<string> {
+    return `https://signed.example/${encodeURIComponent(ref.key)}?expires=${expiresInSeconds}`;
+  }
+}
+
+/** A programmable API: answers from a queue of responses (or errors), then with `fallback`. */
+export class FakeApi implements DownstreamApi {
+  public readonly calls: ApiRequest[] = [];
+  public readonly script: (ApiResponse | Error)[] = [];
+  public fallback: ApiResponse = { status: 200, latencyMs: 5 };
+  public async call(request: ApiRequest): Promise<ApiResponse> {
+    this.calls.push(request);
+    const next = this.script.shift() ?? this.fallback;
+    if (next instanceof Error) throw next;
+    return next;
+  }
+}
+
+/** An in-memory job repository applying the same conditional rule as the DynamoDB one. */
+export class FakeJobs implements JobRepository {
+  public readonly jobs = new Map<string, Job>();
+  public failRecord?: Error;
+  public async get(jobId: string): Promise<Job | undefined> {
+    return this.jobs.get(jobId);
+  }
+  public async record(u: JobUpdate): Promise<Job | undefined> {
+    if (this.failRecord) throw this.failRecord;
+    const jobId = jobIdOf(u.object);
+    const previous = this.jobs.get(jobId);
+    if (!isNewerThan(previous, u.run, u.attempt)) return undefined;
+    const job: Job = {
+      jobId,
+      bucket: u.object.bucket,
+      key: u.object.key,
+      ...(u.object.versionId ? { versionId: u.object.versionId } : {}),
+      ...(u.object.etag ? { etag: u.object.etag } : {}),
+      status: u.status,
+      runId: u.run.id,
+      runStartedAt: u.run.startedAt,
+      attempt: u.attempt,
+      attempts: (previous?.attempts ?? 0) + 1,
+      history: [...(previous?.history ?? []), u.entry],
+      ...(u.entry.httpStatus !== undefined ? { lastHttpStatus: u.entry.httpStatus } : {}),
+      ...(u.entry.error ? { lastError: u.entry.error } : {}),
+      ...(u.nextAttemptAt ? { nextAttemptAt: u.nextAttemptAt } : {}),
+      idempotencyKey: u.idempotencyKey,
+      createdAt: previous?.createdAt ?? u.entry.at,
+      updatedAt: u.entry.at,
+    };
+    this.jobs.set(jobId, job);
+    return job;
+  }
+  public async listByStatus(q: JobQuery): Promise<Page<Job>> {
+    const items = [...this.jobs.values()]
+      .filter((j) => j.status === q.status && (!q.since || j.updatedAt >= q.since))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return { items: items.slice(0, q.limit ?? items.length) };
+  }
+  public async listByKey(bucket: string, key: string): Promise<Job[]> {
+    return [...this.jobs.values()].filter((j) => j.bucket === bucket && j.key === key);
+  }
+  public async countByStatus(status: string): Promise<number> {
+    return [...this.jobs.values()].filter((j) => j.status === status).length;
+  }
+}
+
+export class FakeScheduler implements RetryScheduler {
+  public readonly scheduled: { envelope: B2aEnvelope; at: Date }[] = [];
+  public fail?: Error;
+  public async schedule(envelope: B2aEnvelope, at: Date): Promise<void> {
+    if (this.fail) throw this.fail;
+    this.scheduled.push({ envelope, at });
+  }
+}
+
+export class FakeNotifier implements Notifier {
+  public readonly sent: JobNotification[] = [];
+  public fail?: Error;
+  public async notify(n: JobNotification): Promise<void> {
+    if (this.fail) throw this.fail;
+    this.sent.push(n);
+  }
+}
+
+/** An EventBridge S3 "Object Created" event, as documented. */
+export function s3Event(
+  key: string,
+  o: { bucket?: string; size?: number; etag?: string; versionId?: string; time?: string } = {},
+) {
+  return {
+    version: '0',
+    id: `evt-${key.length}`,
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: '111111111111',
+    time: o.time ?? '2026-11-21T11:59:00Z',
+    region: 'us-east-1',
+    resources: [`arn:aws:s3:::${o.bucket ?? 'inbox'}`],
+    detail: {
+      version: '0',
+      bucket: { name: o.bucket ?? 'inbox' },
+      object: {
+        key,
+        size: o.size ?? 5,
+        etag: o.etag ?? 'd41d8cd98f00b204e9800998ecf8427e',
+        ...(o.versionId ? { 'version-id': o.versionId } : {}),
+        sequencer: '0062E99A88DC407460',
+      },
+      'request-id': 'N4N7GDK58NMKJ12R',
+      requester: '111111111111',
+      'source-ip-address': '1.2.3.4',
+      reason: 'PutObject',
+    },
+  };
+}
+
+/** An SQS record as Pipes hands it to the enrichment. */
+export function sqsRecord(messageId: string, body: unknown) {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1763726400000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1763726400001',
+    },
+    messageAttributes: {},
+    md5OfBody: 'x',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:b2a-dev-source',
+    awsRegion: 'us-east-1',
+  };
+}

@@ -1,0 +1,218 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { parsePipelineConfig } from '../../../../../pipeline-functions/core/config.js';
+import { DownstreamTimeoutError } from '../../../../../pipeline-functions/core/errors.js';
+import { encodeEnvelope } from '../../../../../pipeline-functions/core/messages.js';
+import {
+  deliverBatch,
+  type DeliverDeps,
+  type ObjectReferencePayload,
+} from '../../../../../pipeline-functions/core/use-cases/deliver-object.js';
+import { FakeApi, FakeClock, FakeFlag, FakeJobs, FakeObjects, s3Event } from '../../../../support/fakes.js';
+
+const message = (messageId: string, body: unknown) => ({
+  messageId,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  sentAt: '2026-11-21T11:59:30.000Z',
+});
+
+describe('Function: deliverBatch', () => {
+  let deps: DeliverDeps & { flag: FakeFlag; jobs: FakeJobs; objects: FakeObjects; api: FakeApi };
+
+  beforeEach(() => {
+    deps = {
+      config: parsePipelineConfig({ api: { url: 'http://127.0.0.1:1/in', maxConcurrentCalls: 2 } }),
+      flag: new FakeFlag(true),
+      jobs: new FakeJobs(),
+      objects: new FakeObjects(),
+      api: new FakeApi(),
+      clock: new FakeClock(),
+    };
+  });
+
+  it('calls the API with the content, its type and the identifying headers', async () => {
+    // Prepare
+    deps.objects.put('inbox', 'dir/a b+ü.json', '{"x":1}', 'application/json');
+    // Act
+    const [item] = await deliverBatch(deps, [
+      message('m1', s3Event('dir/a b+ü.json', { size: 7, versionId: 'v1' })),
+    ]);
+    // Assess
+    expect(item).toMatchObject({ messageId: 'm1', result: { kind: 'delivered', httpStatus: 200 } });
+    const call = deps.api.calls[0]!;
+    expect(new TextDecoder().decode(call.body as Uint8Array)).toBe('{"x":1}');
+    expect(call.headers).toMatchObject({
+      'content-type': 'application/json',
+      'b2a-bucket': 'inbox',
+      'b2a-key': encodeURIComponent('dir/a b+ü.json'),
+      'b2a-version-id': 'v1',
+      'b2a-attempt': '1',
+      'idempotency-key': item!.request!.idempotencyKey,
+    });
+  });
+
+  it('returns one result per message, in order, and never throws for one bad message', async () => {
+    deps.objects.put('inbox', 'ok', 'hello');
+    deps.api.script.push(new DownstreamTimeoutError('after 10000 ms'));
+    const items = await deliverBatch(deps, [
+      message('m1', 'garbage'),
+      message('m2', s3Event('gone')),
+      message('m3', s3Event('ok')),
+      message('m4', s3Event('ok', { etag: 'other' })),
+      message('m5', { Event: 's3:TestEvent' }),
+    ]);
+    expect(items.map((i) => [i.messageId, i.result.kind])).toEqual([
+      ['m1', 'invalid'],
+      ['m2', 'terminal'],
+      ['m3', 'retryable'],
+      ['m4', 'delivered'],
+      ['m5', 'ignored'],
+    ]);
+    expect(items[1]!.result).toMatchObject({ reason: expect.stringContaining('object not found') });
+  });
+
+  it('skips without calling anything when the flag is off, reading the flag once per batch', async () => {
+    deps.flag.enabled = false;
+    deps.objects.put('inbox', 'a', 'x');
+    const items = await deliverBatch(deps, [
+      message('m1', s3Event('a')),
+      message('m2', s3Event('a', { etag: 'e2' })),
+    ]);
+    expect(items.map((i) => i.result)).toEqual([
+      { kind: 'skipped', reason: 'the enabled flag is off' },
+      { kind: 'skipped', reason: 'the enabled flag is off' },
+    ]);
+    expect(deps.api.calls).toHaveLength(0);
+    expect(deps.objects.reads).toBe(0);
+    expect(deps.flag.reads).toBe(1);
+  });
+
+  it('does not call the API again for a version already delivered (duplicate S3 event)', async () => {
+    deps.objects.put('inbox', 'a', 'x');
+    const [first] = await deliverBatch(deps, [message('m1', s3Event('a'))]);
+    await deps.jobs.record({
+      object: first!.request!.object,
+      run: first!.request!.run,
+      attempt: 1,
+      status: 'SUCCEEDED',
+      entry: { at: first!.at, runId: 'auto', attempt: 1, origin: 's3-event', outcome: 'delivered' },
+      idempotencyKey: first!.request!.idempotencyKey,
+    });
+    const [second] = await deliverBatch(deps, [message('m2', s3Event('a'))]);
+    expect(second!.result).toEqual({ kind: 'duplicate', reason: 'already delivered' });
+    expect(deps.api.calls).toHaveLength(1);
+  });
+
+  it('delivers an explicit reprocess of a delivered version, with a new Idempotency-Key', async () => {
+    deps.objects.put('inbox', 'a', 'x');
+    const [first] = await deliverBatch(deps, [message('m1', s3Event('a'))]);
+    await deps.jobs.record({
+      object: first!.request!.object,
+      run: first!.request!.run,
+      attempt: 1,
+      status: 'SUCCEEDED',
+      entry: { at: first!.at, runId: 'auto', attempt: 1, origin: 's3-event', outcome: 'delivered' },
+      idempotencyKey: first!.request!.idempotencyKey,
+    });
+    const reprocess = encodeEnvelope({
+      kind: 'reprocess',
+      object: first!.request!.object,
+      run: { id: 'r-1', startedAt: '2026-11-21T12:30:00Z' },
+      attempt: 1,
+      requestedBy: 'arn:aws:iam::1:user/ana',
+      sentAt: '2026-11-21T12:30:00Z',
+    });
+    const [again] = await deliverBatch(deps, [message('m2', reprocess)]);
+    expect(again!.result.kind).toBe('delivered');
+    expect(again!.request).toMatchObject({ origin: 'reprocess', requestedBy: 'arn:aws:iam::1:user/ana' });
+    expect(deps.api.calls[1]!.headers['idempotency-key']).not.toBe(
+      deps.api.calls[0]!.headers['idempotency-key'],
+    );
+  });
+
+  it('ignores S3 events for keys outside the filters', async () => {
+    deps = { ...deps, config: { ...deps.config, filters: { prefix: 'in/', suffix: '.csv' } } };
+    const [item] = await deliverBatch(deps, [message('m1', s3Event('in/a.txt'))]);
+    expect(item!.result).toMatchObject({
+      kind: 'ignored',
+      reason: expect.stringContaining('outside the filters'),
+    });
+  });
+
+  describe('payload modes', () => {
+    const limit = 10;
+    const withPayload = (mode: 'content' | 'reference' | 'auto') => ({
+      ...deps,
+      config: { ...deps.config, payload: { mode, inlineLimitBytes: limit, presignExpirySeconds: 600 } },
+    });
+
+    it('sends a JSON reference with a presigned URL when auto and over the limit', async () => {
+      deps.objects.put('inbox', 'big.bin', 'x'.repeat(limit + 1), 'application/octet-stream');
+      const [item] = await deliverBatch(withPayload('auto'), [
+        message('m1', s3Event('big.bin', { size: limit + 1 })),
+      ]);
+      expect(item!.result.kind).toBe('delivered');
+      const call = deps.api.calls[0]!;
+      expect(call.headers['content-type']).toBe('application/json');
+      expect(call.headers['b2a-payload']).toBe('reference');
+      const body = JSON.parse(call.body as string) as ObjectReferencePayload;
+      expect(body).toMatchObject({
+        type: 'reference',
+        key: 'big.bin',
+        size: limit + 1,
+        url: expect.stringContaining('expires=600'),
+      });
+      expect(body.expiresAt).toBe('2026-11-21T12:10:00.000Z');
+      expect(deps.objects.reads).toBe(0);
+    });
+
+    it('fails with a clear reason when content-only and over the limit', async () => {
+      deps.objects.put('inbox', 'big.bin', 'x'.repeat(limit + 1));
+      const [item] = await deliverBatch(withPayload('content'), [
+        message('m1', s3Event('big.bin', { size: limit + 1 })),
+      ]);
+      expect(item!.result).toEqual({
+        kind: 'terminal',
+        reason: `object is ${limit + 1} bytes, over payload.inlineLimitBytes (${limit}); set payload.mode to auto or reference`,
+      });
+      expect(deps.api.calls).toHaveLength(0);
+    });
+
+    it('delivers a zero-byte object as an empty body', async () => {
+      deps.objects.put('inbox', 'empty', '');
+      const [item] = await deliverBatch(withPayload('auto'), [message('m1', s3Event('empty', { size: 0 }))]);
+      expect(item!.result.kind).toBe('delivered');
+      expect((deps.api.calls[0]!.body as Uint8Array).byteLength).toBe(0);
+    });
+  });
+
+  it('returns the message to the queue when the job store fails, without calling the API', async () => {
+    deps.jobs.get = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const [item] = await deliverBatch(deps, [message('m1', s3Event('a'))]);
+    expect(item!.result).toMatchObject({
+      kind: 'unprocessed',
+      reason: expect.stringContaining('Provisioned'),
+    });
+    expect(deps.api.calls).toHaveLength(0);
+  });
+
+  it('keeps at most maxConcurrentCalls calls in flight', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    deps.api.call = async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return { status: 200, latencyMs: 5 };
+    };
+    for (let i = 0; i < 6; i++) deps.objects.put('inbox', `k${i}`, 'x');
+    const items = await deliverBatch(
+      deps,
+      Array.from({ length: 6 }, (_, i) => message(`m${i}`, s3Event(`k${i}`))),
+    );
+    expect(items.every((i) => i.result.kind === 'delivered')).toBe(true);
+    expect(maxInFlight).toBe(2);
+  });
+});

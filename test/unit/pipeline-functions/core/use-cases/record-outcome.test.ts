@@ -1,0 +1,160 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { parsePipelineConfig } from '../../../../../pipeline-functions/core/config.js';
+import type { DeliveryResult, EnrichedItem } from '../../../../../pipeline-functions/core/outcome.js';
+import {
+  recordBatch,
+  type RecordDeps,
+} from '../../../../../pipeline-functions/core/use-cases/record-outcome.js';
+import { FakeClock, FakeJobs, FakeNotifier, FakeScheduler } from '../../../../support/fakes.js';
+
+const object = { bucket: 'inbox', key: 'a b', etag: 'e1', size: 3 };
+const item = (
+  messageId: string,
+  result: DeliveryResult,
+  attempt = 1,
+  run = { id: 'auto', startedAt: '2026-11-21T11:00:00Z' },
+): EnrichedItem => ({
+  messageId,
+  request: { object, run, attempt, origin: attempt === 1 ? 's3-event' : 'retry', idempotencyKey: 'idem' },
+  result,
+  at: `2026-11-21T12:00:0${attempt}.000Z`,
+});
+
+describe('Function: recordBatch', () => {
+  let deps: RecordDeps & { jobs: FakeJobs; scheduler: FakeScheduler; notifier: FakeNotifier };
+  const errors: unknown[] = [];
+
+  beforeEach(() => {
+    errors.length = 0;
+    deps = {
+      config: parsePipelineConfig({
+        environment: 'dev',
+        api: { url: 'https://x.test' },
+        retry: { maxAttempts: 3, baseDelaySeconds: 60, maxDelaySeconds: 3600 },
+      }),
+      jobs: new FakeJobs(),
+      scheduler: new FakeScheduler(),
+      notifier: new FakeNotifier(),
+      clock: new FakeClock(),
+      random: () => 0,
+      onError: (_item, error) => errors.push(error),
+    };
+  });
+
+  it('records a delivery as SUCCEEDED and notifies with status and environment', async () => {
+    const { failedMessageIds } = await recordBatch(deps, [
+      item('m1', { kind: 'delivered', httpStatus: 202, latencyMs: 12 }),
+    ]);
+    expect(failedMessageIds).toEqual([]);
+    const job = deps.jobs.jobs.get('inbox/a b#etag:e1')!;
+    expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 1, lastHttpStatus: 202 });
+    expect(job.history[0]).toMatchObject({
+      outcome: 'delivered',
+      httpStatus: 202,
+      latencyMs: 12,
+      origin: 's3-event',
+    });
+    expect(deps.notifier.sent).toEqual([
+      expect.objectContaining({ status: 'SUCCEEDED', environment: 'dev' }),
+    ]);
+  });
+
+  it('schedules the next attempt with backoff and records RETRYING', async () => {
+    await recordBatch(deps, [item('m1', { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 })]);
+    expect(deps.scheduler.scheduled).toHaveLength(1);
+    const { envelope, at } = deps.scheduler.scheduled[0]!;
+    expect(envelope).toMatchObject({ b2a: 1, kind: 'retry', attempt: 2, object, run: { id: 'auto' } });
+    expect(at.toISOString()).toBe('2026-11-21T12:00:30.000Z');
+    expect(deps.jobs.jobs.get('inbox/a b#etag:e1')).toMatchObject({
+      status: 'RETRYING',
+      nextAttemptAt: '2026-11-21T12:00:30.000Z',
+      lastError: 'HTTP 503',
+    });
+    expect(deps.notifier.sent).toHaveLength(0);
+  });
+
+  it('honours Retry-After when scheduling', async () => {
+    await recordBatch(deps, [
+      item('m1', { kind: 'retryable', reason: 'HTTP 429', httpStatus: 429, retryAfterSeconds: 600 }),
+    ]);
+    expect(deps.scheduler.scheduled[0]!.at.toISOString()).toBe('2026-11-21T12:10:00.000Z');
+  });
+
+  it('fails the job after the last attempt and notifies', async () => {
+    await recordBatch(deps, [item('m1', { kind: 'retryable', reason: 'HTTP 500' }, 1)]);
+    await recordBatch(deps, [item('m2', { kind: 'retryable', reason: 'HTTP 500' }, 2)]);
+    await recordBatch(deps, [item('m3', { kind: 'retryable', reason: 'HTTP 500' }, 3)]);
+    expect(deps.scheduler.scheduled).toHaveLength(2);
+    const job = deps.jobs.jobs.get('inbox/a b#etag:e1')!;
+    expect(job).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      lastError: 'gave up after 3 attempts: HTTP 500',
+    });
+    expect(deps.notifier.sent.map((n) => n.status)).toEqual(['FAILED']);
+  });
+
+  it('records a terminal answer as FAILED at once and a skipped one as SKIPPED', async () => {
+    await recordBatch(deps, [
+      item('m1', { kind: 'terminal', reason: 'HTTP 422: bad', httpStatus: 422 }),
+      {
+        ...item('m2', { kind: 'skipped', reason: 'the enabled flag is off' }),
+        request: {
+          ...item('x', { kind: 'skipped', reason: '' }).request!,
+          object: { ...object, key: 'other' },
+        },
+      },
+    ]);
+    expect(deps.jobs.jobs.get('inbox/a b#etag:e1')).toMatchObject({
+      status: 'FAILED',
+      lastError: 'HTTP 422: bad',
+    });
+    expect(deps.jobs.jobs.get('inbox/other#etag:e1')).toMatchObject({ status: 'SKIPPED' });
+    expect(deps.scheduler.scheduled).toHaveLength(0);
+  });
+
+  it('changes nothing for a stale message and does not notify again', async () => {
+    await recordBatch(deps, [item('m1', { kind: 'delivered', httpStatus: 200, latencyMs: 1 })]);
+    const { results } = await recordBatch(deps, [item('m2', { kind: 'retryable', reason: 'late' }, 1)]);
+    expect(results).toEqual([{ kind: 'stale' }]);
+    expect(deps.jobs.jobs.get('inbox/a b#etag:e1')!.status).toBe('SUCCEEDED');
+    expect(deps.notifier.sent).toHaveLength(1);
+  });
+
+  it('reports invalid and unprocessed messages and failed records as batch item failures, only those', async () => {
+    deps.jobs.failRecord = new Error('throttled');
+    const { failedMessageIds } = await recordBatch(deps, [
+      { messageId: 'bad', result: { kind: 'invalid', reason: 'not JSON' }, at: 'x' },
+      { messageId: 'dup', result: { kind: 'duplicate', reason: 'already delivered' }, at: 'x' },
+      { messageId: 'ign', result: { kind: 'ignored', reason: 'test event' }, at: 'x' },
+      item('store', { kind: 'delivered', httpStatus: 200, latencyMs: 1 }),
+    ]);
+    expect(failedMessageIds).toEqual(['bad', 'store']);
+    expect(errors).toEqual([new Error('throttled')]);
+  });
+
+  it('fails the item (so the pipe retries) when the retry cannot be scheduled, recording nothing', async () => {
+    deps.scheduler.fail = new Error('scheduler down');
+    const { failedMessageIds } = await recordBatch(deps, [
+      item('m1', { kind: 'retryable', reason: 'HTTP 503' }),
+    ]);
+    expect(failedMessageIds).toEqual(['m1']);
+    expect(deps.jobs.jobs.size).toBe(0);
+  });
+
+  it('keeps the recorded job when the notification fails, and reports the error', async () => {
+    deps.notifier.fail = new Error('SNS down');
+    const { failedMessageIds } = await recordBatch(deps, [
+      item('m1', { kind: 'terminal', reason: 'HTTP 400' }),
+    ]);
+    expect(failedMessageIds).toEqual([]);
+    expect(deps.jobs.jobs.get('inbox/a b#etag:e1')!.status).toBe('FAILED');
+    expect(errors).toEqual([new Error('SNS down')]);
+  });
+
+  it('notifies only for the states the config names', async () => {
+    deps = { ...deps, config: { ...deps.config, notifications: { on: ['FAILED'] } } };
+    await recordBatch(deps, [item('m1', { kind: 'delivered', httpStatus: 200, latencyMs: 1 })]);
+    expect(deps.notifier.sent).toHaveLength(0);
+  });
+});
