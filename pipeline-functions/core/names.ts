@@ -41,3 +41,10 @@ export interface DeployedResources {
   readonly pipeName: string;
   readonly scheduleGroup: string;
 }
+
+/**
+ * The `message` of the log line the target writes for each job it records, with the fields
+ * `status` (the job's new status) and `latencyMs` (the API call's, when one was made). The stack's
+ * metric filters count these lines (jobs by status, API latency), so the fields are a contract.
+ */
+export const JOB_RECORDED_LOG = 'job recorded';

@@ -19,6 +19,8 @@ export interface RecordDeps {
   readonly random: () => number;
   /** Told about errors: a failed record (the item is returned as a failure) or a failed notification. */
   readonly onError?: (item: EnrichedItem, error: unknown) => void;
+  /** Told about every job this step wrote (for logs, metrics and the local dashboard). */
+  readonly onRecorded?: (item: EnrichedItem, job: Job) => void;
 }
 
 /** What became of one item. */
@@ -127,6 +129,7 @@ async function record(
     ...(nextAttemptAt ? { nextAttemptAt } : {}),
   });
   if (!job) return { kind: 'stale' };
+  deps.onRecorded?.(item, job);
   if (status !== 'RETRYING' && deps.config.notifications.on.includes(status)) {
     // The job is recorded: a failed notification must not send the message round again (it would
     // come back as a duplicate and notify nobody). It is reported instead, and the job shows its state.

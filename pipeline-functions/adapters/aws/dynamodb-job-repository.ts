@@ -1,0 +1,232 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Job, JobStatus } from '../../core/model.js';
+import {
+  systemClock,
+  type Clock,
+  type JobQuery,
+  type JobRepository,
+  type JobUpdate,
+  type Page,
+} from '../../core/ports.js';
+import { InvalidCursorError } from './errors.js';
+import { DEFAULT_RETENTION_DAYS, JOBS_TABLE, jobIdFromKey, jobKeyFromId, jobKeyOf } from './jobs-table.js';
+
+/** Options of {@link DynamoDbJobRepository}. */
+export interface DynamoDbJobRepositoryOptions {
+  readonly tableName: string;
+  /** Days a job is kept after its last update (sets the `ttl` attribute). @default 90 */
+  readonly retentionDays?: number;
+  /** Source of `createdAt`, `updatedAt` and `ttl`. @default systemClock */
+  readonly clock?: Clock;
+}
+
+/** Page size of `listByStatus` when the query names none. @default 50 */
+export const DEFAULT_PAGE_SIZE = 50;
+
+const SECONDS_PER_DAY = 86_400;
+
+type Item = Record<string, unknown>;
+
+/**
+ * The job repository on DynamoDB (and on dynalite, locally). See `jobs-table.ts` for the layout.
+ *
+ * `record()` is one conditional UpdateItem that enforces core `isNewerThan`, so a stale retry or a
+ * duplicate delivery that arrives after newer state changes nothing, however the messages race.
+ *
+ * @example
+ * const jobs = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'b2a-prod-jobs' });
+ */
+export class DynamoDbJobRepository implements JobRepository {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionSeconds: number;
+  private readonly clock: Clock;
+
+  public constructor(client: DynamoDBClient, options: DynamoDbJobRepositoryOptions) {
+    this.documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.tableName = options.tableName;
+    this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * SECONDS_PER_DAY;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  public async get(jobId: string): Promise<Job | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: jobKeyFromId(jobId), ConsistentRead: true }),
+    );
+    return Item ? toJob(Item) : undefined;
+  }
+
+  public async record(update: JobUpdate): Promise<Job | undefined> {
+    const now = this.clock.now();
+    const { object } = update;
+    const set: Record<string, unknown> = {
+      bucket: object.bucket,
+      key: object.key,
+      versionId: object.versionId,
+      etag: object.etag,
+      size: object.size,
+      status: update.status,
+      runId: update.run.id,
+      runStartedAt: update.run.startedAt,
+      attempt: update.attempt,
+      idempotencyKey: update.idempotencyKey,
+      lastHttpStatus: update.entry.httpStatus,
+      lastError: update.entry.error,
+      nextAttemptAt: update.nextAttemptAt,
+      updatedAt: now.toISOString(),
+      [JOBS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + this.retentionSeconds,
+    };
+    const names: Record<string, string> = {
+      '#pk': JOBS_TABLE.partitionKey,
+      '#history': 'history',
+      '#attempts': 'attempts',
+      '#createdAt': 'createdAt',
+    };
+    const values: Record<string, unknown> = {
+      ':entry': [update.entry],
+      ':empty': [],
+      ':zero': 0,
+      ':one': 1,
+      ':now': now.toISOString(),
+      ':succeeded': 'SUCCEEDED' satisfies JobStatus,
+    };
+    const assignments = [
+      '#history = list_append(if_not_exists(#history, :empty), :entry)',
+      '#attempts = if_not_exists(#attempts, :zero) + :one',
+      '#createdAt = if_not_exists(#createdAt, :now)',
+    ];
+    // An optional field this attempt does not have is removed, so e.g. the error of a failed
+    // attempt does not linger on the job after a later attempt succeeds.
+    const removals: string[] = [];
+    for (const [attribute, value] of Object.entries(set)) {
+      names[`#${attribute}`] = attribute;
+      if (value === undefined) {
+        removals.push(`#${attribute}`);
+      } else {
+        values[`:${attribute}`] = value;
+        assignments.push(`#${attribute} = :${attribute}`);
+      }
+    }
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKeyOf(object),
+          UpdateExpression: `SET ${assignments.join(', ')}${removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : ''}`,
+          // Exactly core isNewerThan: no job yet; or a run that started later; or, within the same
+          // run, a later attempt of a job that has not succeeded.
+          ConditionExpression:
+            'attribute_not_exists(#pk)' +
+            ' OR (#runId <> :runId AND #runStartedAt < :runStartedAt)' +
+            ' OR (#runId = :runId AND #status <> :succeeded AND #attempt < :attempt)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!Attributes) throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes');
+      return toJob(Attributes);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  public async listByStatus(query: JobQuery): Promise<Page<Job>> {
+    const { Items = [], LastEvaluatedKey } = await this.documents.send(
+      new QueryCommand({
+        ...this.statusQuery(query.status, query.since),
+        ScanIndexForward: false,
+        Limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),
+      }),
+    );
+    return {
+      items: Items.map(toJob),
+      ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}),
+    };
+  }
+
+  public async listByKey(bucket: string, key: string): Promise<Job[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey },
+          ExpressionAttributeValues: { ':pk': `${bucket}/${key}` },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items.map(toJob).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  public async countByStatus(status: JobStatus, since?: string): Promise<number> {
+    let count = 0;
+    let start: Item | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          ...this.statusQuery(status, since),
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  private statusQuery(status: JobStatus, since: string | undefined): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      IndexName: JOBS_TABLE.statusIndex,
+      KeyConditionExpression: since ? '#status = :status AND #updatedAt >= :since' : '#status = :status',
+      ExpressionAttributeNames: {
+        '#status': JOBS_TABLE.statusIndexPartitionKey,
+        ...(since ? { '#updatedAt': JOBS_TABLE.statusIndexSortKey } : {}),
+      },
+      ExpressionAttributeValues: { ':status': status, ...(since ? { ':since': since } : {}) },
+    };
+  }
+}
+
+function toJob(item: Item): Job {
+  const { pk, sk, [JOBS_TABLE.ttlAttribute]: _ttl, ...fields } = item;
+  return { ...fields, jobId: jobIdFromKey({ pk: String(pk), sk: String(sk) }) } as unknown as Job;
+}
+
+function encodeCursor(key: Item): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Item {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new InvalidCursorError(`cursor is not one this repository handed out: ${cursor.slice(0, 40)}`, {
+      cause: error,
+    });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidCursorError(`cursor is not one this repository handed out: ${cursor.slice(0, 40)}`);
+  }
+  return parsed as Item;
+}

@@ -1,0 +1,86 @@
+/**
+ * The jobs table's layout, shared by the DynamoDB adapter, the CDK construct that creates the table
+ * and the local runtime (which creates it in dynalite), so the three never drift.
+ *
+ * One item per job (one object version): partition key `pk` = `<bucket>/<key>`, sort key `sk` = the
+ * version token, so every version of a key is one Query. The `by-status` index (partition `status`,
+ * sort `updatedAt`, all attributes projected) answers "what failed since yesterday" without a scan.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { STATUS_INDEX } from '../../core/names.js';
+import { versionToken, type ObjectRef } from '../../core/model.js';
+import { InvalidCursorError } from './errors.js';
+
+/** Attribute names of the jobs table that are keys, index keys or read by DynamoDB itself. */
+export const JOBS_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  statusIndex: STATUS_INDEX,
+  statusIndexPartitionKey: 'status',
+  statusIndexSortKey: 'updatedAt',
+  /** Epoch seconds after which DynamoDB's TTL deletes the item (dynalite ignores it). */
+  ttlAttribute: 'ttl',
+} as const;
+
+/** How long a job is kept after its last update. @default 90 days */
+export const DEFAULT_RETENTION_DAYS = 90;
+
+/** The primary key of one job item. */
+export interface JobKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** The primary key of the job for an object version. */
+export function jobKeyOf(ref: ObjectRef): JobKey {
+  return { pk: `${ref.bucket}/${ref.key}`, sk: versionToken(ref) };
+}
+
+/**
+ * The primary key of a job id (`<bucket>/<key>#<version token>`, see core `jobIdOf`). Keys may
+ * contain `#` but version tokens never do, so the id splits at its last `#`.
+ * @throws InvalidCursorError when the id has no `#`.
+ */
+export function jobKeyFromId(jobId: string): JobKey {
+  const at = jobId.lastIndexOf('#');
+  if (at < 0) throw new InvalidCursorError(`not a job id (no "#"): ${jobId.slice(0, 80)}`);
+  return { pk: jobId.slice(0, at), sk: jobId.slice(at + 1) };
+}
+
+/** The job id of a primary key: the inverse of `jobKeyFromId`. */
+export function jobIdFromKey(key: JobKey): string {
+  return `${key.pk}#${key.sk}`;
+}
+
+/**
+ * A CreateTable input for the jobs table, for the local runtime and tests (the stack creates the
+ * real table with the same layout). On-demand billing, so no capacity to tune.
+ * @example await client.send(new CreateTableCommand(jobsTableDefinition('b2a-jobs')))
+ */
+export function jobsTableDefinition(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, statusIndex, statusIndexPartitionKey, statusIndexSortKey } = JOBS_TABLE;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: partitionKey, AttributeType: 'S' },
+      { AttributeName: sortKey, AttributeType: 'S' },
+      { AttributeName: statusIndexPartitionKey, AttributeType: 'S' },
+      { AttributeName: statusIndexSortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: statusIndex,
+        KeySchema: [
+          { AttributeName: statusIndexPartitionKey, KeyType: 'HASH' },
+          { AttributeName: statusIndexSortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}

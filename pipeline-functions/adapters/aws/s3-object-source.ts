@@ -1,0 +1,101 @@
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ObjectNotFoundError } from '../../core/errors.js';
+import type { ObjectRef } from '../../core/model.js';
+import type { ObjectInfo, ObjectSource } from '../../core/ports.js';
+import { UnexpectedAwsResponseError } from './errors.js';
+
+/** Content-Type assumed when S3 has none for an object. */
+export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/** S3 error names and HTTP statuses that mean "this object version is not there (any more)". */
+const NOT_FOUND_NAMES = new Set(['NoSuchKey', 'NotFound', 'NoSuchVersion', 'PreconditionFailed']);
+const NOT_FOUND_STATUSES = new Set([404, 412]);
+
+/**
+ * Reads object versions from S3.
+ *
+ * A ref with a `versionId` reads exactly that version. Without one (an unversioned bucket) the read
+ * is conditional on the ETag (`If-Match`), so an object overwritten since the event is reported as
+ * not found instead of being delivered under the old version's job.
+ *
+ * @example
+ * const objects = new S3ObjectSource(new S3Client({}));
+ * const { body, info } = await objects.read({ bucket: 'inbox', key: 'a.csv', versionId: 'v1' });
+ */
+export class S3ObjectSource implements ObjectSource {
+  public constructor(private readonly client: S3Client) {}
+
+  public async head(ref: ObjectRef): Promise<ObjectInfo> {
+    const output = await this.guard(ref, () => this.client.send(new HeadObjectCommand(selector(ref, true))));
+    return info(output);
+  }
+
+  public async read(ref: ObjectRef): Promise<{ readonly body: Uint8Array; readonly info: ObjectInfo }> {
+    return this.guard(ref, async () => {
+      const output = await this.client.send(new GetObjectCommand(selector(ref, true)));
+      if (!output.Body)
+        throw new UnexpectedAwsResponseError(`GetObject s3://${ref.bucket}/${ref.key}: no body`);
+      return { body: await output.Body.transformToByteArray(), info: info(output) };
+    });
+  }
+
+  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<string> {
+    // No If-Match here: it would become a signed header that whoever holds the URL must send.
+    return getSignedUrl(this.client, new GetObjectCommand(selector(ref, false)), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+
+  private async guard<T>(ref: ObjectRef, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isNotFound(error)) {
+        const version = ref.versionId
+          ? ` version ${ref.versionId}`
+          : ref.etag
+            ? ` with ETag ${ref.etag}`
+            : '';
+        throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}${version} does not exist`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+function selector(
+  ref: ObjectRef,
+  conditional: boolean,
+): { Bucket: string; Key: string; VersionId?: string; IfMatch?: string } {
+  if (ref.versionId) return { Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId };
+  if (conditional && ref.etag) return { Bucket: ref.bucket, Key: ref.key, IfMatch: quoted(ref.etag) };
+  return { Bucket: ref.bucket, Key: ref.key };
+}
+
+/** EventBridge sends ETags bare; If-Match wants the quoted entity tag. */
+function quoted(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
+function info(output: {
+  ContentLength?: number;
+  ContentType?: string;
+  VersionId?: string;
+  ETag?: string;
+}): ObjectInfo {
+  return {
+    size: output.ContentLength ?? 0,
+    contentType: output.ContentType || DEFAULT_CONTENT_TYPE,
+    ...(output.VersionId && output.VersionId !== 'null' ? { versionId: output.VersionId } : {}),
+    ...(output.ETag ? { etag: output.ETag.replace(/"/g, '') } : {}),
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return NOT_FOUND_NAMES.has(error.name) || (status !== undefined && NOT_FOUND_STATUSES.has(status));
+}

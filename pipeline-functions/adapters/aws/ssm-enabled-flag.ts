@@ -1,0 +1,125 @@
+import {
+  GetParameterCommand,
+  GetParameterHistoryCommand,
+  PutParameterCommand,
+  type ParameterHistory,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { FLAG_OFF, FLAG_ON } from '../../core/names.js';
+import { systemClock, type Clock, type FlagAdmin, type FlagChange } from '../../core/ports.js';
+import { FlagParameterNotFoundError, InvalidFlagValueError } from './errors.js';
+
+/** Options of {@link SsmEnabledFlag}. */
+export interface SsmEnabledFlagOptions {
+  /** The parameter's name, e.g. `/b2a/prod/enabled` (core `flagParameterName`). */
+  readonly parameterName: string;
+  /** How long a read value is trusted (config `flag.cacheSeconds`). @default 5 */
+  readonly cacheSeconds?: number;
+  /** @default systemClock */
+  readonly clock?: Clock;
+}
+
+/** SSM returns at most 50 history entries per page. */
+const HISTORY_PAGE_SIZE = 50;
+
+/**
+ * The enabled flag in an SSM String parameter holding `on` or `off`.
+ *
+ * GetParameter is limited to 40 TPS per account and region, shared by every container: reads are
+ * cached per container for `cacheSeconds`, and concurrent callers share one request in flight, so a
+ * container makes at most one GetParameter per cache period. A failed read is not cached.
+ *
+ * @example
+ * const flag = new SsmEnabledFlag(new SSMClient({}), { parameterName: flagParameterName('prod') });
+ * if (await flag.isEnabled()) { ... }
+ */
+export class SsmEnabledFlag implements FlagAdmin {
+  private readonly parameterName: string;
+  private readonly cacheMs: number;
+  private readonly clock: Clock;
+  private cached?: { readonly enabled: boolean; readonly until: number };
+  private inFlight?: Promise<boolean>;
+
+  public constructor(
+    private readonly client: SSMClient,
+    options: SsmEnabledFlagOptions,
+  ) {
+    this.parameterName = options.parameterName;
+    this.cacheMs = (options.cacheSeconds ?? 5) * 1000;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** @throws FlagParameterNotFoundError | InvalidFlagValueError */
+  public async isEnabled(): Promise<boolean> {
+    if (this.cached && this.clock.now().getTime() < this.cached.until) return this.cached.enabled;
+    this.inFlight ??= this.read().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  public async setEnabled(enabled: boolean): Promise<void> {
+    await this.client.send(
+      new PutParameterCommand({
+        Name: this.parameterName,
+        Value: enabled ? FLAG_ON : FLAG_OFF,
+        Type: 'String',
+        Overwrite: true,
+      }),
+    );
+    this.remember(enabled);
+  }
+
+  /** Newest first. SSM keeps the last 100 versions, so that is as far back as it goes. */
+  public async history(limit: number): Promise<FlagChange[]> {
+    const versions: ParameterHistory[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.guard(() =>
+        this.client.send(
+          new GetParameterHistoryCommand({
+            Name: this.parameterName,
+            MaxResults: HISTORY_PAGE_SIZE,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        ),
+      );
+      versions.push(...(page.Parameters ?? []));
+      nextToken = page.NextToken;
+    } while (nextToken);
+    // SSM lists oldest first.
+    return versions
+      .reverse()
+      .slice(0, limit)
+      .map((version) => ({
+        enabled: version.Value === FLAG_ON,
+        at: (version.LastModifiedDate ?? new Date(0)).toISOString(),
+        ...(version.LastModifiedUser ? { by: version.LastModifiedUser } : {}),
+      }));
+  }
+
+  private async read(): Promise<boolean> {
+    const { Parameter } = await this.guard(() =>
+      this.client.send(new GetParameterCommand({ Name: this.parameterName })),
+    );
+    const value = Parameter?.Value;
+    if (value !== FLAG_ON && value !== FLAG_OFF) throw new InvalidFlagValueError(this.parameterName, value);
+    return this.remember(value === FLAG_ON);
+  }
+
+  private remember(enabled: boolean): boolean {
+    this.cached = { enabled, until: this.clock.now().getTime() + this.cacheMs };
+    return enabled;
+  }
+
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ParameterNotFound') {
+        throw new FlagParameterNotFoundError(this.parameterName, { cause: error });
+      }
+      throw error;
+    }
+  }
+}

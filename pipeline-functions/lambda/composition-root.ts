@@ -1,0 +1,313 @@
+/**
+ * The Lambda runtime's composition root: reads the environment once per container, builds the SDK
+ * clients and adapters once, and hands the handler factories their ports. Built lazily on the first
+ * invocation (and again only if building failed), so importing this module has no side effects
+ * at all.
+ *
+ * Each function reads only the variables it needs (see `ENRICHMENT_ENV` and `TARGET_ENV`), and a
+ * missing one fails the invocation with a `ConfigError` naming it.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
+import { S3ObjectSource } from '../adapters/aws/s3-object-source.js';
+import { SchedulerRetryScheduler } from '../adapters/aws/scheduler-retry-scheduler.js';
+import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
+import { SsmEnabledFlag } from '../adapters/aws/ssm-enabled-flag.js';
+import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
+import { parsePipelineConfig, type PipelineConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { jobIdOf } from '../core/model.js';
+import { ENV, JOB_RECORDED_LOG } from '../core/names.js';
+import type { DeliveryResult, EnrichedItem } from '../core/outcome.js';
+import { systemClock, type Clock } from '../core/ports.js';
+import {
+  createEnrichmentHandler,
+  type EnrichmentHandler,
+  type PipeSqsRecord,
+} from '../handlers/enrichment.js';
+import { createTargetHandler, type BatchItemFailures, type TargetHandler } from '../handlers/target.js';
+
+/** Environment variables the enrichment function needs. */
+export const ENRICHMENT_ENV = [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER] as const;
+
+/** Environment variables the target function needs. */
+export const TARGET_ENV = [
+  ENV.CONFIG,
+  ENV.TABLE_NAME,
+  ENV.TOPIC_ARN,
+  ENV.QUEUE_ARN,
+  ENV.SCHEDULE_GROUP,
+  ENV.SCHEDULER_ROLE_ARN,
+] as const;
+
+/** The SDK clients the functions use; tests pass their own. */
+export interface AwsClients {
+  readonly ssm: SSMClient;
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly scheduler: SchedulerClient;
+  readonly sns: SNSClient;
+  readonly secrets: SecretsManagerClient;
+}
+
+/** What the composition root logs through: Powertools' Logger, or a stand-in in tests. */
+export type PipelineLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'appendPersistentKeys' | 'addContext'>;
+
+/** What a builder may be given instead of the defaults. */
+export interface BuildOptions {
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default one module-scope client per service, created on first use */
+  readonly clients?: Partial<AwsClients>;
+  /** @default the module's Powertools Logger (service `b2a`) */
+  readonly logger?: PipelineLogger;
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** Jitter source for retry delays. @default Math.random */
+  readonly random?: () => number;
+}
+
+let moduleLogger: Logger | undefined;
+
+/** Created on first use, so `POWERTOOLS_LOG_LEVEL` and friends are read from the function's environment. */
+function defaultLogger(): Logger {
+  return (moduleLogger ??= new Logger({ serviceName: 'b2a' }));
+}
+
+/** One client per service per container, created only by the functions that use it (so bundles stay small). */
+const sharedClients = new Map<keyof AwsClients, AwsClients[keyof AwsClients]>();
+
+function client<K extends keyof AwsClients>(
+  options: BuildOptions,
+  name: K,
+  create: () => AwsClients[K],
+): AwsClients[K] {
+  const given = options.clients?.[name];
+  if (given) return given;
+  let shared = sharedClients.get(name) as AwsClients[K] | undefined;
+  if (!shared) {
+    shared = create();
+    sharedClients.set(name, shared);
+  }
+  return shared;
+}
+
+/**
+ * Reads the variables a function needs.
+ * @throws ConfigError naming the first variable that is missing or empty.
+ */
+export function readEnvironment<const N extends readonly string[]>(
+  env: NodeJS.ProcessEnv,
+  names: N,
+): Record<N[number], string> {
+  const values: Partial<Record<string, string>> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (!value)
+      throw new ConfigError(name, 'environment variable is not set (the stack sets it on the function)');
+    values[name] = value;
+  }
+  return values as Record<N[number], string>;
+}
+
+/**
+ * Parses `B2A_CONFIG` (JSON of the pipeline configuration).
+ * @throws ConfigError naming `B2A_CONFIG` or the invalid field.
+ */
+export function readPipelineConfig(json: string): PipelineConfig {
+  let input: unknown;
+  try {
+    input = JSON.parse(json);
+  } catch (error) {
+    throw new ConfigError(
+      ENV.CONFIG,
+      `is not JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return parsePipelineConfig(input, ENV.CONFIG);
+}
+
+/**
+ * The API credential named by `api.auth`: a Secrets Manager secret's string (read once per
+ * container, as this runs once per build) or an environment variable.
+ * @throws ConfigError when the secret has no string value or the variable is not set.
+ */
+export async function resolveCredential(
+  auth: PipelineConfig['api']['auth'],
+  secrets: () => SecretsManagerClient,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  switch (auth.type) {
+    case 'none':
+      return undefined;
+    case 'env': {
+      const value = env[auth.variable];
+      if (!value)
+        throw new ConfigError(auth.variable, 'environment variable named by api.auth.variable is not set');
+      return value;
+    }
+    case 'secret': {
+      const { SecretString } = await secrets().send(new GetSecretValueCommand({ SecretId: auth.secretId }));
+      if (!SecretString)
+        throw new ConfigError('api.auth.secretId', `secret ${auth.secretId} has no string value`);
+      return SecretString;
+    }
+  }
+}
+
+/** Builds the enrichment handler: flag, jobs (read), objects and API, logging each item's result. */
+export async function buildEnrichment(options: BuildOptions = {}): Promise<EnrichmentHandler> {
+  const env = readEnvironment(options.env ?? process.env, ENRICHMENT_ENV);
+  const config = readPipelineConfig(env.B2A_CONFIG);
+  const logger = options.logger ?? defaultLogger();
+  logger.appendPersistentKeys({ environment: config.environment });
+  const clock = options.clock ?? systemClock;
+  const credential = await resolveCredential(
+    config.api.auth,
+    () => client(options, 'secrets', () => new SecretsManagerClient({})),
+    options.env ?? process.env,
+  );
+  const handle = createEnrichmentHandler({
+    config,
+    clock,
+    flag: new SsmEnabledFlag(
+      client(options, 'ssm', () => new SSMClient({})),
+      { parameterName: env.B2A_FLAG_PARAMETER, cacheSeconds: config.flag.cacheSeconds, clock },
+    ),
+    jobs: new DynamoDbJobRepository(
+      client(options, 'dynamodb', () => new DynamoDBClient({})),
+      { tableName: env.B2A_TABLE_NAME, clock },
+    ),
+    objects: new S3ObjectSource(client(options, 's3', () => new S3Client({}))),
+    api: new HttpDownstreamApi({ api: config.api, ...(credential ? { credential } : {}), clock }),
+  });
+  return async (event) => {
+    const items = await handle(event);
+    for (const item of items) logItem(logger, 'enrichment', item);
+    return items;
+  };
+}
+
+/** Builds the target handler: jobs (conditional write), retries and notifications, logging each item. */
+export async function buildTarget(options: BuildOptions = {}): Promise<TargetHandler> {
+  const env = readEnvironment(options.env ?? process.env, TARGET_ENV);
+  const config = readPipelineConfig(env.B2A_CONFIG);
+  const logger = options.logger ?? defaultLogger();
+  logger.appendPersistentKeys({ environment: config.environment });
+  const clock = options.clock ?? systemClock;
+  const handle = createTargetHandler({
+    config,
+    clock,
+    random: options.random ?? Math.random,
+    jobs: new DynamoDbJobRepository(
+      client(options, 'dynamodb', () => new DynamoDBClient({})),
+      { tableName: env.B2A_TABLE_NAME, clock },
+    ),
+    scheduler: new SchedulerRetryScheduler(
+      client(options, 'scheduler', () => new SchedulerClient({})),
+      {
+        groupName: env.B2A_SCHEDULE_GROUP,
+        queueArn: env.B2A_QUEUE_ARN,
+        roleArn: env.B2A_SCHEDULER_ROLE_ARN,
+        clock,
+      },
+    ),
+    notifier: new SnsNotifier(
+      client(options, 'sns', () => new SNSClient({})),
+      { topicArn: env.B2A_TOPIC_ARN },
+    ),
+    onError: (item, error) =>
+      logger.error('target: could not record or notify', { ...itemKeys(item), error: describeError(error) }),
+    // The stack's metric filters count these lines: the message and fields are a contract (names.ts).
+    onRecorded: (item, job) =>
+      logger.info(JOB_RECORDED_LOG, {
+        ...itemKeys(item),
+        status: job.status,
+        ...('latencyMs' in item.result && item.result.latencyMs !== undefined
+          ? { latencyMs: item.result.latencyMs }
+          : {}),
+      }),
+  });
+  return async (event) => {
+    const output = await handle(event);
+    const failed = new Set(output.batchItemFailures.map((f) => f.itemIdentifier));
+    const items = Array.isArray(event) ? event : [event as unknown as EnrichedItem];
+    for (const item of items) logItem(logger, 'target', item, failed.has(item.messageId));
+    return output;
+  };
+}
+
+let enrichment: Promise<EnrichmentHandler> | undefined;
+let target: Promise<TargetHandler> | undefined;
+
+/**
+ * Runs the enrichment with the container's handler, built on first use. A failed build is not kept,
+ * so the next invocation tries again (e.g. after Secrets Manager was briefly unavailable).
+ */
+export async function runEnrichment(
+  event: readonly PipeSqsRecord[],
+  context?: Context,
+): Promise<EnrichedItem[]> {
+  if (context) defaultLogger().addContext(context);
+  enrichment ??= memo(buildEnrichment(), () => (enrichment = undefined));
+  return (await enrichment)(event);
+}
+
+/** Runs the target with the container's handler, built on first use. */
+export async function runTarget(
+  event: readonly EnrichedItem[],
+  context?: Context,
+): Promise<BatchItemFailures> {
+  if (context) defaultLogger().addContext(context);
+  target ??= memo(buildTarget(), () => (target = undefined));
+  return (await target)(event);
+}
+
+function memo<T>(building: Promise<T>, forget: () => void): Promise<T> {
+  return building.catch((error: unknown) => {
+    forget();
+    defaultLogger().error('could not build the handler', { error: describeError(error) });
+    throw error;
+  });
+}
+
+const WARN_KINDS: ReadonlySet<DeliveryResult['kind']> = new Set([
+  'retryable',
+  'terminal',
+  'invalid',
+  'unprocessed',
+]);
+
+function logItem(logger: PipelineLogger, step: string, item: EnrichedItem, failed = false): void {
+  const attributes = {
+    ...itemKeys(item),
+    result: item.result.kind,
+    ...('reason' in item.result ? { reason: item.result.reason } : {}),
+    ...('httpStatus' in item.result && item.result.httpStatus !== undefined
+      ? { httpStatus: item.result.httpStatus }
+      : {}),
+    ...(step === 'target' ? { returnedToQueue: failed } : {}),
+  };
+  if (failed || WARN_KINDS.has(item.result.kind)) logger.warn(`${step}: ${item.result.kind}`, attributes);
+  else logger.info(`${step}: ${item.result.kind}`, attributes);
+}
+
+function itemKeys(item: EnrichedItem): { messageId: string; jobId?: string } {
+  return { messageId: item.messageId, ...(item.request ? { jobId: jobIdOf(item.request.object) } : {}) };
+}
+
+function describeError(error: unknown): { name: string; message: string; cause?: string } {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  return {
+    name: error.name,
+    message: error.message,
+    ...(error.cause instanceof Error ? { cause: `${error.cause.name}: ${error.cause.message}` } : {}),
+  };
+}

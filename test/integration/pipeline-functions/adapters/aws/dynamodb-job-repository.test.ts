@@ -1,0 +1,316 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
+import { InvalidCursorError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
+import { jobsTableDefinition } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
+import {
+  jobIdOf,
+  type JobStatus,
+  type ObjectRef,
+  type Run,
+} from '../../../../../pipeline-functions/core/model.js';
+import type { Clock, JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
+import { FAKE_CREDENTIALS, startDynalite, type RunningDynalite } from '../../../../support/dynalite.js';
+
+/** A clock the test moves by hand, so `updatedAt` (the index's sort key) is known. */
+class ManualClock implements Clock {
+  private current = new Date('2026-03-01T00:00:00.000Z');
+  public now(): Date {
+    return new Date(this.current);
+  }
+  public tick(seconds = 1): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+const AUTO: Run = { id: 'auto', startedAt: '2026-03-01T00:00:00Z' };
+
+function update(
+  object: ObjectRef,
+  run: Run,
+  attempt: number,
+  status: JobStatus,
+  httpStatus?: number,
+): JobUpdate {
+  return {
+    object,
+    run,
+    attempt,
+    status,
+    idempotencyKey: `idem-${run.id}`,
+    entry: {
+      at: '2026-03-01T00:00:00Z',
+      runId: run.id,
+      attempt,
+      origin: attempt === 1 ? 's3-event' : 'retry',
+      outcome: status === 'SUCCEEDED' ? 'delivered' : 'retryable',
+      ...(httpStatus ? { httpStatus } : {}),
+      ...(status === 'SUCCEEDED' ? {} : { error: `HTTP ${httpStatus ?? 503}` }),
+    },
+  };
+}
+
+let tableCount = 0;
+
+describe('Class: DynamoDbJobRepository', () => {
+  let dynalite: RunningDynalite;
+  let client: DynamoDBClient;
+
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+    client = new DynamoDBClient({
+      endpoint: dynalite.endpoint,
+      region: 'us-east-1',
+      credentials: FAKE_CREDENTIALS,
+    });
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await dynalite.stop();
+  });
+
+  /** A fresh table per test, so counts and pages are exact. */
+  async function freshRepository(clock = new ManualClock()) {
+    const tableName = `jobs-${++tableCount}`;
+    await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+    return { repository: new DynamoDbJobRepository(client, { tableName, clock, retentionDays: 2 }), clock };
+  }
+
+  describe('record', () => {
+    it('creates a job on the first attempt and reads it back consistently', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'a.txt', versionId: 'v1', etag: 'e1', size: 3 };
+
+      // Act
+      const recorded = await repository.record(update(object, AUTO, 1, 'RETRYING', 503));
+      const read = await repository.get(jobIdOf(object));
+
+      // Assess
+      expect(recorded).toMatchObject({
+        jobId: 'inbox/a.txt#v1',
+        bucket: 'inbox',
+        key: 'a.txt',
+        versionId: 'v1',
+        status: 'RETRYING',
+        attempt: 1,
+        attempts: 1,
+        lastHttpStatus: 503,
+        lastError: 'HTTP 503',
+        createdAt: '2026-03-01T00:00:00.000Z',
+        updatedAt: '2026-03-01T00:00:00.000Z',
+      });
+      expect(recorded?.history).toHaveLength(1);
+      expect(read).toEqual(recorded);
+      expect(read).not.toHaveProperty('ttl');
+      expect(read).not.toHaveProperty('pk');
+    });
+
+    it('records a newer attempt, appends history, keeps createdAt and clears the old error', async () => {
+      // Prepare
+      const { repository, clock } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'b.txt', etag: '"e2"' };
+      await repository.record(update(object, AUTO, 1, 'RETRYING', 503));
+      clock.tick(60);
+
+      // Act
+      const job = await repository.record(update(object, AUTO, 2, 'SUCCEEDED', 200));
+
+      // Assess
+      expect(job).toMatchObject({
+        jobId: 'inbox/b.txt#etag:e2',
+        status: 'SUCCEEDED',
+        attempt: 2,
+        attempts: 2,
+        lastHttpStatus: 200,
+        createdAt: '2026-03-01T00:00:00.000Z',
+        updatedAt: '2026-03-01T00:01:00.000Z',
+      });
+      expect(job?.history.map((a) => a.attempt)).toEqual([1, 2]);
+      expect(job).not.toHaveProperty('lastError');
+    });
+
+    it('ignores a stale duplicate of an attempt already recorded', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'c.txt', versionId: 'v1' };
+      await repository.record(update(object, AUTO, 2, 'RETRYING'));
+
+      // Act
+      const same = await repository.record(update(object, AUTO, 2, 'RETRYING'));
+      const older = await repository.record(update(object, AUTO, 1, 'SUCCEEDED'));
+
+      // Assess
+      expect(same).toBeUndefined();
+      expect(older).toBeUndefined();
+      expect(await repository.get(jobIdOf(object))).toMatchObject({
+        attempt: 2,
+        attempts: 1,
+        status: 'RETRYING',
+      });
+    });
+
+    it('keeps a success final within its run', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'd.txt', versionId: 'v1' };
+      await repository.record(update(object, AUTO, 1, 'SUCCEEDED', 200));
+
+      // Act
+      const later = await repository.record(update(object, AUTO, 2, 'RETRYING', 503));
+
+      // Assess
+      expect(later).toBeUndefined();
+      expect(await repository.get(jobIdOf(object))).toMatchObject({ status: 'SUCCEEDED', attempt: 1 });
+    });
+
+    it('lets a newer run (reprocess) supersede, and never lets the old run overwrite it', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'e.txt', versionId: 'v1' };
+      const reprocess: Run = { id: 'r-1', startedAt: '2026-03-02T00:00:00Z' };
+      await repository.record(update(object, AUTO, 1, 'SUCCEEDED', 200));
+
+      // Act
+      const newRun = await repository.record(update(object, reprocess, 1, 'RETRYING', 503));
+      const oldRun = await repository.record(update(object, AUTO, 3, 'FAILED', 500));
+
+      // Assess
+      expect(newRun).toMatchObject({ runId: 'r-1', attempt: 1, attempts: 2, status: 'RETRYING' });
+      expect(oldRun).toBeUndefined();
+      expect(await repository.get(jobIdOf(object))).toMatchObject({ runId: 'r-1', status: 'RETRYING' });
+    });
+
+    it.each([
+      ['spaces', 'dir with spaces/a b.txt'],
+      ['plus and percent', 'a+b%20c%2Fd.txt'],
+      ['hashes', 'x#y#z.txt'],
+      ['unicode', 'ünïcödé/文件/😀.csv'],
+      ['1,024 bytes', `k/${'é'.repeat(511)}`],
+    ])('keeps keys with %s exact, through get, listByKey and the status index', async (_, key) => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key, etag: 'abc' };
+
+      // Act
+      await repository.record(update(object, AUTO, 1, 'FAILED', 400));
+      const byId = await repository.get(jobIdOf(object));
+      const byKey = await repository.listByKey('inbox', key);
+      const byStatus = await repository.listByStatus({ status: 'FAILED' });
+
+      // Assess
+      expect(byId).toMatchObject({ jobId: jobIdOf(object), key });
+      expect(byKey.map((j) => j.key)).toEqual([key]);
+      expect(byStatus.items.map((j) => j.jobId)).toEqual([jobIdOf(object)]);
+    });
+
+    it("uses a key fixture at S3's 1,024-byte limit", () => {
+      // Assess
+      expect(Buffer.byteLength(`k/${'é'.repeat(511)}`)).toBe(1024);
+    });
+  });
+
+  describe('queries', () => {
+    it('lists one status newest first, pages across more than two pages, and honours since', async () => {
+      // Prepare
+      const { repository, clock } = await freshRepository();
+      for (let i = 0; i < 7; i++) {
+        clock.tick(60);
+        await repository.record(
+          update({ bucket: 'inbox', key: `f-${i}.txt`, versionId: 'v1' }, AUTO, 1, 'FAILED'),
+        );
+      }
+      await repository.record(
+        update({ bucket: 'inbox', key: 'ok.txt', versionId: 'v1' }, AUTO, 1, 'SUCCEEDED'),
+      );
+
+      // Act
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repository.listByStatus({
+          status: 'FAILED',
+          limit: 3,
+          ...(cursor ? { cursor } : {}),
+        });
+        pages.push(page.items.map((j) => j.key));
+        cursor = page.cursor;
+      } while (cursor);
+      const recent = await repository.listByStatus({ status: 'FAILED', since: '2026-03-01T00:05:00.000Z' });
+
+      // Assess
+      expect(pages.slice(0, 3)).toEqual([
+        ['f-6.txt', 'f-5.txt', 'f-4.txt'],
+        ['f-3.txt', 'f-2.txt', 'f-1.txt'],
+        ['f-0.txt'],
+      ]);
+      expect(pages.flat()).toHaveLength(7);
+      expect(recent.items.map((j) => j.key)).toEqual(['f-6.txt', 'f-5.txt', 'f-4.txt']);
+      expect(recent.cursor).toBeUndefined();
+    });
+
+    it('counts one status, with and without since', async () => {
+      // Prepare
+      const { repository, clock } = await freshRepository();
+      for (let i = 0; i < 5; i++) {
+        clock.tick(60);
+        await repository.record(
+          update({ bucket: 'inbox', key: `s-${i}`, versionId: 'v1' }, AUTO, 1, 'SKIPPED'),
+        );
+      }
+      await repository.record(update({ bucket: 'inbox', key: 'r', versionId: 'v1' }, AUTO, 1, 'RETRYING'));
+
+      // Act
+      const all = await repository.countByStatus('SKIPPED');
+      const since = await repository.countByStatus('SKIPPED', '2026-03-01T00:04:00.000Z');
+      const none = await repository.countByStatus('SUCCEEDED');
+
+      // Assess
+      expect(all).toBe(5);
+      expect(since).toBe(2);
+      expect(none).toBe(0);
+    });
+
+    it('lists every version of one key, and no other key', async () => {
+      // Prepare
+      const { repository, clock } = await freshRepository();
+      await repository.record(
+        update({ bucket: 'inbox', key: 'same', versionId: 'v1' }, AUTO, 1, 'SUCCEEDED'),
+      );
+      clock.tick(5);
+      await repository.record(update({ bucket: 'inbox', key: 'same', versionId: 'v2' }, AUTO, 1, 'FAILED'));
+      await repository.record(
+        update({ bucket: 'inbox', key: 'same-but-longer', versionId: 'v1' }, AUTO, 1, 'FAILED'),
+      );
+
+      // Act
+      const jobs = await repository.listByKey('inbox', 'same');
+
+      // Assess
+      expect(jobs.map((j) => j.jobId)).toEqual(['inbox/same#v2', 'inbox/same#v1']);
+    });
+
+    it('returns undefined for a job that does not exist', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+
+      // Act
+      const job = await repository.get('inbox/missing#v1');
+
+      // Assess
+      expect(job).toBeUndefined();
+    });
+
+    it('rejects a cursor it did not hand out', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+
+      // Act
+      const listing = repository.listByStatus({ status: 'FAILED', cursor: 'not-a-cursor' });
+
+      // Assess
+      await expect(listing).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+  });
+});

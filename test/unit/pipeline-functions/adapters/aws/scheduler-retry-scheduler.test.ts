@@ -1,0 +1,135 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  SchedulerClient,
+  ValidationException,
+} from '@aws-sdk/client-scheduler';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  SchedulerRetryScheduler,
+  atExpression,
+  scheduleNameOf,
+} from '../../../../../pipeline-functions/adapters/aws/scheduler-retry-scheduler.js';
+import type { B2aEnvelope } from '../../../../../pipeline-functions/core/messages.js';
+
+const scheduler = mockClient(SchedulerClient);
+const NOW = new Date('2026-03-01T10:00:00.250Z');
+const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source';
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/b2a-test-scheduler';
+
+const envelope = (attempt: number, key = `dir/${'ü'.repeat(500)} #+%.csv`): B2aEnvelope => ({
+  b2a: 1,
+  kind: 'retry',
+  object: { bucket: 'inbox', key, versionId: 'v1' },
+  run: { id: 'auto', startedAt: '2026-03-01T09:00:00Z' },
+  attempt,
+  sentAt: NOW.toISOString(),
+});
+
+const subject = () =>
+  new SchedulerRetryScheduler(new SchedulerClient({}), {
+    groupName: 'b2a-test',
+    queueArn: QUEUE_ARN,
+    roleArn: ROLE_ARN,
+    clock: { now: () => NOW },
+  });
+
+describe('Class: SchedulerRetryScheduler', () => {
+  beforeEach(() => {
+    scheduler.reset();
+  });
+
+  it('creates a self-deleting one-time schedule that sends the envelope to the queue', async () => {
+    // Prepare
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    const retry = envelope(2);
+
+    // Act
+    await subject().schedule(retry, new Date('2026-03-01T10:30:00.000Z'));
+
+    // Assess
+    expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, {
+      Name: scheduleNameOf(retry),
+      GroupName: 'b2a-test',
+      ScheduleExpression: 'at(2026-03-01T10:30:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: expect.objectContaining({ Arn: QUEUE_ARN, RoleArn: ROLE_ARN, RetryPolicy: expect.any(Object) }),
+    });
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input;
+    expect(JSON.parse(input?.Target?.Input ?? '{}')).toEqual(retry);
+    expect(input?.ClientToken).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('names schedules within Scheduler limits, the same for the same retry and different per attempt', () => {
+    // Act
+    const first = scheduleNameOf(envelope(2));
+    const again = scheduleNameOf(envelope(2));
+    const next = scheduleNameOf(envelope(3));
+    const otherKey = scheduleNameOf(envelope(2, 'other.csv'));
+
+    // Assess
+    expect(first).toMatch(/^b2a-[0-9a-f]{60}$/);
+    expect(first).toMatch(/^[0-9a-zA-Z-_.]{1,64}$/);
+    expect(again).toBe(first);
+    expect(next).not.toBe(first);
+    expect(otherKey).not.toBe(first);
+  });
+
+  it.each([
+    ['in the past', '2026-03-01T09:00:00.000Z'],
+    ['under a minute away', '2026-03-01T10:00:30.000Z'],
+  ])('moves a time %s to one minute from now, rounded up to the second', async (_, at) => {
+    // Prepare
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+
+    // Act
+    await subject().schedule(envelope(2), new Date(at));
+
+    // Assess
+    expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, {
+      ScheduleExpression: 'at(2026-03-01T10:01:01)',
+    });
+  });
+
+  it('treats an existing schedule of the same name as success', async () => {
+    // Prepare
+    scheduler.on(CreateScheduleCommand).rejects(
+      new ConflictException({
+        message: 'Schedule already exists',
+        Message: 'Schedule already exists',
+        $metadata: {},
+      }),
+    );
+
+    // Act
+    const scheduled = subject().schedule(envelope(2), new Date('2026-03-01T11:00:00Z'));
+
+    // Assess
+    await expect(scheduled).resolves.toBeUndefined();
+  });
+
+  it('passes any other failure on', async () => {
+    // Prepare
+    const invalid = new ValidationException({ message: 'bad role', Message: 'bad role', $metadata: {} });
+    scheduler.on(CreateScheduleCommand).rejects(invalid);
+
+    // Act
+    const scheduled = subject().schedule(envelope(2), new Date('2026-03-01T11:00:00Z'));
+
+    // Assess
+    await expect(scheduled).rejects.toBe(invalid);
+  });
+});
+
+describe('Function: atExpression', () => {
+  it('writes UTC to the second without a zone suffix', () => {
+    // Act
+    const expression = atExpression(new Date('2026-12-31T23:59:59.999Z'));
+
+    // Assess
+    expect(expression).toBe('at(2026-12-31T23:59:59)');
+  });
+});

@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  buildEnrichment,
+  buildTarget,
+  runEnrichment,
+  type PipelineLogger,
+} from '../../../../pipeline-functions/lambda/composition-root.js';
+import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
+import { JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
+import type { EnrichedItem } from '../../../../pipeline-functions/core/outcome.js';
+import { startHttpStub, type HttpStub } from '../../../support/http-stub.js';
+
+const ssm = mockClient(SSMClient);
+const s3 = mockClient(S3Client);
+const documents = mockClient(DynamoDBDocumentClient);
+const scheduler = mockClient(SchedulerClient);
+const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const clock = { now: () => NOW };
+
+function environment(apiUrl: string, auth: object = { type: 'none' }): NodeJS.ProcessEnv {
+  return {
+    B2A_CONFIG: JSON.stringify({
+      environment: 'test',
+      api: { url: apiUrl, auth },
+      retry: { maxAttempts: 3 },
+    }),
+    B2A_TABLE_NAME: 'b2a-test-jobs',
+    B2A_FLAG_PARAMETER: '/b2a/test/enabled',
+    B2A_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:b2a-test',
+    B2A_QUEUE_ARN: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source',
+    B2A_SCHEDULE_GROUP: 'b2a-test',
+    B2A_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/b2a-test-scheduler',
+  };
+}
+
+function fakeLogger() {
+  return {
+    info: jest.fn(),
+    warn: jest.fn(),
+    error: jest.fn(),
+    appendPersistentKeys: jest.fn(),
+    addContext: jest.fn(),
+  } satisfies PipelineLogger;
+}
+
+const clients = () => ({
+  ssm: new SSMClient({}),
+  s3: new S3Client({}),
+  dynamodb: new DynamoDBClient({}),
+  scheduler: new SchedulerClient({}),
+  sns: new SNSClient({}),
+  secrets: new SecretsManagerClient({}),
+});
+
+const s3Event = (key: string) =>
+  JSON.stringify({
+    source: 'aws.s3',
+    'detail-type': 'Object Created',
+    time: '2026-03-01T11:59:00Z',
+    detail: { bucket: { name: 'inbox' }, object: { key, size: 5, etag: 'abc', 'version-id': 'v1' } },
+  });
+
+beforeEach(() => {
+  for (const mock of [ssm, s3, documents, scheduler, sns, secrets]) mock.reset();
+});
+
+describe('Module: lambda/composition-root', () => {
+  let api: HttpStub;
+
+  beforeAll(async () => {
+    api = await startHttpStub();
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  beforeEach(() => {
+    api.reset();
+  });
+
+  it.each(['B2A_TABLE_NAME', 'B2A_FLAG_PARAMETER', 'B2A_CONFIG'])(
+    'fails the enrichment build naming %s when it is missing',
+    async (name) => {
+      // Prepare
+      const env = { ...environment(api.url), [name]: undefined };
+
+      // Act
+      const building = buildEnrichment({ env, clients: clients(), logger: fakeLogger() });
+
+      // Assess
+      await expect(building).rejects.toBeInstanceOf(ConfigError);
+      await expect(building).rejects.toMatchObject({ field: name });
+      await expect(building).rejects.toThrow(name);
+    },
+  );
+
+  it('fails the target build naming B2A_SCHEDULER_ROLE_ARN when it is missing', async () => {
+    // Prepare
+    const env = { ...environment(api.url), B2A_SCHEDULER_ROLE_ARN: '' };
+
+    // Act
+    const building = buildTarget({ env, clients: clients(), logger: fakeLogger() });
+
+    // Assess
+    await expect(building).rejects.toMatchObject({ field: 'B2A_SCHEDULER_ROLE_ARN' });
+  });
+
+  it('names B2A_CONFIG when it is not JSON, and the field when it is invalid', async () => {
+    // Prepare
+    const notJson = { ...environment(api.url), B2A_CONFIG: '{api:' };
+    const invalid = { ...environment(api.url), B2A_CONFIG: '{"api":{"url":"ftp://x"}}' };
+
+    // Act
+    const first = buildEnrichment({ env: notJson, clients: clients(), logger: fakeLogger() });
+    const second = buildEnrichment({ env: invalid, clients: clients(), logger: fakeLogger() });
+
+    // Assess
+    await expect(first).rejects.toMatchObject({ field: 'B2A_CONFIG' });
+    await expect(second).rejects.toMatchObject({ field: 'api.url' });
+  });
+
+  it('builds an enrichment that reads the flag, the job and the object, calls the API and logs the result', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
+    documents.on(GetCommand).resolves({});
+    s3.on(GetObjectCommand).resolves({
+      Body: { transformToByteArray: async () => new TextEncoder().encode('hello') } as never,
+      ContentLength: 5,
+      ContentType: 'text/plain',
+    });
+    api.enqueue({ status: 202 });
+    const logger = fakeLogger();
+    const handler = await buildEnrichment({
+      env: environment(`${api.url}/in`),
+      clients: clients(),
+      logger,
+      clock,
+    });
+
+    // Act
+    const items = await handler([{ messageId: 'm-1', body: s3Event('dir/a b.txt') }]);
+
+    // Assess
+    expect(items).toEqual([
+      expect.objectContaining({
+        messageId: 'm-1',
+        result: { kind: 'delivered', httpStatus: 202, latencyMs: expect.any(Number) },
+      }),
+    ]);
+    expect(ssm).toReceiveCommandWith(GetParameterCommand, { Name: '/b2a/test/enabled' });
+    expect(documents).toReceiveCommandWith(GetCommand, {
+      TableName: 'b2a-test-jobs',
+      Key: { pk: 'inbox/dir/a b.txt', sk: 'v1' },
+      ConsistentRead: true,
+    });
+    expect(s3).toReceiveCommandWith(GetObjectCommand, {
+      Bucket: 'inbox',
+      Key: 'dir/a b.txt',
+      VersionId: 'v1',
+    });
+    expect(api.requests[0]?.body.toString()).toBe('hello');
+    expect(logger.appendPersistentKeys).toHaveBeenCalledWith({ environment: 'test' });
+    expect(logger.info).toHaveBeenCalledWith('enrichment: delivered', {
+      messageId: 'm-1',
+      jobId: 'inbox/dir/a b.txt#v1',
+      result: 'delivered',
+      httpStatus: 202,
+    });
+  });
+
+  it('builds a target that records, schedules a retry, notifies a terminal state and logs each item', async () => {
+    // Prepare
+    documents.on(UpdateCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
+      Attributes: {
+        ...input.Key,
+        bucket: 'inbox',
+        key: 'k',
+        status: input.Key.pk.endsWith('bad') ? 'FAILED' : 'RETRYING',
+        attempts: 1,
+        updatedAt: NOW.toISOString(),
+      },
+    }));
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
+    const logger = fakeLogger();
+    const handler = await buildTarget({
+      env: environment(api.url),
+      clients: clients(),
+      logger,
+      clock,
+      random: () => 0,
+    });
+    const item = (messageId: string, key: string, result: EnrichedItem['result']): EnrichedItem => ({
+      messageId,
+      at: NOW.toISOString(),
+      result,
+      request: {
+        object: { bucket: 'inbox', key, versionId: 'v1' },
+        run: { id: 'auto', startedAt: '2026-03-01T11:59:00Z' },
+        attempt: 1,
+        origin: 's3-event',
+        idempotencyKey: 'i',
+      },
+    });
+
+    // Act
+    const output = await handler([
+      item('m-1', 'slow', { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 }),
+      item('m-2', 'bad', { kind: 'terminal', reason: 'HTTP 400', httpStatus: 400 }),
+      { messageId: 'm-3', at: NOW.toISOString(), result: { kind: 'invalid', reason: 'not JSON' } },
+    ]);
+
+    // Assess
+    expect(output).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-3' }] });
+    expect(documents).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, {
+      GroupName: 'b2a-test',
+      Target: expect.objectContaining({ Arn: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source' }),
+    });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toReceiveCommandWith(PublishCommand, {
+      MessageAttributes: expect.objectContaining({ status: { DataType: 'String', StringValue: 'FAILED' } }),
+    });
+    expect(logger.warn).toHaveBeenCalledWith('target: invalid', {
+      messageId: 'm-3',
+      result: 'invalid',
+      reason: 'not JSON',
+      returnedToQueue: true,
+    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      'target: retryable',
+      expect.objectContaining({ jobId: 'inbox/slow#v1', returnedToQueue: false }),
+    );
+    // The line the stack's metric filters count (JOB_RECORDED_LOG), once per recorded job.
+    expect(logger.info).toHaveBeenCalledWith(JOB_RECORDED_LOG, {
+      messageId: 'm-2',
+      jobId: 'inbox/bad#v1',
+      status: 'FAILED',
+    });
+    expect(logger.info).toHaveBeenCalledWith(
+      JOB_RECORDED_LOG,
+      expect.objectContaining({ jobId: 'inbox/slow#v1', status: 'RETRYING' }),
+    );
+  });
+});
+
+describe('Function: runEnrichment', () => {
+  const saved = { ...process.env };
+  let api: HttpStub;
+
+  beforeAll(async () => {
+    api = await startHttpStub();
+    Object.assign(process.env, environment(api.url, { type: 'secret', secretId: 'b2a/test/api' }), {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    await api.close();
+  });
+
+  it('builds the container handler once and reads the API secret once', async () => {
+    // Prepare
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 's3cr3t' });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
+    documents.on(GetCommand).resolves({});
+    s3.on(GetObjectCommand).resolves({
+      Body: { transformToByteArray: async () => new Uint8Array([104, 105]) } as never,
+      ContentLength: 2,
+    });
+    api.setHandler(() => ({ status: 200 }));
+
+    // Act
+    await runEnrichment([{ messageId: 'm-1', body: s3Event('a.txt') }]);
+    await runEnrichment([{ messageId: 'm-2', body: s3Event('b.txt') }]);
+
+    // Assess
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+    expect(secrets).toReceiveCommandWith(GetSecretValueCommand, { SecretId: 'b2a/test/api' });
+    expect(api.requests.map((r) => r.headers.authorization)).toEqual(['Bearer s3cr3t', 'Bearer s3cr3t']);
+  });
+});
