@@ -1,0 +1,241 @@
+/**
+ * The typed configuration of one deployed environment (a stage): the pipeline configuration the
+ * handlers read, extended with the infrastructure settings only the stack needs. One file per stage
+ * (`infra/config/dev.ts`, `demo.ts`, `prod.ts`) is validated against this schema when it is imported,
+ * so a bad value fails `cdk synth` with the field's name.
+ */
+import { z } from 'zod';
+import {
+  parseWith,
+  PipelineConfigSchema,
+  type PipelineConfig,
+} from '../../pipeline-functions/core/config.js';
+
+/** The longest an SQS message can be kept (14 days), and the shortest b2a accepts (4 days, the SQS default). */
+const MAX_RETENTION_DAYS = 14;
+const MIN_RETENTION_DAYS = 4;
+
+/** The longest one pipe execution (enrichment plus target) may take, in seconds. */
+export const PIPE_EXECUTION_LIMIT_SECONDS = 300;
+
+/** CloudWatch Logs accepts only these retention periods, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Account used when neither the config nor `CDK_DEFAULT_ACCOUNT` names one, so synth works offline. */
+export const PLACEHOLDER_ACCOUNT = '111111111111';
+/** Region used when neither the config nor `CDK_DEFAULT_REGION` names one. */
+export const PLACEHOLDER_REGION = 'us-east-1';
+
+const s3BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase characters)');
+
+const iamPrincipal = z
+  .string()
+  .regex(
+    /^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+))$/,
+    'must be a 12-digit account id or an IAM role, user or account root ARN',
+  );
+
+const bucketSchema = z.discriminatedUnion('source', [
+  z.object({
+    /** The stack creates the bucket. */
+    source: z.literal('create'),
+    /** A fixed bucket name. @default a name CloudFormation generates (bucket names are global) */
+    name: s3BucketName.optional(),
+    /** Keep every version of an object (b2a then delivers each version once). @default true */
+    versioned: z.boolean().default(true),
+    /** Write S3 server access logs to a second bucket the stack creates. @default true */
+    accessLogs: z.boolean().default(true),
+  }),
+  z.object({
+    /** An existing bucket: the stack only turns on its EventBridge notifications. */
+    source: z.literal('existing'),
+    name: s3BucketName,
+    /** The customer-managed KMS key the bucket's objects are encrypted with, if any (b2a needs kms:Decrypt). */
+    kmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'must be a KMS key ARN')
+      .optional(),
+  }),
+]);
+
+export const StageConfigSchema = PipelineConfigSchema.extend({
+  /** The stage name; it prefixes every resource name so that two stages can share one account. */
+  environment: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be lowercase letters, digits and dashes')
+    .refine((name) => name !== 'local', '"local" is the local runtime, not a deployable stage'),
+  /** AWS account id. @default CDK_DEFAULT_ACCOUNT, else 111111111111 (a placeholder: synth only) */
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  /** AWS region. @default CDK_DEFAULT_REGION, else us-east-1 */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
+    .optional(),
+  /** The source bucket. @default a bucket the stack creates, versioned, with access logs */
+  bucket: bucketSchema.prefault({ source: 'create' }),
+  queue: z
+    .object({
+      /** How long the source queue keeps a message, in days (rides out an outage of the pipe). @default 14 */
+      retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS).default(14),
+      /** Receives before a message moves to the DLQ (AWS advises at least 5). @default 10 */
+      maxReceiveCount: z.number().int().min(5).max(1000).default(10),
+    })
+    .prefault({}),
+  functions: z
+    .object({
+      enrichment: z
+        .object({
+          /** @default 512 */
+          memoryMb: z.number().int().min(128).max(10_240).default(512),
+          /** Covers every call of a batch: ceil(batch.size / api.maxConcurrentCalls) × api.timeoutMs. @default 120 */
+          timeoutSeconds: z.number().int().min(1).max(PIPE_EXECUTION_LIMIT_SECONDS).default(120),
+          /**
+           * Instances that may run at once. Calls in flight to the API are at most this times
+           * `api.maxConcurrentCalls`. @default 5
+           */
+          reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+        })
+        .prefault({}),
+      target: z
+        .object({
+          /** @default 256 */
+          memoryMb: z.number().int().min(128).max(10_240).default(256),
+          /** @default 60 */
+          timeoutSeconds: z.number().int().min(1).max(PIPE_EXECUTION_LIMIT_SECONDS).default(60),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  pipe: z
+    .object({
+      /** What the pipe writes to its log group. @default ERROR */
+      logLevel: z.enum(['OFF', 'ERROR', 'INFO', 'TRACE']).default('ERROR'),
+      /** Also log payloads (object keys, API results): useful when debugging, noisy otherwise. @default false */
+      includeExecutionData: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Days the function and pipe logs are kept. @default 90 */
+  logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90),
+  alarms: z
+    .object({
+      /** Period every alarm evaluates, in minutes. @default 5 */
+      periodMinutes: z.number().int().min(1).max(1440).default(5),
+      /** FAILED jobs in one period that raise the alarm. @default 1 */
+      failedJobs: z.number().int().min(1).default(1),
+      /** Function errors (either function) in one period that raise the alarm. @default 1 */
+      functionErrors: z.number().int().min(1).default(1),
+      /** Failed pipe executions in one period that raise the alarm. @default 1 */
+      pipeFailures: z.number().int().min(1).default(1),
+      /** Age of the oldest message in the source queue that raises the alarm, in seconds. @default 3600 */
+      queueAgeSeconds: z.number().int().min(60).default(3600),
+    })
+    .prefault({}),
+  /** Email addresses subscribed to the notification topic (each must confirm). @default none */
+  notificationEmails: z.array(z.email()).default([]),
+  admin: z
+    .object({
+      /**
+       * Who may assume the admin role the stack creates: account ids or IAM ARNs. Empty: no role is
+       * created; attach the admin managed policy to your own users or roles. @default none
+       */
+      trustedPrincipals: z.array(iamPrincipal).default([]),
+      /** Longest session of the admin role, in hours. @default 1 */
+      maxSessionHours: z.number().int().min(1).max(12).default(1),
+    })
+    .prefault({}),
+  /**
+   * The enabled flag's value when the stack creates it. Later deploys leave the admin's value alone
+   * unless this value (or the parameter's description) changes. @default on
+   */
+  initialFlag: z.enum(['on', 'off']).default('on'),
+  /** What happens to the bucket, table and logs when the stack is deleted. @default retain */
+  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+}).superRefine((config, ctx) => {
+  if (config.environment === 'prod' && config.removalPolicy !== 'retain') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['removalPolicy'],
+      message: 'prod must keep its data: use "retain"',
+    });
+  }
+  if (config.api.auth.type === 'env') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['api', 'auth', 'type'],
+      message: '"env" is for the local runtime; on AWS keep the credential in Secrets Manager ("secret")',
+    });
+  }
+  if (config.batch.size > 10 && config.batch.windowSeconds < 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['batch', 'windowSeconds'],
+      message: 'SQS needs a batching window of at least 1 second for batches larger than 10',
+    });
+  }
+  const { enrichment, target } = config.functions;
+  const callRounds = Math.ceil(config.batch.size / config.api.maxConcurrentCalls);
+  const callSeconds = (callRounds * config.api.timeoutMs) / 1000;
+  if (enrichment.timeoutSeconds <= callSeconds) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['functions', 'enrichment', 'timeoutSeconds'],
+      message: `must exceed ${callSeconds}s: ${callRounds} round(s) of calls of up to api.timeoutMs each`,
+    });
+  }
+  if (enrichment.timeoutSeconds + target.timeoutSeconds > PIPE_EXECUTION_LIMIT_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['functions'],
+      message: `enrichment plus target timeouts must fit the pipe's ${PIPE_EXECUTION_LIMIT_SECONDS}s execution limit`,
+    });
+  }
+});
+
+/** A stage's configuration after defaults are applied. */
+export type StageConfig = z.infer<typeof StageConfigSchema>;
+/** A stage's configuration as written in `infra/config/<stage>.ts` (defaults optional). */
+export type StageConfigInput = z.input<typeof StageConfigSchema>;
+
+/**
+ * Validates a stage configuration.
+ * @throws ConfigError naming the first invalid field, e.g. `removalPolicy: prod must keep its data`.
+ * @example export const dev = parseStageConfig({ environment: 'dev', api: { url } }, 'infra/config/dev.ts');
+ */
+export function parseStageConfig(input: StageConfigInput, source = 'stage config'): StageConfig {
+  return parseWith(StageConfigSchema, input, source);
+}
+
+/** The part of a stage's configuration the handlers read (`B2A_CONFIG`), without infrastructure settings. */
+export function pipelineConfigOf(stage: StageConfig): PipelineConfig {
+  return PipelineConfigSchema.parse(stage);
+}
+
+/** Where a stage is deployed. */
+export interface StageEnvironment {
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * The account and region of a stage: the config's, else the CDK CLI's defaults (from the current
+ * credentials), else placeholders so that `cdk synth` works offline with no credentials.
+ */
+export function resolveEnvironment(
+  stage: Pick<StageConfig, 'account' | 'region'>,
+  env: Readonly<Record<string, string | undefined>>,
+): StageEnvironment {
+  return {
+    account: stage.account ?? nonEmpty(env['CDK_DEFAULT_ACCOUNT']) ?? PLACEHOLDER_ACCOUNT,
+    region: stage.region ?? nonEmpty(env['CDK_DEFAULT_REGION']) ?? PLACEHOLDER_REGION,
+  };
+}
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value !== undefined && value.length > 0 ? value : undefined;

@@ -1,0 +1,89 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { LOCK_FILE, PROJECT_ROOT } from '../paths.js';
+
+/** Props of {@link PipelineFunction}. */
+export interface PipelineFunctionProps {
+  readonly functionName: string;
+  readonly description: string;
+  /** The TypeScript entry point exporting `handler`. */
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Instances that may run at once. @default unreserved */
+  readonly reservedConcurrency?: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetentionDays: number;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * esbuild settings of every b2a function: the AWS SDK v3 is bundled (tree-shaken, pinned by the lock
+ * file) rather than taken from the runtime, and the ESM output gets a `require` for the CommonJS
+ * dependencies that call it.
+ */
+export const BUNDLING: nodejs.BundlingOptions = {
+  forceDockerBundling: false,
+  minify: true,
+  // Typed errors take their `name` from the class: keep class names through minification for the logs.
+  keepNames: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: nodejs.OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  externalModules: [],
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+};
+
+/**
+ * One of the pipe's two Lambda functions: Node.js 22 on ARM64, bundled by the local esbuild, with its
+ * own role (no AWS-managed policy: it may write to its own log group and nothing else until granted)
+ * and an explicit log group with a retention.
+ */
+export class PipelineFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  public constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      // The stage schema only admits the day counts that RetentionDays enumerates.
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.functionName}`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: props.description,
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: BUNDLING,
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag.js';
+
+/** Props of {@link RetryScheduling}. */
+export interface RetrySchedulingProps {
+  readonly scheduleGroupName: string;
+  /** Where a retry's message goes: the source queue. */
+  readonly queue: sqs.IQueue;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * What the target needs to schedule a retry: a schedule group of this stage's own, and the role
+ * Scheduler assumes to put the retry message on the source queue (that, and only that).
+ */
+export class RetryScheduling extends Construct {
+  public readonly group: scheduler.ScheduleGroup;
+  public readonly role: iam.Role;
+
+  public constructor(scope: Construct, id: string, props: RetrySchedulingProps) {
+    super(scope, id);
+    this.group = new scheduler.ScheduleGroup(this, 'Group', {
+      scheduleGroupName: props.scheduleGroupName,
+      removalPolicy: props.removalPolicy,
+    });
+    const { account } = Stack.of(this);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnEquals: { 'aws:SourceArn': this.group.scheduleGroupArn },
+        },
+      }),
+      description: `Lets EventBridge Scheduler put b2a retries on the ${props.scheduleGroupName} source queue`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendRetryToSourceQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [props.queue.queueArn],
+      }),
+    );
+  }
+
+  /** ARN pattern of the schedules in this stage's group (a schedule's name is chosen at run time). */
+  public get schedulesArn(): string {
+    const stack = Stack.of(this);
+    return stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.group.scheduleGroupName}/*`,
+    });
+  }
+
+  /** Lets `role` create one-time schedules in this group that run as this group's role. */
+  public grantCreateSchedules(role: iam.Role): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateRetrySchedules',
+        actions: ['scheduler:CreateSchedule'],
+        resources: [this.schedulesArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassRoleToScheduler',
+        actions: ['iam:PassRole'],
+        resources: [this.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    acknowledgeWildcardResource(
+      role,
+      this.schedulesArn,
+      "Each b2a retry is a one-time schedule named by a hash of its job and attempt, known only at run time; the wildcard stays inside this stage's schedule group.",
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Props of {@link SourceQueue}. */
+export interface SourceQueueProps {
+  readonly queueName: string;
+  readonly deadLetterQueueName: string;
+  /** Six times the pipe's execution time (see `visibilityTimeoutSeconds`). */
+  readonly visibilityTimeoutSeconds: number;
+  /** How long the source queue keeps a message. */
+  readonly retentionDays: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** The DLQ keeps messages as long as SQS allows, so that an admin has two weeks to look and redrive. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+
+/**
+ * The queue the pipe reads, fed by the EventBridge rule, by Scheduler (retries) and by `b2a reprocess`,
+ * with its dead-letter queue. Both use SSE-SQS and refuse plain HTTP; the pipe inherits the DLQ
+ * through the queue's redrive policy.
+ */
+export class SourceQueue extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+
+  public constructor(scope: Construct, id: string, props: SourceQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: props.deadLetterQueueName,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+      removalPolicy: props.removalPolicy,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: props.queueName,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(props.retentionDays),
+      visibilityTimeout: Duration.seconds(props.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Names of the deployed resources, derived from the stage so that two stages can live in one account.
+ * Names the handlers or the CLI read at run time are not here: they travel in environment variables
+ * and in the discovery parameter (see `pipeline-functions/core/names.ts`).
+ */
+
+/** The CloudFormation stack of a stage, e.g. `b2a-prod`. */
+export const stackNameOf = (environment: string): string => `b2a-${environment}`;
+
+/** Physical names of one stage's resources. */
+export interface ResourceNames {
+  readonly prefix: string;
+  readonly table: string;
+  readonly sourceQueue: string;
+  readonly deadLetterQueue: string;
+  readonly enrichmentFunction: string;
+  readonly targetFunction: string;
+  readonly pipe: string;
+  readonly pipeLogGroup: string;
+  readonly topic: string;
+  readonly scheduleGroup: string;
+  readonly sourceRule: string;
+  readonly adminPolicy: string;
+  readonly adminRole: string;
+  readonly dashboard: string;
+  readonly metricNamespace: string;
+}
+
+/** @example resourceNamesOf('dev').table === 'b2a-dev-jobs' */
+export function resourceNamesOf(environment: string): ResourceNames {
+  const prefix = `b2a-${environment}`;
+  return {
+    prefix,
+    table: `${prefix}-jobs`,
+    sourceQueue: `${prefix}-source`,
+    deadLetterQueue: `${prefix}-dlq`,
+    enrichmentFunction: `${prefix}-enrichment`,
+    targetFunction: `${prefix}-target`,
+    pipe: prefix,
+    pipeLogGroup: `/aws/vendedlogs/pipes/${prefix}`,
+    topic: `${prefix}-notifications`,
+    scheduleGroup: prefix,
+    sourceRule: `${prefix}-object-created`,
+    adminPolicy: `${prefix}-admin`,
+    adminRole: `${prefix}-admin`,
+    dashboard: prefix,
+    metricNamespace: 'b2a',
+  };
+}

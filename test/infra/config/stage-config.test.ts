@@ -1,0 +1,166 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../../../pipeline-functions/core/errors.js';
+import { STAGES } from '../../../infra/config/index.js';
+import {
+  parseStageConfig,
+  pipelineConfigOf,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
+  resolveEnvironment,
+  StageConfigSchema,
+  type StageConfigInput,
+} from '../../../infra/config/stage-config.js';
+
+const minimal: StageConfigInput = { environment: 'qa', api: { url: 'https://api.example.com/in' } };
+
+/** The field a config is rejected for, or undefined when it is accepted. */
+function rejectedField(input: StageConfigInput): string | undefined {
+  try {
+    parseStageConfig(input);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConfigError) return error.field;
+    throw error;
+  }
+}
+
+describe('Function: parseStageConfig', () => {
+  it('applies safe defaults to a minimal config', () => {
+    // Act
+    const config = parseStageConfig(minimal);
+
+    // Assess
+    expect(config).toMatchObject({
+      bucket: { source: 'create', versioned: true, accessLogs: true },
+      queue: { retentionDays: 14, maxReceiveCount: 10 },
+      functions: {
+        enrichment: { reservedConcurrency: 5, timeoutSeconds: 120 },
+        target: { timeoutSeconds: 60 },
+      },
+      pipe: { logLevel: 'ERROR', includeExecutionData: false },
+      logRetentionDays: 90,
+      notificationEmails: [],
+      admin: { trustedPrincipals: [], maxSessionHours: 1 },
+      initialFlag: 'on',
+      removalPolicy: 'retain',
+    });
+    expect(config.account).toBeUndefined();
+  });
+
+  it.each<[string, StageConfigInput, string]>([
+    ['prod without retain', { ...minimal, environment: 'prod', removalPolicy: 'destroy' }, 'removalPolicy'],
+    [
+      'an env-variable credential',
+      { ...minimal, api: { url: 'https://a.example.com', auth: { type: 'env', variable: 'TOKEN' } } },
+      'api.auth.type',
+    ],
+    [
+      'a batch over 10 with no window',
+      { ...minimal, batch: { size: 50, windowSeconds: 0 } },
+      'batch.windowSeconds',
+    ],
+    [
+      'an enrichment timeout shorter than a batch of calls',
+      {
+        ...minimal,
+        api: { url: 'https://a.example.com', timeoutMs: 30_000, maxConcurrentCalls: 2 },
+        batch: { size: 10 },
+        functions: { enrichment: { timeoutSeconds: 120 } },
+      },
+      'functions.enrichment.timeoutSeconds',
+    ],
+    [
+      "timeouts beyond the pipe's 5 minutes",
+      { ...minimal, functions: { enrichment: { timeoutSeconds: 250 }, target: { timeoutSeconds: 60 } } },
+      'functions',
+    ],
+    ['the local environment', { ...minimal, environment: 'local' }, 'environment'],
+    ['a retention SQS cannot keep', { ...minimal, queue: { retentionDays: 15 } }, 'queue.retentionDays'],
+    ['a maxReceiveCount under 5', { ...minimal, queue: { maxReceiveCount: 3 } }, 'queue.maxReceiveCount'],
+    ['a log retention CloudWatch refuses', { ...minimal, logRetentionDays: 10 as 14 }, 'logRetentionDays'],
+    ['an account id that is not 12 digits', { ...minimal, account: '1234' }, 'account'],
+    ['an invalid email', { ...minimal, notificationEmails: ['ops-at-example'] }, 'notificationEmails.0'],
+    [
+      'an invalid trusted principal',
+      { ...minimal, admin: { trustedPrincipals: ['*'] } },
+      'admin.trustedPrincipals.0',
+    ],
+    [
+      'an existing bucket without a name',
+      { ...minimal, bucket: { source: 'existing' } as never },
+      'bucket.name',
+    ],
+  ])('rejects %s, naming the field', (_case, input, field) => {
+    // Act
+    const rejected = rejectedField(input);
+
+    // Assess
+    expect(rejected).toBe(field);
+  });
+
+  it('accepts an existing bucket with its KMS key and admin principals', () => {
+    // Act
+    const config = parseStageConfig({
+      ...minimal,
+      bucket: {
+        source: 'existing',
+        name: 'my-bucket',
+        kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      },
+      admin: { trustedPrincipals: ['222222222222', 'arn:aws:iam::222222222222:role/Ops'] },
+    });
+
+    // Assess
+    expect(config.bucket).toEqual(expect.objectContaining({ source: 'existing', name: 'my-bucket' }));
+    expect(config.admin.trustedPrincipals).toHaveLength(2);
+  });
+});
+
+describe('Function: pipelineConfigOf', () => {
+  it('keeps the pipeline settings and drops the infrastructure ones', () => {
+    // Prepare
+    const config = parseStageConfig({ ...minimal, account: '222222222222', filters: { prefix: 'in/' } });
+
+    // Act
+    const pipeline = pipelineConfigOf(config);
+
+    // Assess
+    expect(Object.keys(pipeline).sort()).toEqual(
+      ['api', 'batch', 'environment', 'filters', 'flag', 'notifications', 'payload', 'retry'].sort(),
+    );
+    expect(pipeline.filters.prefix).toBe('in/');
+  });
+});
+
+describe('Function: resolveEnvironment', () => {
+  it('prefers the config, then the CDK defaults, then placeholders', () => {
+    // Prepare
+    const cdkEnv = { CDK_DEFAULT_ACCOUNT: '333333333333', CDK_DEFAULT_REGION: 'eu-central-1' };
+
+    // Act
+    const fromConfig = resolveEnvironment({ account: '222222222222', region: 'eu-west-1' }, cdkEnv);
+    const fromCdk = resolveEnvironment({}, cdkEnv);
+    const offline = resolveEnvironment({}, { CDK_DEFAULT_ACCOUNT: '' });
+
+    // Assess
+    expect(fromConfig).toEqual({ account: '222222222222', region: 'eu-west-1' });
+    expect(fromCdk).toEqual({ account: '333333333333', region: 'eu-central-1' });
+    expect(offline).toEqual({ account: PLACEHOLDER_ACCOUNT, region: PLACEHOLDER_REGION });
+  });
+});
+
+describe('Config: infra/config stages', () => {
+  it('defines dev, demo and prod, each valid and named after its stage', () => {
+    // Assess
+    expect(Object.keys(STAGES).sort()).toEqual(['demo', 'dev', 'prod']);
+    for (const [name, config] of Object.entries(STAGES)) {
+      expect(config.environment).toBe(name);
+      expect(StageConfigSchema.safeParse(config).success).toBe(true);
+    }
+  });
+
+  it('keeps prod data on stack deletion', () => {
+    // Assess
+    expect(STAGES['prod']?.removalPolicy).toBe('retain');
+  });
+});

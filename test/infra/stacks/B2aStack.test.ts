@@ -1,0 +1,834 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { JOBS_TABLE } from '../../../pipeline-functions/adapters/aws/jobs-table.js';
+import {
+  discoveryParameterName,
+  ENV,
+  flagParameterName,
+  JOB_RECORDED_LOG,
+  STATUS_INDEX,
+  type DeployedResources,
+} from '../../../pipeline-functions/core/names.js';
+import { STAGES } from '../../../infra/config/index.js';
+import { parseStageConfig, type StageConfig } from '../../../infra/config/stage-config.js';
+import { BUNDLING } from '../../../infra/constructs/PipelineFunction.js';
+import { visibilityTimeoutSeconds } from '../../../infra/constructs/queue-defaults.js';
+import type { B2aStack } from '../../../infra/stacks/B2aStack.js';
+import { synthesize, type Synthesized } from '../support/synth.js';
+import {
+  canonical,
+  cfn,
+  identityPolicies,
+  logicalIdOf,
+  statementsOf,
+  type Json,
+  type Statement,
+} from '../support/template.js';
+
+const dev = STAGES['dev'] as StageConfig;
+const prod = STAGES['prod'] as StageConfig;
+/** A stage with every optional feature: existing bucket, secret, filters, admin role, email. */
+const qa = parseStageConfig(
+  {
+    environment: 'qa',
+    account: '222222222222',
+    region: 'eu-west-1',
+    api: {
+      url: 'https://qa.api.example.com/in',
+      auth: { type: 'secret', secretId: 'b2a/qa/token' },
+    },
+    bucket: {
+      source: 'existing',
+      name: 'qa-landing-bucket',
+      kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    },
+    filters: { prefix: 'incoming/', suffix: '.json' },
+    notificationEmails: ['ops@example.com'],
+    admin: { trustedPrincipals: ['222222222222', 'arn:aws:iam::222222222222:role/Ops'], maxSessionHours: 2 },
+    removalPolicy: 'destroy',
+  },
+  'qa fixture',
+);
+
+let synthesized: Synthesized;
+let devStack: B2aStack;
+let prodStack: B2aStack;
+let qaStack: B2aStack;
+let devTemplate: Template;
+let prodTemplate: Template;
+let qaTemplate: Template;
+
+beforeAll(() => {
+  synthesized = synthesize({ stages: [dev, prod, qa] });
+  devStack = synthesized.stacks['dev'] as B2aStack;
+  prodStack = synthesized.stacks['prod'] as B2aStack;
+  qaStack = synthesized.stacks['qa'] as B2aStack;
+  devTemplate = Template.fromStack(devStack);
+  prodTemplate = Template.fromStack(prodStack);
+  qaTemplate = Template.fromStack(qaStack);
+});
+
+afterAll(() => synthesized.cleanup());
+
+const getAtt = (construct: Parameters<typeof logicalIdOf>[0], attribute = 'Arn') => ({
+  'Fn::GetAtt': [logicalIdOf(construct), attribute],
+});
+const ref = (construct: Parameters<typeof logicalIdOf>[0]) => ({ Ref: logicalIdOf(construct) });
+const tlsOnly = Match.arrayWith([
+  Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+]);
+
+describe('Class: B2aStack', () => {
+  describe('source bucket', () => {
+    it('creates a private, encrypted, TLS-only bucket that sends events to EventBridge', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::S3::Bucket', {
+        NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        VersioningConfiguration: {
+          Status: dev.bucket.source === 'create' && dev.bucket.versioned ? 'Enabled' : 'Suspended',
+        },
+        LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      });
+      devTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: ref(devStack.source.bucket),
+        PolicyDocument: { Statement: tlsOnly },
+      });
+    });
+
+    it('only turns on EventBridge notifications of an existing bucket, keeping its others', () => {
+      // Assess
+      qaTemplate.resourceCountIs('AWS::S3::Bucket', 0);
+      qaTemplate.hasResourceProperties('Custom::S3BucketNotifications', {
+        BucketName: 'qa-landing-bucket',
+        NotificationConfiguration: { EventBridgeConfiguration: {} },
+        Managed: false,
+      });
+    });
+
+    it('keeps the bucket in prod and empties and deletes it in dev', () => {
+      // Assess
+      prodTemplate.hasResource('AWS::S3::Bucket', {
+        Properties: Match.objectLike({ NotificationConfiguration: Match.anyValue() }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      prodTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+      devTemplate.hasResource('AWS::S3::Bucket', {
+        Properties: Match.objectLike({ NotificationConfiguration: Match.anyValue() }),
+        DeletionPolicy: 'Delete',
+      });
+    });
+  });
+
+  describe('rule and queues', () => {
+    it('routes "Object Created" events of the bucket to the source queue', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::Events::Rule', {
+        Name: 'b2a-dev-object-created',
+        EventPattern: {
+          source: ['aws.s3'],
+          'detail-type': ['Object Created'],
+          detail: { bucket: { name: [ref(devStack.source.bucket)] } },
+        },
+        Targets: [Match.objectLike({ Arn: getAtt(devStack.queues.queue) })],
+      });
+    });
+
+    it("applies the config's key prefix and suffix in the rule", () => {
+      // Assess
+      qaTemplate.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          detail: {
+            bucket: { name: ['qa-landing-bucket'] },
+            object: { key: [{ wildcard: 'incoming/*.json' }] },
+          },
+        },
+      });
+    });
+
+    it('lets only the rule send to the queue through its policy, over TLS', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(devStack.queues.queue)],
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(devStack.rule) } },
+            }),
+          ],
+        },
+      });
+      devTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(devStack.queues.deadLetterQueue)],
+        PolicyDocument: { Statement: tlsOnly },
+      });
+    });
+
+    it('encrypts the source queue, redrives to the DLQ and sizes it for the pipe', () => {
+      // Prepare
+      const { enrichment, target } = dev.functions;
+      const pipeExecutionSeconds = enrichment.timeoutSeconds + target.timeoutSeconds;
+
+      // Assess
+      const queue = devTemplate.toJSON()['Resources'][logicalIdOf(devStack.queues.queue)] as {
+        Properties: Json;
+      };
+      expect(queue.Properties).toMatchObject({
+        QueueName: 'b2a-dev-source',
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          deadLetterTargetArn: getAtt(devStack.queues.deadLetterQueue),
+          maxReceiveCount: dev.queue.maxReceiveCount,
+        },
+        VisibilityTimeout: visibilityTimeoutSeconds(enrichment.timeoutSeconds, target.timeoutSeconds),
+        MessageRetentionPeriod: dev.queue.retentionDays * 86_400,
+      });
+      expect(dev.queue.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      expect(queue.Properties['VisibilityTimeout']).toBeGreaterThanOrEqual(6 * pipeExecutionSeconds);
+      expect(queue.Properties['MessageRetentionPeriod']).toBeGreaterThanOrEqual(4 * 86_400);
+      devTemplate.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: 'b2a-dev-dlq',
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86_400,
+      });
+    });
+  });
+
+  describe('pipe', () => {
+    it('reads the queue in batches, enriches, then calls the target synchronously, with logging', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::Pipes::Pipe', {
+        Name: 'b2a-dev',
+        Source: getAtt(devStack.queues.queue),
+        SourceParameters: {
+          SqsQueueParameters: {
+            BatchSize: dev.batch.size,
+            MaximumBatchingWindowInSeconds: dev.batch.windowSeconds,
+          },
+        },
+        Enrichment: getAtt(devStack.enrichment.function),
+        Target: getAtt(devStack.target.function),
+        TargetParameters: { LambdaFunctionParameters: { InvocationType: 'REQUEST_RESPONSE' } },
+        RoleArn: getAtt(devStack.pipe.role),
+        LogConfiguration: {
+          Level: dev.pipe.logLevel,
+          CloudwatchLogsLogDestination: { LogGroupArn: getAtt(devStack.pipe.logGroup) },
+        },
+      });
+    });
+
+    it('has a role only the pipes service of this account can assume', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { Service: 'pipes.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': devStack.account } },
+            },
+          ],
+        },
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it.each([
+      ['enrichment', 'b2a-dev-enrichment', [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER]],
+      [
+        'target',
+        'b2a-dev-target',
+        [
+          ENV.CONFIG,
+          ENV.TABLE_NAME,
+          ENV.TOPIC_ARN,
+          ENV.QUEUE_ARN,
+          ENV.SCHEDULE_GROUP,
+          ENV.SCHEDULER_ROLE_ARN,
+        ],
+      ],
+    ] as const)(
+      'runs the %s on Node.js 22, ARM64, with its log group and variables',
+      (step, name, variables) => {
+        // Prepare
+        const fn = step === 'enrichment' ? devStack.enrichment : devStack.target;
+
+        // Assess
+        const resource = devTemplate.toJSON()['Resources'][logicalIdOf(fn.function)] as { Properties: Json };
+        expect(resource.Properties).toMatchObject({
+          FunctionName: name,
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Role: getAtt(fn.role),
+          LoggingConfig: { LogGroup: ref(fn.logGroup) },
+        });
+        const env = (resource.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+        expect(Object.keys(env).sort()).toEqual([...variables, 'NODE_OPTIONS'].sort());
+        expect(JSON.parse(env[ENV.CONFIG] as string)).toMatchObject({
+          environment: 'dev',
+          api: { url: dev.api.url },
+        });
+        devTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/lambda/${name}`,
+          RetentionInDays: dev.logRetentionDays,
+        });
+      },
+    );
+
+    it('caps the enrichment with reserved concurrency', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'b2a-dev-enrichment',
+        ReservedConcurrentExecutions: dev.functions.enrichment.reservedConcurrency,
+      });
+    });
+
+    it('bundles with the local esbuild, minified, with the AWS SDK inside', () => {
+      // Assess
+      expect(BUNDLING).toMatchObject({ forceDockerBundling: false, minify: true, externalModules: [] });
+    });
+
+    it('passes the API credential by secret name, never its value', () => {
+      // Assess
+      const resource = qaTemplate.toJSON()['Resources'][logicalIdOf(qaStack.enrichment.function)] as {
+        Properties: { Environment: { Variables: Record<string, string> } };
+      };
+      const config = JSON.parse(resource.Properties.Environment.Variables[ENV.CONFIG] as string) as Json;
+      expect(config['api']).toMatchObject({ auth: { type: 'secret', secretId: 'b2a/qa/token' } });
+      // Only the names b2a defines: no variable carries the credential itself.
+      expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(
+        [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, 'NODE_OPTIONS'].sort(),
+      );
+      qaTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    });
+  });
+
+  describe('jobs table', () => {
+    it('has the layout of the DynamoDB adapter, on demand, with PITR and TTL', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: 'b2a-dev-jobs',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: JOBS_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: JOBS_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: JOBS_TABLE.statusIndexPartitionKey, AttributeType: 'S' },
+          { AttributeName: JOBS_TABLE.statusIndexSortKey, AttributeType: 'S' },
+        ]),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: STATUS_INDEX,
+            KeySchema: [
+              { AttributeName: 'status', KeyType: 'HASH' },
+              { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      });
+    });
+
+    it('protects and retains the table in prod only', () => {
+      // Assess
+      prodTemplate.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      devTemplate.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+        DeletionPolicy: 'Delete',
+      });
+    });
+  });
+
+  describe('parameters', () => {
+    it('creates the enabled flag with the configured initial value', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: flagParameterName('dev'),
+        Type: 'String',
+        Value: dev.initialFlag,
+      });
+      prodTemplate.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: flagParameterName('prod'),
+        Value: prod.initialFlag,
+      });
+    });
+
+    it('publishes every deployed resource in the discovery parameter', () => {
+      // Prepare
+      const parameter = devTemplate.toJSON()['Resources'][logicalIdOf(devStack.discovery)] as {
+        Properties: { Name: string; Value: { 'Fn::Join': [string, unknown[]] } };
+      };
+      const [, parts] = parameter.Properties.Value['Fn::Join'];
+      // References become `<LogicalId>`, so the JSON parses and says what each name points at.
+      const text = parts
+        .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
+        .join('');
+
+      // Act
+      const resources = JSON.parse(text) as DeployedResources;
+
+      // Assess
+      expect(parameter.Properties.Name).toBe(discoveryParameterName('dev'));
+      const token = (construct: Parameters<typeof logicalIdOf>[0]) => `<${logicalIdOf(construct)}>`;
+      expect(resources).toEqual({
+        environment: 'dev',
+        region: devStack.region,
+        bucketName: token(devStack.source.bucket),
+        tableName: token(devStack.jobs.table),
+        queueUrl: token(devStack.queues.queue),
+        dlqUrl: token(devStack.queues.deadLetterQueue),
+        flagParameter: token(devStack.flag),
+        topicArn: token(devStack.notifications.topic),
+        pipeName: 'b2a-dev',
+        scheduleGroup: 'b2a-dev',
+      });
+    });
+  });
+
+  describe('notifications', () => {
+    it('encrypts the topic with a rotated key CloudWatch may use, TLS only', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: 'b2a-dev-notifications',
+        KmsMasterKeyId: getAtt(devStack.notifications.key),
+      });
+      devTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: tlsOnly } });
+      devTemplate.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('subscribes the configured emails, and none by default', () => {
+      // Assess
+      qaTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: ref(qaStack.notifications.topic),
+      });
+      devTemplate.resourceCountIs('AWS::SNS::Subscription', dev.notificationEmails.length);
+    });
+  });
+
+  describe('retry scheduling', () => {
+    it("creates the stage's schedule group and a role only Scheduler may assume for it", () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'b2a-dev' });
+      devTemplate.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': devStack.account },
+                ArnEquals: { 'aws:SourceArn': getAtt(devStack.retries.group) },
+              },
+            },
+          ],
+        },
+      });
+    });
+  });
+
+  describe('IAM', () => {
+    /** What every identity policy of a stack must say, statement by statement. */
+    function expectedPolicies(stack: B2aStack): Record<string, Statement[]> {
+      const queueArn = getAtt(stack.queues.queue);
+      const dlqArn = getAtt(stack.queues.deadLetterQueue);
+      const tableArn = getAtt(stack.jobs.table);
+      const objects = cfn(stack, stack.source.bucket.arnForObjects('*'));
+      const flagArn = cfn(stack, stack.flag.parameterArn);
+      const policies: Record<string, Statement[]> = {
+        [logicalIdOf(stack.pipe.role.node.findChild('DefaultPolicy'))]: [
+          {
+            Sid: 'ReadSourceQueue',
+            Effect: 'Allow',
+            Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+            Resource: [queueArn],
+          },
+          {
+            Sid: 'InvokeEnrichmentAndTarget',
+            Effect: 'Allow',
+            Action: ['lambda:InvokeFunction'],
+            Resource: [getAtt(stack.enrichment.function), getAtt(stack.target.function)],
+          },
+          {
+            Sid: 'WritePipeLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: [getAtt(stack.pipe.logGroup)],
+          },
+        ],
+        [logicalIdOf(stack.enrichment.role.node.findChild('DefaultPolicy'))]: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: [getAtt(stack.enrichment.logGroup)],
+          },
+          { Sid: 'ReadEnabledFlag', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [flagArn] },
+          { Sid: 'ReadJobs', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [tableArn] },
+          {
+            Sid: 'ReadObjects',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: [objects],
+          },
+          ...(stack.source.objectKey
+            ? [
+                {
+                  Sid: 'DecryptObjects',
+                  Effect: 'Allow',
+                  Action: ['kms:Decrypt'],
+                  Resource: [stack.source.objectKey.keyArn],
+                },
+              ]
+            : []),
+        ],
+        [logicalIdOf(stack.target.role.node.findChild('DefaultPolicy'))]: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: [getAtt(stack.target.logGroup)],
+          },
+          { Sid: 'RecordJobs', Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [tableArn] },
+          {
+            Sid: 'NotifyTerminalStates',
+            Effect: 'Allow',
+            Action: ['sns:Publish'],
+            Resource: [ref(stack.notifications.topic)],
+          },
+          {
+            Sid: 'EncryptNotifications',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: [getAtt(stack.notifications.key)],
+          },
+          {
+            Sid: 'CreateRetrySchedules',
+            Effect: 'Allow',
+            Action: ['scheduler:CreateSchedule'],
+            Resource: [
+              `arn:aws:scheduler:${stack.region}:${stack.account}:schedule/${stack.retries.group.scheduleGroupName}/*`,
+            ],
+          },
+          {
+            Sid: 'PassRoleToScheduler',
+            Effect: 'Allow',
+            Action: ['iam:PassRole'],
+            Resource: [getAtt(stack.retries.role)],
+            Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+          },
+        ],
+        [logicalIdOf(stack.retries.role.node.findChild('DefaultPolicy'))]: [
+          {
+            Sid: 'SendRetryToSourceQueue',
+            Effect: 'Allow',
+            Action: ['sqs:SendMessage'],
+            Resource: [queueArn],
+          },
+        ],
+        [logicalIdOf(stack.admin.policy)]: [
+          {
+            Sid: 'ReadAndSetEnabledFlag',
+            Effect: 'Allow',
+            Action: ['ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:PutParameter'],
+            Resource: [flagArn],
+          },
+          {
+            Sid: 'DiscoverResources',
+            Effect: 'Allow',
+            Action: ['ssm:GetParameter'],
+            Resource: [cfn(stack, stack.discovery.parameterArn)],
+          },
+          {
+            Sid: 'ReadJobs',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+            Resource: [tableArn, cfn(stack, `${stack.jobs.table.tableArn}/index/${STATUS_INDEX}`)],
+          },
+          { Sid: 'ReprocessObjects', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },
+          {
+            Sid: 'WatchQueues',
+            Effect: 'Allow',
+            Action: ['sqs:GetQueueAttributes'],
+            Resource: [queueArn, dlqArn],
+          },
+          {
+            Sid: 'InspectAndRedriveDeadLetters',
+            Effect: 'Allow',
+            Action: [
+              'sqs:ChangeMessageVisibility',
+              'sqs:DeleteMessage',
+              'sqs:ListMessageMoveTasks',
+              'sqs:ReceiveMessage',
+              'sqs:StartMessageMoveTask',
+            ],
+            Resource: [dlqArn],
+          },
+          {
+            Sid: 'WatchPipe',
+            Effect: 'Allow',
+            Action: ['pipes:DescribePipe'],
+            Resource: [getAtt(stack.pipe.pipe)],
+          },
+          {
+            Sid: 'CheckObjectsExist',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: [objects],
+          },
+        ],
+      };
+      return Object.fromEntries(
+        Object.entries(policies).map(([id, statements]) => [id, canonical(statements)]),
+      );
+    }
+
+    it.each(['dev', 'prod'])(
+      'grants exactly the statements b2a needs, and no other policy exists (%s)',
+      (stage) => {
+        // Prepare
+        const stack = stage === 'dev' ? devStack : prodStack;
+        const template = stage === 'dev' ? devTemplate : prodTemplate;
+        const expected = expectedPolicies(stack);
+        if (stage === 'prod') {
+          // prod reads its API credential from Secrets Manager (by name: any suffix AWS added).
+          const enrichment = logicalIdOf(stack.enrichment.role.node.findChild('DefaultPolicy'));
+          expected[enrichment]?.push({
+            Sid: 'ReadApiCredential',
+            Effect: 'Allow',
+            Action: ['secretsmanager:GetSecretValue'],
+            Resource: [
+              `arn:aws:secretsmanager:${stack.region}:${stack.account}:secret:b2a/prod/api-token-??????`,
+            ],
+          });
+        }
+
+        // Act
+        const actual = identityPolicies(template);
+
+        // Assess
+        expect(actual).toEqual(expected);
+      },
+    );
+
+    it('grants the existing bucket, its key and the API secret to the enrichment only', () => {
+      // Prepare
+      const enrichment = logicalIdOf(qaStack.enrichment.role.node.findChild('DefaultPolicy'));
+
+      // Act
+      const statements = statementsOf(qaTemplate, enrichment);
+
+      // Assess
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          {
+            Sid: 'ReadObjects',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: ['arn:aws:s3:::qa-landing-bucket/*'],
+          },
+          {
+            Sid: 'DecryptObjects',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt'],
+            Resource: ['arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+          },
+          {
+            Sid: 'ReadApiCredential',
+            Effect: 'Allow',
+            Action: ['secretsmanager:GetSecretValue'],
+            Resource: ['arn:aws:secretsmanager:eu-west-1:222222222222:secret:b2a/qa/token-??????'],
+          },
+        ]),
+      );
+      const others = Object.entries(identityPolicies(qaTemplate)).filter(([id]) => id !== enrichment);
+      expect(JSON.stringify(others)).not.toContain('secretsmanager:');
+    });
+
+    it('attaches no inline or AWS-managed policy to b2a roles', () => {
+      // Assess
+      for (const stack of [devStack, prodStack]) {
+        const template = stack === devStack ? devTemplate : prodTemplate;
+        for (const role of [stack.pipe.role, stack.enrichment.role, stack.target.role, stack.retries.role]) {
+          const resource = template.toJSON()['Resources'][logicalIdOf(role)] as { Properties: Json };
+          expect(resource.Properties['Policies']).toBeUndefined();
+          expect(resource.Properties['ManagedPolicyArns']).toBeUndefined();
+        }
+      }
+    });
+
+    it('creates the admin role only when principals are configured, with the admin policy', () => {
+      // Assess
+      expect(devStack.admin.role).toBeUndefined();
+      qaTemplate.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'b2a-qa-admin',
+        MaxSessionDuration: 2 * 3600,
+        ManagedPolicyArns: [ref(qaStack.admin.policy)],
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { AWS: ['arn:aws:iam::222222222222:role/Ops', 'arn:aws:iam::222222222222:root'] },
+            },
+          ],
+        },
+      });
+      qaTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'b2a-qa-admin' });
+    });
+  });
+
+  describe('alarms and dashboard', () => {
+    it.each([
+      ['b2a-dev-dlq-not-empty', 'ApproximateNumberOfMessagesVisible', 1],
+      ['b2a-dev-jobs-failed', 'JobsFailed', dev.alarms.failedJobs],
+      ['b2a-dev-enrichment-errors', 'Errors', dev.alarms.functionErrors],
+      ['b2a-dev-target-errors', 'Errors', dev.alarms.functionErrors],
+      ['b2a-dev-queue-age', 'ApproximateAgeOfOldestMessage', dev.alarms.queueAgeSeconds],
+      ['b2a-dev-rule-failures', 'FailedInvocations', 1],
+    ])('raises %s on %s to the topic', (alarmName, metricName, threshold) => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: alarmName,
+        MetricName: metricName,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [ref(devStack.notifications.topic)],
+        OKActions: [ref(devStack.notifications.topic)],
+      });
+    });
+
+    it('raises b2a-dev-pipe-failures on failed, timed-out and partly failed executions', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'b2a-dev-pipe-failures',
+        Threshold: dev.alarms.pipeFailures,
+        AlarmActions: [ref(devStack.notifications.topic)],
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: {
+                Namespace: 'AWS/EventBridge/Pipes',
+                MetricName: 'ExecutionFailed',
+                Dimensions: [{ Name: 'PipeName', Value: 'b2a-dev' }],
+              },
+            }),
+          }),
+        ]),
+      });
+    });
+
+    it("counts FAILED jobs from the target's job log lines", () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: ref(devStack.target.logGroup),
+        FilterPattern: `{ ($.message = "${JOB_RECORDED_LOG}") && ($.status = "FAILED") }`,
+        MetricTransformations: [
+          { MetricName: 'JobsFailed', MetricNamespace: 'b2a/dev', MetricValue: '1', Unit: 'Count' },
+        ],
+      });
+      devTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
+        MetricTransformations: [Match.objectLike({ MetricName: 'ApiLatency', MetricValue: '$.latencyMs' })],
+      });
+    });
+
+    it('shows objects in, delivered, failed, API latency and queue age on a dashboard', () => {
+      // Prepare
+      const dashboard = devTemplate.toJSON()['Resources'][logicalIdOf(devStack.monitoring.dashboard)] as {
+        Properties: { DashboardName: string; DashboardBody: unknown };
+      };
+
+      // Act
+      const body = JSON.stringify(dashboard.Properties.DashboardBody);
+
+      // Assess
+      expect(dashboard.Properties.DashboardName).toBe('b2a-dev');
+      for (const title of [
+        'Objects in',
+        'Jobs',
+        'Delivered (SUCCEEDED)',
+        'FAILED',
+        'API latency (ms)',
+        'Queue age (s)',
+      ]) {
+        expect(body).toContain(title);
+      }
+    });
+  });
+
+  describe('exposure', () => {
+    it('has no public endpoint in any stage', () => {
+      // Assess
+      for (const template of [devTemplate, prodTemplate, qaTemplate]) {
+        const types = Object.values(template.toJSON()['Resources'] as Record<string, { Type: string }>).map(
+          (resource) => resource.Type,
+        );
+        expect(types.filter((type) => /^AWS::ApiGateway/.test(type) || type === 'AWS::Lambda::Url')).toEqual(
+          [],
+        );
+        template.resourceCountIs('AWS::Lambda::Permission', 0);
+      }
+    });
+
+    it('names every resource after its stage, so that two stages can share an account', () => {
+      // Prepare
+      const names = (template: Template): string[] =>
+        Object.values(template.toJSON()['Resources'] as Record<string, { Properties?: Json }>).flatMap(
+          (resource) =>
+            [
+              'Name',
+              'TableName',
+              'QueueName',
+              'FunctionName',
+              'TopicName',
+              'LogGroupName',
+              'ManagedPolicyName',
+              'AlarmName',
+            ]
+              .map((key) => resource.Properties?.[key])
+              .filter((value): value is string => typeof value === 'string'),
+        );
+
+      // Act
+      const devNames = names(devTemplate);
+      const prodNames = names(prodTemplate);
+
+      // Assess
+      expect(devNames.length).toBeGreaterThan(10);
+      expect(devNames.filter((name) => prodNames.includes(name))).toEqual([]);
+    });
+  });
+});
