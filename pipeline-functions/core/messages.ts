@@ -71,7 +71,7 @@ function decodeEventBridge(event: Json, fallbackTime: string): DecodedMessage {
       'S3 "Object Created" event without detail.bucket.name or detail.object.key',
     );
   }
-  const startedAt = str(event['time']) ?? fallbackTime;
+  const startedAt = canonicalTime(str(event['time']) ?? fallbackTime, 'time');
   return {
     type: 'object',
     object: compact({
@@ -110,7 +110,10 @@ function decodeClassic(records: unknown[], fallbackTime: string): DecodedMessage
       etag: str(object['eTag']),
       size: num(object['size']),
     }),
-    run: { id: AUTO_RUN_ID, startedAt: (isObject(record) && str(record['eventTime'])) || fallbackTime },
+    run: {
+      id: AUTO_RUN_ID,
+      startedAt: canonicalTime((isObject(record) && str(record['eventTime'])) || fallbackTime, 'eventTime'),
+    },
     attempt: 1,
     origin: 's3-event',
   };
@@ -155,11 +158,23 @@ function decodeEnvelope(m: Json): DecodedMessage {
       etag: str(o['etag']),
       size: num(o['size']),
     }),
-    run: { id: runId, startedAt },
+    run: { id: runId, startedAt: canonicalTime(startedAt, 'run.startedAt') },
     attempt,
     origin: kind,
     ...(str(m['requestedBy']) ? { requestedBy: str(m['requestedBy']) } : {}),
   };
+}
+
+/**
+ * Run start times are compared as strings (in the core and in the job store's conditional write),
+ * so every one is rewritten to the one canonical form, `toISOString()`: EventBridge sends whole
+ * seconds (`…:00Z`), the CLI milliseconds (`…:00.500Z`), and `.` sorts before `Z`.
+ */
+function canonicalTime(value: string, field: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new InvalidMessageError(`${field} is not a time: ${JSON.stringify(value.slice(0, 40))}`);
+  return new Date(ms).toISOString();
 }
 
 /** Builds the envelope for a retry or reprocess. */

@@ -54,7 +54,7 @@ describe('Function: decodeMessage', () => {
     expect(decodeMessage(body, 'x')).toEqual({
       type: 'object',
       object: { bucket: 'inbox', key: 'a b' },
-      run: { id: 'r1', startedAt: '2026-11-21T11:00:00Z' },
+      run: { id: 'r1', startedAt: '2026-11-21T11:00:00.000Z' },
       attempt: 1,
       origin: 'reprocess',
       requestedBy: 'arn:aws:iam::1:user/admin',
@@ -71,6 +71,31 @@ describe('Function: decodeMessage', () => {
   ])('rejects %s with a specific reason', (body, reason) => {
     expect(() => decodeMessage(body, 'x')).toThrow(InvalidMessageError);
     expect(() => decodeMessage(body, 'x')).toThrow(reason);
+  });
+
+  it('writes run times in one canonical form, so a reprocess in the same second as the event is newer', () => {
+    const event = decodeMessage(eventBridge('a'), 'x');
+    const reprocess = decodeMessage(
+      encodeEnvelope({
+        kind: 'reprocess',
+        object: { bucket: 'inbox', key: 'a' },
+        run: { id: 'r1', startedAt: '2026-11-21T10:00:00.500Z' },
+        attempt: 1,
+        sentAt: '2026-11-21T10:00:00.500Z',
+      }),
+      'x',
+    );
+    expect(event.type === 'object' && event.run.startedAt).toBe('2026-11-21T10:00:00.000Z');
+    expect(
+      reprocess.type === 'object' && event.type === 'object' && reprocess.run.startedAt > event.run.startedAt,
+    ).toBe(true);
+  });
+
+  it('rejects an event whose time is not a time', () => {
+    const body = JSON.parse(eventBridge('a')) as Record<string, unknown>;
+    expect(() => decodeMessage(JSON.stringify({ ...body, time: 'yesterday' }), 'x')).toThrow(
+      'time is not a time',
+    );
   });
 
   it('ignores S3 test events and other detail types', () => {

@@ -19,7 +19,7 @@ describe('Class: SqsWorkQueue', () => {
       b2a: 1,
       kind: 'reprocess',
       object: { bucket: 'inbox', key: 'a b+c.txt', versionId: 'v1' },
-      run: { id: 'r-1', startedAt: '2026-03-01T00:00:00Z' },
+      run: { id: 'r-1', startedAt: '2026-03-01T00:00:00.000Z' },
       attempt: 1,
       requestedBy: 'arn:aws:iam::123456789012:user/alice',
       sentAt: '2026-03-01T00:00:00Z',

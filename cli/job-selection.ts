@@ -1,0 +1,60 @@
+/**
+ * Selecting jobs by status, time and key prefix, for `b2a jobs` and the bulk forms of `b2a reprocess`.
+ * Always through the repository's status index (`listByStatus`), never a scan of the table.
+ */
+import { JOB_STATUSES, type Job, type JobStatus } from '../pipeline-functions/core/model.js';
+import type { JobRepository } from '../pipeline-functions/core/ports.js';
+
+/** Which jobs to select. */
+export interface JobFilter {
+  /** @default every status */
+  readonly statuses?: readonly JobStatus[];
+  /** ISO-8601: only jobs updated at or after this time. */
+  readonly since?: string;
+  /** Only keys starting with this. */
+  readonly prefix?: string;
+  /** At most this many, newest first. @default no limit */
+  readonly limit?: number;
+}
+
+/** Jobs read per `listByStatus` call. */
+export const PAGE_SIZE = 100;
+
+/**
+ * The jobs matching a filter, newest first (by `updatedAt`), following every page of each status
+ * until `limit` matches are found.
+ *
+ * @example await selectJobs(ports.jobs, { statuses: ['FAILED'], since: '2026-11-21T00:00:00Z', limit: 50 })
+ */
+export async function selectJobs(jobs: JobRepository, filter: JobFilter): Promise<Job[]> {
+  const statuses = filter.statuses && filter.statuses.length > 0 ? filter.statuses : JOB_STATUSES;
+  const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+  const perStatus = await Promise.all(statuses.map((status) => selectInStatus(jobs, status, filter, limit)));
+  return perStatus
+    .flat()
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+    .slice(0, limit);
+}
+
+/** Each status's list is newest first, so its first `limit` matches hold every job of the overall top `limit`. */
+async function selectInStatus(
+  jobs: JobRepository,
+  status: JobStatus,
+  filter: JobFilter,
+  limit: number,
+): Promise<Job[]> {
+  const found: Job[] = [];
+  const pageSize = filter.prefix ? PAGE_SIZE : Math.min(limit, PAGE_SIZE);
+  let cursor: string | undefined;
+  do {
+    const page = await jobs.listByStatus({
+      status,
+      limit: pageSize,
+      ...(filter.since ? { since: filter.since } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    found.push(...page.items.filter((job) => !filter.prefix || job.key.startsWith(filter.prefix)));
+    cursor = page.cursor;
+  } while (cursor && found.length < limit);
+  return found.slice(0, limit);
+}

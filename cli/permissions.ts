@@ -1,0 +1,33 @@
+/**
+ * The IAM actions each command calls on AWS, so that an AccessDenied can say what is missing even
+ * when AWS does not name the action, and so that docs/readme/cli.md and the admin policy agree.
+ */
+
+/** Every AWS command first reads the discovery parameter `/b2a/<env>/resources`. */
+export const DISCOVERY_PERMISSION = 'ssm:GetParameter';
+
+/** Command path (as in `b2a <path>`) → the IAM actions it needs, besides discovery. */
+export const COMMAND_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  toggle: ['ssm:GetParameter', 'ssm:GetParameterHistory'],
+  'toggle on|off': ['ssm:GetParameter', 'ssm:PutParameter'],
+  'toggle history': ['ssm:GetParameterHistory'],
+  reprocess: ['s3:GetObject', 's3:GetObjectVersion', 'sqs:SendMessage', 'dynamodb:Query', 'dynamodb:GetItem'],
+  jobs: ['dynamodb:Query'],
+  'jobs show': ['dynamodb:Query'],
+  status: ['ssm:GetParameter', 'sqs:GetQueueAttributes', 'pipes:DescribePipe', 'dynamodb:Query'],
+  dlq: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility'],
+  'dlq redrive': [
+    'sqs:StartMessageMoveTask',
+    'sqs:ListMessageMoveTasks',
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:SendMessage',
+  ],
+};
+
+/** The IAM actions a command needs, discovery included, e.g. `permissionsFor('jobs show')`. */
+export function permissionsFor(command: string): readonly string[] {
+  const own = COMMAND_PERMISSIONS[command] ?? [];
+  return [...new Set([DISCOVERY_PERMISSION, ...own])];
+}

@@ -1,0 +1,63 @@
+/** Jobs as plain text: the `b2a jobs` table and the `b2a jobs show` detail. */
+import type { Attempt, Job } from '../../pipeline-functions/core/model.js';
+import { formatBytes, formatTime, formatVersion, lastOutcome } from './format.js';
+import { renderTable, type Column } from './table.js';
+
+/** The columns of `b2a jobs`, shared with the ink `JobsTable`. */
+export const JOB_COLUMNS: readonly Column<Job>[] = [
+  { header: 'KEY', value: (job) => job.key, truncate: true, minWidth: 12 },
+  { header: 'STATUS', value: (job) => job.status, width: 9 },
+  { header: 'ATTEMPTS', value: (job) => String(job.attempts), width: 8, align: 'right' },
+  { header: 'LAST', value: lastOutcome, truncate: true, minWidth: 8 },
+  { header: 'UPDATED', value: (job) => formatTime(job.updatedAt), width: 20 },
+];
+
+/** The columns of a job's attempt history, shared with the ink `JobDetail`. */
+export const ATTEMPT_COLUMNS: readonly Column<Attempt>[] = [
+  { header: 'AT', value: (a) => formatTime(a.at), width: 20 },
+  { header: 'RUN', value: (a) => a.runId, truncate: true, minWidth: 8 },
+  { header: '#', value: (a) => String(a.attempt), align: 'right' },
+  { header: 'ORIGIN', value: (a) => a.origin },
+  { header: 'OUTCOME', value: (a) => a.outcome },
+  { header: 'HTTP', value: (a) => (a.httpStatus !== undefined ? String(a.httpStatus) : '-'), align: 'right' },
+  {
+    header: 'LATENCY',
+    value: (a) => (a.latencyMs !== undefined ? `${a.latencyMs} ms` : '-'),
+    align: 'right',
+  },
+  { header: 'ERROR', value: (a) => a.error ?? '-', truncate: true, minWidth: 8 },
+  { header: 'BY', value: (a) => a.requestedBy ?? '-', truncate: true, minWidth: 8 },
+];
+
+/** The `b2a jobs` table, or a line saying there is nothing. */
+export function renderJobs(jobs: readonly Job[], maxWidth: number): string {
+  return jobs.length === 0 ? 'No jobs match.' : renderTable(JOB_COLUMNS, jobs, maxWidth);
+}
+
+/** The fields shown above a job's history, as label/value pairs. */
+export function jobSummary(job: Job): [string, string][] {
+  return [
+    ['job', job.jobId],
+    ['version', formatVersion(job)],
+    ['size', formatBytes(job.size)],
+    ['status', `${job.status} (attempt ${job.attempt} of run ${job.runId}; ${job.attempts} in all)`],
+    ['last', lastOutcome(job)],
+    ...(job.nextAttemptAt ? ([['next attempt', formatTime(job.nextAttemptAt)]] as [string, string][]) : []),
+    ['created', formatTime(job.createdAt)],
+    ['updated', formatTime(job.updatedAt)],
+  ];
+}
+
+/** `b2a jobs show`: every version's job for the key, newest first, each with its attempt history. */
+export function renderJobDetail(jobs: readonly Job[], maxWidth: number): string {
+  return jobs
+    .map((job) => {
+      const summary = jobSummary(job)
+        .map(([label, value]) => `  ${label.padEnd(13)}${value}`)
+        .join('\n');
+      const history =
+        job.history.length === 0 ? '  (no attempts)' : renderTable(ATTEMPT_COLUMNS, job.history, maxWidth);
+      return `s3://${job.bucket}/${job.key}\n${summary}\n\n${history}`;
+    })
+    .join('\n\n');
+}

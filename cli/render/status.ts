@@ -1,0 +1,44 @@
+/** `b2a status` as plain text. */
+import type { QueueStats } from '../../pipeline-functions/core/ports.js';
+import type { StatusReport } from '../commands/status.js';
+import { formatAge, formatTime } from './format.js';
+
+/** A queue's depth in one line: `3 waiting, 1 in flight, 0 delayed, oldest 2m 5s`. */
+export function formatQueue(stats: QueueStats): string {
+  const oldest = stats.oldestAgeSeconds !== undefined ? `, oldest ${formatAge(stats.oldestAgeSeconds)}` : '';
+  return `${stats.visible} waiting, ${stats.inFlight} in flight, ${stats.delayed} delayed${oldest}`;
+}
+
+/** The label/value lines of the status, shared with the ink `StatusView`. */
+export function statusLines(report: StatusReport): [string, string][] {
+  return [
+    ['environment', `${report.environment} (bucket ${report.bucket})`],
+    [
+      'you',
+      report.identity.account
+        ? `${report.identity.arn} (account ${report.identity.account})`
+        : report.identity.arn,
+    ],
+    ['flag', report.enabled ? 'ON: calling the API' : 'OFF: new objects are SKIPPED'],
+    ['pipe', report.pipeState],
+    ['queue', formatQueue(report.queues.source)],
+    ['dead letters', formatQueue(report.queues.deadLetter)],
+  ];
+}
+
+/** The job counts line, e.g. `SUCCEEDED 120  RETRYING 2  FAILED 1  SKIPPED 0`. */
+export function formatCounts(report: StatusReport): string {
+  return Object.entries(report.counts)
+    .map(([status, count]) => `${status} ${count}`)
+    .join('  ');
+}
+
+/** The whole status. */
+export function renderStatus(report: StatusReport): string {
+  const lines = statusLines(report).map(([label, value]) => `${label.padEnd(14)}${value}`);
+  lines.push(`${'jobs'.padEnd(14)}${formatCounts(report)} (since ${formatTime(report.since)})`);
+  if (report.queues.deadLetter.visible > 0) {
+    lines.push('', 'There are dead letters: see them with b2a dlq, send them back with b2a dlq redrive');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,136 @@
+/**
+ * The jobs store: dynalite (a DynamoDB-API server) with its LevelDB files in the data directory,
+ * on 127.0.0.1. Jobs are read and written through the same DynamoDB adapter as on AWS. LevelDB lets
+ * one process open the store, so the runtime owns it while it runs and the CLI reaches it over
+ * loopback HTTP; without a runtime, the CLI starts its own for the duration of a command.
+ */
+import { createRequire } from 'node:module';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import type { Server } from 'node:http';
+import { jobsTableDefinition } from '../adapters/aws/jobs-table.js';
+import { hasErrorCode } from '../adapters/local/files.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './data-dir.js';
+import { LocalRuntimeError, StoreLockedError } from './errors.js';
+import { assertPortFree, closeServer, listenOnLoopback, type Service } from './service.js';
+
+/** A DynamoDB client for the local store: loopback endpoint, static fake credentials and region. */
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 3,
+  });
+}
+
+/** Creates the jobs table if it does not exist, and waits until it is ACTIVE. */
+export async function ensureJobsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+  } catch (error) {
+    // Matched by name, like the SDK's other service exceptions: a class check misses copies of the SDK.
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new LocalRuntimeError(`the local jobs table ${tableName} did not become ACTIVE`);
+}
+
+interface LevelLike {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Fails fast when another process holds the store. dynalite opens LevelDB lazily and a lock
+ * failure would surface later as an uncaught exception on the first request, so the store is
+ * opened once here (with the same `level` module dynalite uses) and closed again.
+ * @throws StoreLockedError
+ */
+async function assertStoreUnlocked(path: string, dataDir: string): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const { Level } = createRequire(require.resolve('dynalite'))('level') as {
+    Level: new (location: string) => LevelLike;
+  };
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
+    if (hasErrorCode(cause, 'LEVEL_LOCKED')) throw new StoreLockedError(dataDir, { cause: error });
+    throw error;
+  }
+  await db.close();
+}
+
+/** Options of {@link DynamoStore}. */
+export interface DynamoStoreOptions {
+  /** LevelDB directory; in memory when absent (tests). */
+  readonly path?: string;
+  /** Data directory, for error messages. */
+  readonly dataDir: string;
+  readonly tableName: string;
+  /** 0 picks a free port. @default 0 */
+  readonly port?: number;
+}
+
+/**
+ * dynalite as a runtime service.
+ * @example
+ * const store = new DynamoStore({ path: '.b2a/dynamodb', dataDir: '.b2a', tableName });
+ * await store.start(); // store.endpoint, store.client
+ */
+export class DynamoStore implements Service {
+  public readonly name = 'dynamodb';
+  private server: Server | undefined;
+  private dynamo: DynamoDBClient | undefined;
+  private url: string | undefined;
+
+  public constructor(private readonly options: DynamoStoreOptions) {}
+
+  /** `http://127.0.0.1:<port>`, once started. */
+  public get endpoint(): string {
+    if (!this.url) throw new LocalRuntimeError('the local DynamoDB store is not started');
+    return this.url;
+  }
+
+  /** A client of the store, once started (closed by `stop`). */
+  public get client(): DynamoDBClient {
+    if (!this.dynamo) throw new LocalRuntimeError('the local DynamoDB store is not started');
+    return this.dynamo;
+  }
+
+  public async start(): Promise<void> {
+    const port = this.options.port ?? 0;
+    const service = 'the local DynamoDB store (dynalite)';
+    const setting = '--dynamodb-port or local.ports.dynamodb';
+    await assertPortFree(port, service, setting);
+    if (this.options.path) await assertStoreUnlocked(this.options.path, this.options.dataDir);
+    const server = dynalite({
+      ...(this.options.path ? { path: this.options.path } : {}),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
+    this.url = await listenOnLoopback(server, port, service, setting);
+    this.server = server;
+    this.dynamo = localDynamoClient(this.url);
+    try {
+      await ensureJobsTable(this.dynamo, this.options.tableName);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  public async stop(): Promise<void> {
+    this.dynamo?.destroy();
+    this.dynamo = undefined;
+    if (this.server) await closeServer(this.server);
+    this.server = undefined;
+  }
+}

@@ -1,0 +1,59 @@
+/** Errors of the local runtime, each saying what to do about it. */
+import { B2aError } from '../core/errors.js';
+
+/** The local runtime could not start or reach its data directory. */
+export class LocalRuntimeError extends B2aError {}
+
+/** A port b2a was asked to listen on is taken. */
+export class PortInUseError extends LocalRuntimeError {
+  public constructor(
+    public readonly port: number,
+    /** What wanted the port, e.g. `the demo API`. */
+    public readonly service: string,
+    /** How to choose another port, e.g. `--demo-api-port` or `local.ports.demoApi`. */
+    public readonly setting: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `port ${port} on 127.0.0.1 (for ${service}) is already in use: stop what uses it, or choose another port with ${setting} (0 picks a free one)`,
+      options,
+    );
+  }
+}
+
+/** Another process holds the data directory's job store (LevelDB allows one process). */
+export class StoreLockedError extends LocalRuntimeError {
+  public constructor(
+    public readonly dataDir: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the job store in ${dataDir} is open in another process (a starting or stopping \`b2a local up\`, or another b2a command on this data directory); wait for it to finish, or stop it`,
+      options,
+    );
+  }
+}
+
+/** A runtime already runs on this data directory. */
+export class RuntimeAlreadyRunningError extends LocalRuntimeError {
+  public constructor(
+    public readonly dataDir: string,
+    public readonly pid: number,
+  ) {
+    super(
+      `b2a local up already runs on ${dataDir} (pid ${pid}); stop it first (Ctrl-C in its terminal, or kill ${pid})`,
+    );
+  }
+}
+
+/** The data directory does not exist (nothing ever ran there). */
+export class DataDirNotFoundError extends LocalRuntimeError {
+  public constructor(public readonly dataDir: string) {
+    super(
+      `no local data directory at ${dataDir}: start the local runtime once with \`b2a local up --data-dir ${dataDir}\`, or pass the right --data-dir`,
+    );
+  }
+}
+
+/** `idle()` waited longer than its timeout; the message says what was still pending. */
+export class IdleTimeoutError extends LocalRuntimeError {}

@@ -1,0 +1,281 @@
+/**
+ * Section 5: the CLI. How long `b2a --help` takes against a bare `node -e 0`; and how `b2a jobs
+ * --failed` fares on a table of many jobs, few of them failed, against the full scan a store without
+ * a status index would need. The jobs live in dynalite, seeded through BatchWriteItem; the CLI reaches
+ * them through `--env local`, as it reaches a running local runtime's store.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbJobRepository } from '../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
+import {
+  jobsTableDefinition,
+  jobKeyOf,
+  JOBS_TABLE,
+} from '../../pipeline-functions/adapters/aws/jobs-table.js';
+import { mapLimit } from '../../pipeline-functions/core/concurrency.js';
+import {
+  AUTO_RUN_ID,
+  idempotencyKeyOf,
+  type JobStatus,
+  type ObjectRef,
+} from '../../pipeline-functions/core/model.js';
+import { localPaths, LOCAL_TABLE_NAME } from '../../pipeline-functions/local/data-dir.js';
+import { writeRuntimeInfo } from '../../pipeline-functions/local/runtime-file.js';
+import { selectJobs } from '../../cli/job-selection.js';
+import { DEFAULT_LIMIT } from '../../cli/commands/jobs.js';
+import { FAKE_CREDENTIALS, startDynalite } from '../support/dynalite.js';
+import { BenchError } from './errors.js';
+import { median, repeat, round, runProcess } from './measure.js';
+import { figureTable, SECTIONS, type SectionResult } from './report.js';
+
+/** Sizes of section 5. */
+export interface CliSizes {
+  /** Spawns of `b2a --help` and of `node -e 0`. */
+  readonly helpRuns: number;
+  /** Jobs in the table, and how many of them FAILED. */
+  readonly jobs: number;
+  readonly failedJobs: number;
+  /** Runs of each listing (CLI process, repository path) and of the full scan. */
+  readonly listRuns: number;
+  readonly scanRuns: number;
+}
+
+const B2A = resolve(import.meta.dirname, '../../bin/b2a.js');
+const BUCKET = 'local-inbox';
+/** BatchWriteItem takes at most 25 items. */
+const BATCH_WRITE_ITEMS = 25;
+const SEED_CONCURRENCY = 8;
+
+/** Measures section 5. */
+export async function measureCli(sizes: CliSizes, progress: (line: string) => void): Promise<SectionResult> {
+  progress(`cli: b2a --help and node -e 0, ${sizes.helpRuns} times each`);
+  const env = { ...process.env, NO_COLOR: '1' };
+  const help = await repeat(sizes.helpRuns, () => runProcess(process.execPath, [B2A, '--help'], { env }));
+  const bare = await repeat(sizes.helpRuns, () => runProcess(process.execPath, ['-e', '0'], { env }));
+
+  const db = await startDynalite();
+  const client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'us-east-1',
+    credentials: FAKE_CREDENTIALS,
+  });
+  const dataDir = await mkdtemp(join(tmpdir(), 'b2a-bench-cli-'));
+  try {
+    await client.send(new CreateTableCommand(jobsTableDefinition(LOCAL_TABLE_NAME)));
+    progress(`cli: seeding ${sizes.jobs} jobs (${sizes.failedJobs} FAILED) through BatchWriteItem`);
+    const seedStarted = performance.now();
+    await seedJobs(client, sizes.jobs, sizes.failedJobs, progress);
+    const seedMs = performance.now() - seedStarted;
+    // The CLI finds a local store through runtime.json; this one names the benchmark's dynalite.
+    const paths = localPaths(dataDir);
+    await writeRuntimeInfo(paths.runtime, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      dataDir,
+      bucket: BUCKET,
+      inboxDir: paths.inbox,
+      dynamodbEndpoint: db.endpoint,
+      apiUrl: 'http://127.0.0.1:9/',
+      objectServerUrl: 'http://127.0.0.1:9/',
+    });
+
+    progress(`cli: b2a jobs --failed, ${sizes.listRuns} times`);
+    const cliArgs = [B2A, '--env', 'local', '--data-dir', dataDir, '--json', 'jobs', '--failed'];
+    const cliRuns = await repeat(sizes.listRuns, () => runProcess(process.execPath, cliArgs, { env }));
+    const cliRows = (JSON.parse(cliRuns[0]?.stdout ?? '[]') as unknown[]).length;
+
+    const jobs = new DynamoDbJobRepository(client, { tableName: LOCAL_TABLE_NAME });
+    const firstPage = await repeat(sizes.listRuns, () =>
+      timed(() => selectJobs(jobs, { statuses: ['FAILED'], limit: DEFAULT_LIMIT })),
+    );
+    const allFailed = await repeat(sizes.listRuns, () =>
+      timed(() => selectJobs(jobs, { statuses: ['FAILED'] })),
+    );
+    const allFailedCount = allFailed[0]?.result.length ?? 0;
+
+    progress(`cli: full scan of ${sizes.jobs} jobs, ${sizes.scanRuns} times`);
+    const scans = await repeat(sizes.scanRuns, () => timed(() => scanForFailed(client)));
+    const scan = scans[0]?.result;
+    if (!scan || scan.matched !== sizes.failedJobs || allFailedCount !== sizes.failedJobs) {
+      throw new BenchError(
+        `expected ${sizes.failedJobs} FAILED jobs; the index found ${allFailedCount}, the scan ${scan?.matched}`,
+      );
+    }
+
+    const figures = {
+      helpMsMedian: round(median(help.map((r) => r.wallMs)), 1),
+      nodeStartMsMedian: round(median(bare.map((r) => r.wallMs)), 1),
+      helpOverNodeStartMs: round(median(help.map((r) => r.wallMs)) - median(bare.map((r) => r.wallMs)), 1),
+      jobs: sizes.jobs,
+      failedJobs: sizes.failedJobs,
+      seedSeconds: round(seedMs / 1000, 1),
+      cliJobsFailedMsMedian: round(median(cliRuns.map((r) => r.wallMs)), 1),
+      cliJobsFailedRows: cliRows,
+      firstPageMsMedian: round(median(firstPage.map((r) => r.ms)), 1),
+      firstPageItemsRead: firstPage[0]?.result.length ?? 0,
+      allFailedMsMedian: round(median(allFailed.map((r) => r.ms)), 1),
+      allFailedItemsRead: allFailedCount,
+      scanMsMedian: round(median(scans.map((r) => r.ms)), 1),
+      scanItemsRead: scan.scanned,
+      scanPages: scan.pages,
+      scanOverIndexTime: round(median(scans.map((r) => r.ms)) / median(allFailed.map((r) => r.ms)), 1),
+    };
+    return {
+      title: SECTIONS.cli,
+      figures,
+      tables: [
+        figureTable([
+          ['b2a --help', figures.helpMsMedian, `ms, median of ${sizes.helpRuns} spawns`],
+          ['node -e 0', figures.nodeStartMsMedian, 'ms, the same, for Node.js alone'],
+          ['b2a start-up cost', figures.helpOverNodeStartMs, 'ms over Node.js (tsx, commander, the program)'],
+        ]),
+        {
+          title: `${sizes.jobs.toLocaleString('en-US')} jobs, ${sizes.failedJobs.toLocaleString('en-US')} FAILED`,
+          columns: ['how', 'ms (median)', 'items read', 'rows'],
+          rows: [
+            ['`b2a jobs --failed` (CLI process, first 50)', figures.cliJobsFailedMsMedian, cliRows, cliRows],
+            [
+              'status index, first 50 (in process)',
+              figures.firstPageMsMedian,
+              figures.firstPageItemsRead,
+              figures.firstPageItemsRead,
+            ],
+            [
+              'status index, every FAILED job (in process)',
+              figures.allFailedMsMedian,
+              allFailedCount,
+              allFailedCount,
+            ],
+            [
+              `full Scan with a filter (${scan.pages} pages)`,
+              figures.scanMsMedian,
+              scan.scanned,
+              scan.matched,
+            ],
+          ],
+        },
+      ],
+      setup: {
+        store: 'dynalite in memory, in the benchmark process; the CLI process reaches it over loopback HTTP',
+        cli: `node bin/b2a.js --env local --data-dir <tmp> --json jobs --failed (--limit ${DEFAULT_LIMIT})`,
+        helpRuns: sizes.helpRuns,
+        listRuns: sizes.listRuns,
+        scanRuns: sizes.scanRuns,
+      },
+      notes: [
+        'The CLI process time includes Node.js start-up, tsx compiling the TypeScript (cached after the first run), loading the AWS SDK and one Query of the status index.',
+        'In process, the listing is the CLI’s own code path (cli/job-selection.ts over DynamoDbJobRepository.listByStatus); the scan reads every item, as a table without the status index would have to.',
+        'dynalite is far slower than DynamoDB per item, so the absolute times say little about AWS; items read (what DynamoDB bills) says the same thing on both.',
+      ],
+    };
+  } finally {
+    client.destroy();
+    await db.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ readonly ms: number; readonly result: T }> {
+  const started = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - started, result };
+}
+
+/** A stored job as the repository writes it, succeeded or failed after one attempt. */
+function jobItem(index: number, failed: boolean): Record<string, unknown> {
+  const at = new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString();
+  const status: JobStatus = failed ? 'FAILED' : 'SUCCEEDED';
+  const object: ObjectRef = {
+    bucket: BUCKET,
+    key: `invoices/2026/11/invoice-${String(index).padStart(7, '0')}.json`,
+    etag: `${String(index).padStart(8, '0')}f00b204e9800998ecf8427e`,
+    size: 1234,
+  };
+  const httpStatus = failed ? 422 : 200;
+  return {
+    ...jobKeyOf(object),
+    ...object,
+    status,
+    runId: AUTO_RUN_ID,
+    runStartedAt: at,
+    attempt: 1,
+    attempts: 1,
+    idempotencyKey: idempotencyKeyOf(object, AUTO_RUN_ID),
+    lastHttpStatus: httpStatus,
+    ...(failed ? { lastError: 'HTTP 422: {"error":"unknown customer"}' } : {}),
+    history: [
+      {
+        at,
+        runId: AUTO_RUN_ID,
+        attempt: 1,
+        origin: 's3-event',
+        outcome: failed ? 'terminal' : 'delivered',
+        httpStatus,
+        latencyMs: 20,
+        ...(failed ? { error: 'HTTP 422: {"error":"unknown customer"}' } : {}),
+      },
+    ],
+    createdAt: at,
+    updatedAt: at,
+    [JOBS_TABLE.ttlAttribute]: Math.floor(Date.parse(at) / 1000) + 90 * 86_400,
+  };
+}
+
+async function seedJobs(
+  client: DynamoDBClient,
+  count: number,
+  failed: number,
+  progress: (line: string) => void,
+): Promise<void> {
+  const documents = DynamoDBDocumentClient.from(client);
+  const every = Math.floor(count / failed);
+  const chunks = Array.from({ length: Math.ceil(count / BATCH_WRITE_ITEMS) }, (_, c) => c);
+  let written = 0;
+  await mapLimit(chunks, SEED_CONCURRENCY, async (c) => {
+    const requests = [];
+    for (let i = c * BATCH_WRITE_ITEMS; i < Math.min(count, (c + 1) * BATCH_WRITE_ITEMS); i++) {
+      requests.push({ PutRequest: { Item: jobItem(i, i % every === 0 && i / every < failed) } });
+    }
+    let pending: Record<string, (typeof requests)[number][]> | undefined = { [LOCAL_TABLE_NAME]: requests };
+    while (pending && Object.keys(pending).length > 0) {
+      const output = await documents.send(new BatchWriteCommand({ RequestItems: pending }));
+      pending = output.UnprocessedItems as typeof pending;
+    }
+    written += requests.length;
+    if (written % 20_000 < BATCH_WRITE_ITEMS) progress(`cli: ${written} jobs seeded`);
+  });
+}
+
+/** Scans the whole table for FAILED jobs, as a store without a status index would have to. */
+async function scanForFailed(
+  client: DynamoDBClient,
+): Promise<{ scanned: number; matched: number; pages: number }> {
+  let scanned = 0;
+  let matched = 0;
+  let pages = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: LOCAL_TABLE_NAME,
+        FilterExpression: '#status = :failed',
+        ExpressionAttributeNames: { '#status': JOBS_TABLE.statusIndexPartitionKey },
+        ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    scanned += page.ScannedCount ?? 0;
+    matched += page.Count ?? 0;
+    pages++;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return { scanned, matched, pages };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from '@jest/globals';
+import { describeDeadLetter } from '../../../../cli/commands/dlq.js';
+import { encodeEnvelope } from '../../../../pipeline-functions/core/messages.js';
+import { FakeAdmin, runCli } from '../support/fake-admin.js';
+
+const s3Event = JSON.stringify({
+  source: 'aws.s3',
+  'detail-type': 'Object Created',
+  time: '2026-11-21T10:00:00Z',
+  detail: { bucket: { name: 'inbox' }, object: { key: 'a b.csv', size: 3, etag: 'e', 'version-id': 'v1' } },
+});
+
+const retry = encodeEnvelope({
+  kind: 'retry',
+  object: { bucket: 'inbox', key: 'r.csv' },
+  run: { id: 'auto', startedAt: '2026-11-21T10:00:00Z' },
+  attempt: 3,
+  sentAt: '2026-11-21T10:05:00Z',
+});
+
+describe('Function: describeDeadLetter', () => {
+  it('says which object an S3 event was about', () => {
+    expect(
+      describeDeadLetter({
+        messageId: 'm1',
+        body: s3Event,
+        receiveCount: 5,
+        sentAt: '2026-11-21T10:00:01.000Z',
+      }),
+    ).toEqual({
+      messageId: 'm1',
+      sentAt: '2026-11-21T10:00:01.000Z',
+      receiveCount: 5,
+      kind: 's3-event',
+      bucket: 'inbox',
+      key: 'a b.csv',
+      versionId: 'v1',
+      body: s3Event,
+    });
+  });
+
+  it('reads b2a envelopes', () => {
+    expect(describeDeadLetter({ messageId: 'm2', body: retry })).toMatchObject({
+      kind: 'retry',
+      key: 'r.csv',
+    });
+  });
+
+  it('says why a message cannot be read', () => {
+    expect(describeDeadLetter({ messageId: 'm3', body: 'not json' })).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('not JSON'),
+    });
+    expect(describeDeadLetter({ messageId: 'm4', body: '{"Event":"s3:TestEvent"}' })).toMatchObject({
+      kind: 'ignored',
+      reason: 'S3 test event',
+    });
+  });
+});
+
+describe('Command: b2a dlq', () => {
+  it('lists the dead letters with what they are about', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.deadLetters.letters.push(
+      { messageId: 'm1', body: s3Event, receiveCount: 5, sentAt: '2026-11-21T10:00:01.000Z' },
+      { messageId: 'm3', body: 'garbage' },
+    );
+
+    // Act
+    const { code, stdout } = await runCli(['dlq'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^SENT\s+RECEIVES\s+KIND\s+OBJECT\s+MESSAGE ID$/);
+    expect(lines[1]).toMatch(/^2026-11-21 10:00:01Z\s+5\s+s3-event\s+s3:\/\/inbox\/a b\.csv\s+m1$/);
+    expect(lines[2]).toMatch(/^-\s+-\s+invalid\s+message body is not JSON: "garbage"\s+m3$/);
+  });
+
+  it('says when the queue is empty', async () => {
+    const { stdout } = await runCli(['dlq'], new FakeAdmin());
+    expect(stdout).toBe('The dead-letter queue is empty.\n');
+  });
+
+  it('prints JSON with --json', async () => {
+    const admin = new FakeAdmin();
+    admin.deadLetters.letters.push({ messageId: 'm2', body: retry });
+    const { stdout } = await runCli(['dlq', '--json', '--limit', '5'], admin);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ messageId: 'm2', kind: 'retry', bucket: 'inbox', key: 'r.csv' }),
+    ]);
+  });
+});
+
+describe('Command: b2a dlq redrive', () => {
+  it('redrives outside prod without asking', async () => {
+    const admin = new FakeAdmin('dev');
+    admin.deadLetters.letters.push({ messageId: 'm1', body: s3Event });
+    const { code, stdout } = await runCli(['dlq', 'redrive'], admin);
+    expect(code).toBe(0);
+    expect(stdout).toBe('Moving 1 message(s) back to the source queue in dev. Watch them with: b2a status\n');
+    expect(admin.deadLetters.redrives).toBe(1);
+  });
+
+  it('needs --yes in prod when nobody can be asked (exit 2)', async () => {
+    // Prepare
+    const admin = new FakeAdmin('prod');
+
+    // Act
+    const refused = await runCli(['dlq', 'redrive'], admin);
+    const confirmed = await runCli(['dlq', 'redrive', '--yes', '--json'], admin);
+
+    // Assess
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('redrive the dead-letter queue in prod needs confirmation');
+    expect(confirmed.code).toBe(0);
+    expect(JSON.parse(confirmed.stdout)).toEqual({ environment: 'prod', moved: 0 });
+    expect(admin.deadLetters.redrives).toBe(1);
+  });
+});

@@ -1,0 +1,182 @@
+import { describe, expect, it } from '@jest/globals';
+import { listJobs, showJob, statusesOf } from '../../../../cli/commands/jobs.js';
+import { NotFoundError, UsageError } from '../../../../cli/errors.js';
+import { FakeAdmin, job, runCli } from '../support/fake-admin.js';
+
+const withJobs = (): FakeAdmin => {
+  const admin = new FakeAdmin();
+  admin.jobs.add(
+    job('ok.csv', { updatedAt: '2026-11-21T11:00:00.000Z' }),
+    job('bad.csv', {
+      status: 'FAILED',
+      attempts: 8,
+      lastHttpStatus: 503,
+      lastError: 'HTTP 503: upstream unavailable',
+      updatedAt: '2026-11-21T11:30:00.000Z',
+    }),
+    job('later.csv', { status: 'RETRYING', attempts: 2, updatedAt: '2026-11-21T11:45:00.000Z' }),
+  );
+  return admin;
+};
+
+describe('Function: listJobs', () => {
+  it('lists failed jobs through the status index only', async () => {
+    // Prepare
+    const admin = withJobs();
+
+    // Act
+    const jobs = await listJobs(admin, { statuses: ['FAILED'], limit: 50 });
+
+    // Assess
+    expect(jobs.map((j) => j.key)).toEqual(['bad.csv']);
+    expect(admin.jobs.queries).toEqual([{ status: 'FAILED', limit: 50 }]);
+  });
+});
+
+describe('Function: showJob', () => {
+  it("returns every version's job for a key, newest first", async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.jobs.add(
+      job('a.csv', { versionId: 'v1', updatedAt: '2026-11-21T09:00:00.000Z' }),
+      job('a.csv', { versionId: 'v2', updatedAt: '2026-11-21T10:00:00.000Z' }),
+      job('b.csv'),
+    );
+
+    // Act
+    const jobs = await showJob(admin, 'a.csv');
+
+    // Assess
+    expect(jobs.map((j) => j.versionId)).toEqual(['v2', 'v1']);
+  });
+
+  it('throws not found for a key without jobs', async () => {
+    await expect(showJob(new FakeAdmin(), 'nope.csv')).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('Function: statusesOf', () => {
+  it('reads --failed as FAILED and refuses a contradiction', () => {
+    expect(statusesOf({ failed: true })).toEqual(['FAILED']);
+    expect(statusesOf({ status: ['RETRYING'] })).toEqual(['RETRYING']);
+    expect(statusesOf({})).toBeUndefined();
+    expect(() => statusesOf({ failed: true, status: ['SUCCEEDED'] })).toThrow(UsageError);
+  });
+});
+
+describe('Command: b2a jobs', () => {
+  it('prints a table of every status, newest first', async () => {
+    // Act
+    const { code, stdout } = await runCli(['jobs'], withJobs());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      'KEY        STATUS     ATTEMPTS  LAST                            UPDATED',
+      'later.csv  RETRYING          2  HTTP 200                        2026-11-21 11:45:00Z',
+      'bad.csv    FAILED            8  HTTP 503: upstream unavailable  2026-11-21 11:30:00Z',
+      'ok.csv     SUCCEEDED         1  HTTP 200                        2026-11-21 11:00:00Z',
+      '',
+    ]);
+  });
+
+  it('prints a JSON array of jobs with --json', async () => {
+    // Act
+    const { code, stdout } = await runCli(['jobs', '--failed', '--json'], withJobs());
+
+    // Assess
+    expect(code).toBe(0);
+    const jobs = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({
+      jobId: 'inbox/bad.csv#v1',
+      bucket: 'inbox',
+      key: 'bad.csv',
+      status: 'FAILED',
+      attempts: 8,
+      lastError: 'HTTP 503: upstream unavailable',
+      updatedAt: '2026-11-21T11:30:00.000Z',
+    });
+  });
+
+  it('turns --since into a time before now', async () => {
+    const admin = withJobs();
+    const { stdout } = await runCli(
+      ['jobs', '--status', 'failed,retrying', '--since', '20m', '--json'],
+      admin,
+    );
+    expect((JSON.parse(stdout) as { key: string }[]).map((j) => j.key)).toEqual(['later.csv']);
+    expect(admin.jobs.queries.map((q) => q.since)).toEqual([
+      '2026-11-21T11:40:00.000Z',
+      '2026-11-21T11:40:00.000Z',
+    ]);
+  });
+
+  it('says so when nothing matches', async () => {
+    const { stdout } = await runCli(['jobs', '--prefix', 'zzz/'], withJobs());
+    expect(stdout).toBe('No jobs match.\n');
+  });
+
+  it('refuses --watch without a terminal (exit 2)', async () => {
+    const { code, stderr } = await runCli(['jobs', '--watch'], withJobs());
+    expect(code).toBe(2);
+    expect(stderr).toContain('--watch needs a terminal');
+  });
+
+  it('refuses an unknown status (exit 2)', async () => {
+    const { code, stderr } = await runCli(['jobs', '--status', 'DONE'], withJobs());
+    expect(code).toBe(2);
+    expect(stderr).toContain('is not a status');
+  });
+});
+
+describe('Command: b2a jobs show', () => {
+  it('prints the attempt history', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.jobs.add(
+      job('a b.csv', {
+        status: 'FAILED',
+        attempts: 2,
+        history: [
+          {
+            at: '2026-11-21T10:00:00.000Z',
+            runId: 'auto',
+            attempt: 1,
+            origin: 's3-event',
+            outcome: 'retryable',
+            httpStatus: 503,
+            latencyMs: 80,
+            error: 'HTTP 503',
+          },
+          {
+            at: '2026-11-21T10:01:00.000Z',
+            runId: 'auto',
+            attempt: 2,
+            origin: 'retry',
+            outcome: 'terminal',
+            httpStatus: 400,
+            latencyMs: 12,
+            error: 'HTTP 400: bad csv',
+          },
+        ],
+      }),
+    );
+
+    // Act
+    const { code, stdout } = await runCli(['jobs', 'show', 's3://inbox/a b.csv'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toContain('s3://inbox/a b.csv\n  job          inbox/a b.csv#v1');
+    expect(stdout).toMatch(
+      /2026-11-21 10:01:00Z\s+auto\s+2\s+retry\s+terminal\s+400\s+12 ms\s+HTTP 400: bad csv/,
+    );
+  });
+
+  it('exits 3 with one line for an unknown key', async () => {
+    const { code, stderr } = await runCli(['jobs', 'show', 'nope.csv'], new FakeAdmin());
+    expect(code).toBe(3);
+    expect(stderr.split('\n')[0]).toBe('b2a: no jobs for key "nope.csv" in bucket inbox (dev)');
+  });
+});

@@ -1,0 +1,308 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  assertSucceeded,
+  resolveKeys,
+  selectObjects,
+  sendReprocess,
+  waitForJobs,
+  type StartedJob,
+} from '../../../../cli/commands/reprocess.js';
+import { NotFoundError, NotSucceededError } from '../../../../cli/errors.js';
+import { FakeAdmin, job, NOW, runCli } from '../support/fake-admin.js';
+
+const clock = { now: () => new Date(NOW) };
+
+const withObjects = (): FakeAdmin => {
+  const admin = new FakeAdmin();
+  admin.objects.put('inbox', 'a.csv', { versionId: 'v7', etag: '"e7"', size: 10 });
+  admin.objects.put('inbox', 'dir/b c.csv', { etag: '"eb"', size: 20 });
+  return admin;
+};
+
+describe('Function: resolveKeys', () => {
+  it('reads the current version of each key', async () => {
+    const refs = await resolveKeys(withObjects(), ['a.csv', 'dir/b c.csv', 'a.csv']);
+    expect(refs).toEqual([
+      { bucket: 'inbox', key: 'a.csv', versionId: 'v7', etag: '"e7"', size: 10 },
+      { bucket: 'inbox', key: 'dir/b c.csv', etag: '"eb"', size: 20 },
+    ]);
+  });
+
+  it('names every missing key', async () => {
+    await expect(resolveKeys(withObjects(), ['a.csv', 'x.csv', 'y.csv'])).rejects.toThrow(
+      new NotFoundError('no object "x.csv", "y.csv" in bucket inbox (dev); nothing was sent'),
+    );
+  });
+});
+
+describe('Function: sendReprocess', () => {
+  it('sends a reprocess envelope per object, each with a new run, as the caller', async () => {
+    // Prepare
+    const admin = withObjects();
+    const ids = ['run-1', 'run-2'];
+    const refs = await resolveKeys(admin, ['a.csv', 'dir/b c.csv']);
+
+    // Act
+    const result = await sendReprocess(admin, refs, {
+      clock,
+      verify: false,
+      newRunId: () => ids.shift() ?? 'x',
+    });
+
+    // Assess
+    expect(admin.queue.sent).toEqual([
+      {
+        b2a: 1,
+        kind: 'reprocess',
+        object: { bucket: 'inbox', key: 'a.csv', versionId: 'v7', etag: '"e7"', size: 10 },
+        run: { id: 'run-1', startedAt: '2026-11-21T12:00:00.000Z' },
+        attempt: 1,
+        requestedBy: 'arn:aws:iam::111111111111:user/admin',
+        sentAt: '2026-11-21T12:00:00.000Z',
+      },
+      expect.objectContaining({
+        object: expect.objectContaining({ key: 'dir/b c.csv' }),
+        run: { id: 'run-2', startedAt: '2026-11-21T12:00:00.000Z' },
+      }),
+    ]);
+    expect(result.started.map((s) => s.jobId)).toEqual(['inbox/a.csv#v7', 'inbox/dir/b c.csv#etag:eb']);
+    expect(result.missing).toEqual([]);
+  });
+
+  it('counts objects that are gone instead of sending them, when verifying', async () => {
+    // Prepare
+    const admin = withObjects();
+    const progress: number[] = [];
+
+    // Act
+    const result = await sendReprocess(
+      admin,
+      [
+        { bucket: 'inbox', key: 'a.csv', versionId: 'v7' },
+        { bucket: 'inbox', key: 'a.csv', versionId: 'v1' },
+      ],
+      { clock, verify: true, onProgress: (done) => progress.push(done) },
+    );
+
+    // Assess
+    expect(result.started).toHaveLength(1);
+    expect(result.missing).toEqual([{ bucket: 'inbox', key: 'a.csv', versionId: 'v1' }]);
+    expect(admin.queue.sent).toHaveLength(1);
+    expect(progress.sort()).toEqual([1, 2]);
+  });
+});
+
+describe('Function: selectObjects', () => {
+  it("selects the failed jobs' object versions", async () => {
+    const admin = new FakeAdmin();
+    admin.jobs.add(
+      job('a.csv', { status: 'FAILED', versionId: 'v3' }),
+      job('b.csv', { status: 'SUCCEEDED' }),
+    );
+    const objects = await selectObjects(admin.jobs, { statuses: ['FAILED'] });
+    expect(objects).toEqual([{ bucket: 'inbox', key: 'a.csv', versionId: 'v3', etag: 'e1', size: 12 }]);
+  });
+});
+
+describe('Function: waitForJobs', () => {
+  const started: StartedJob = {
+    jobId: 'inbox/a.csv#v7',
+    bucket: 'inbox',
+    key: 'a.csv',
+    versionId: 'v7',
+    runId: 'run-1',
+    startedAt: '2026-11-21T12:00:00.000Z',
+  };
+  const mine = { runId: 'run-1', runStartedAt: '2026-11-21T12:00:00.000Z', versionId: 'v7' };
+
+  it('polls until the run reaches a terminal state', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.jobs.script.set(started.jobId, [
+      undefined,
+      job('a.csv', { ...mine, status: 'RETRYING' }),
+      job('a.csv', { ...mine, status: 'SUCCEEDED' }),
+    ]);
+    const sleeps: number[] = [];
+    const updates: number[] = [];
+
+    // Act
+    const { states, timedOut } = await waitForJobs(admin.jobs, [started], {
+      timeoutMs: 60_000,
+      intervalMs: 2000,
+      clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      onUpdate: (s) => updates.push(s.filter((x) => x.done).length),
+    });
+
+    // Assess
+    expect(timedOut).toBe(false);
+    expect(states[0]?.job?.status).toBe('SUCCEEDED');
+    expect(sleeps).toEqual([2000, 2000]);
+    expect(updates).toEqual([0, 0, 1]);
+    expect(() => assertSucceeded(states, timedOut, '1m')).not.toThrow();
+  });
+
+  it("does not take the previous run's terminal state for this one", async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.jobs.add(job('a.csv', { versionId: 'v7', status: 'FAILED', runId: 'auto' }));
+    let now = NOW.getTime();
+
+    // Act
+    const { states, timedOut } = await waitForJobs(admin.jobs, [started], {
+      timeoutMs: 5000,
+      intervalMs: 2000,
+      clock: { now: () => new Date(now) },
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+
+    // Assess
+    expect(timedOut).toBe(true);
+    expect(states[0]?.done).toBe(false);
+    expect(() => assertSucceeded(states, timedOut, '5s')).toThrow(
+      new NotSucceededError('1 of 1 job(s) still running after 5s'),
+    );
+  });
+
+  it('fails the wait when a job ends FAILED or SKIPPED', () => {
+    const states = [{ started, job: job('a.csv', { ...mine, status: 'SKIPPED' }), done: true }];
+    expect(() => assertSucceeded(states, false, '1m')).toThrow(/did not succeed \(SKIPPED\)/);
+  });
+});
+
+describe('Command: b2a reprocess', () => {
+  it('prints the job it starts', async () => {
+    // Act
+    const { code, stdout } = await runCli(['reprocess', 'a.csv'], withObjects());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^Started job inbox\/a\.csv#v7 \(run [0-9a-f-]{36}\)\nFollow it with: b2a jobs show a\.csv\n$/,
+    );
+  });
+
+  it('exits 3 and sends nothing when a key does not exist', async () => {
+    // Prepare
+    const admin = withObjects();
+
+    // Act
+    const { code, stdout, stderr } = await runCli(['reprocess', 'a.csv', 'typo.csv'], admin);
+
+    // Assess
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toBe('b2a: no object "typo.csv" in bucket inbox (dev); nothing was sent');
+    expect(admin.queue.sent).toEqual([]);
+  });
+
+  it('prints what it sent as JSON', async () => {
+    const { code, stdout } = await runCli(['reprocess', 'dir/b c.csv', '--json'], withObjects());
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      environment: 'dev',
+      dryRun: false,
+      started: [{ jobId: 'inbox/dir/b c.csv#etag:eb', key: 'dir/b c.csv' }],
+      missing: [],
+    });
+  });
+
+  it('waits for the job and exits 6 when it fails', async () => {
+    // Prepare
+    const admin = withObjects();
+    const original = admin.queue.send.bind(admin.queue);
+    admin.queue.send = async (envelope) => {
+      await original(envelope);
+      admin.jobs.add(
+        job('a.csv', {
+          versionId: 'v7',
+          status: 'FAILED',
+          runId: envelope.run.id,
+          runStartedAt: envelope.run.startedAt,
+          lastError: 'HTTP 400: bad csv',
+          lastHttpStatus: 400,
+        }),
+      );
+    };
+
+    // Act
+    const { code, stdout, stderr } = await runCli(['reprocess', 'a.csv', '--wait'], admin);
+
+    // Assess
+    expect(code).toBe(6);
+    expect(stdout).toMatch(/a\.csv\s+FAILED\s+HTTP 400: bad csv/);
+    expect(stderr).toContain('1 of 1 job(s) did not succeed (FAILED)');
+  });
+
+  it('reprocesses failed jobs in bulk, narrowed by --since and --prefix', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.objects.put('inbox', 'in/a.csv', { versionId: 'v1' }).put('inbox', 'in/b.csv', { versionId: 'v1' });
+    admin.jobs.add(
+      job('in/a.csv', { status: 'FAILED', updatedAt: '2026-11-21T11:30:00.000Z' }),
+      job('in/b.csv', { status: 'FAILED', updatedAt: '2026-11-21T08:00:00.000Z' }),
+      job('out/c.csv', { status: 'FAILED', updatedAt: '2026-11-21T11:50:00.000Z' }),
+      job('in/d.csv', { status: 'SKIPPED', updatedAt: '2026-11-21T11:50:00.000Z' }),
+    );
+
+    // Act
+    const { code, stdout } = await runCli(
+      ['reprocess', '--failed', '--since', '2h', '--prefix', 'in/'],
+      admin,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(admin.queue.sent.map((e) => e.object.key)).toEqual(['in/a.csv']);
+    expect(admin.jobs.queries).toEqual([{ status: 'FAILED', since: '2026-11-21T10:00:00.000Z', limit: 100 }]);
+    expect(stdout).toContain('Started job inbox/in/a.csv#v1');
+  });
+
+  it('sends nothing on a dry run', async () => {
+    // Prepare
+    const admin = new FakeAdmin('prod');
+    admin.jobs.add(job('a.csv', { status: 'SKIPPED' }), job('b.csv', { status: 'FAILED' }));
+
+    // Act
+    const { code, stdout } = await runCli(['reprocess', '--skipped', '--failed', '--dry-run'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(admin.queue.sent).toEqual([]);
+    expect(stdout).toContain('Dry run: would reprocess 2 object(s) in prod:');
+  });
+
+  it('refuses bulk work in prod without a terminal unless --yes (exit 2)', async () => {
+    // Prepare
+    const admin = new FakeAdmin('prod');
+    admin.objects.put('inbox', 'a.csv', { versionId: 'v1' });
+    admin.jobs.add(job('a.csv', { status: 'FAILED' }));
+
+    // Act
+    const refused = await runCli(['reprocess', '--failed'], admin);
+    const confirmed = await runCli(['reprocess', '--failed', '--yes'], admin);
+
+    // Assess
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('reprocess 1 object(s) in prod needs confirmation');
+    expect(refused.stderr).toContain('pass --yes');
+    expect(confirmed.code).toBe(0);
+    expect(admin.queue.sent).toHaveLength(1);
+  });
+
+  it.each([
+    [['reprocess'], 'name the objects to reprocess'],
+    [['reprocess', 'a.csv', '--failed'], 'not both'],
+    [['reprocess', '--since', '2h'], 'name the objects to reprocess'],
+    [['reprocess', '--failed', '--since', 'yesterday'], 'is not a duration'],
+  ])('refuses %j (exit 2)', async (args, message) => {
+    const { code, stderr } = await runCli(args, withObjects());
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from '@jest/globals';
+import { readStatus } from '../../../../cli/commands/status.js';
+import { FakeAdmin, job, runCli } from '../support/fake-admin.js';
+
+const admin = (): FakeAdmin => {
+  const a = new FakeAdmin('prod');
+  a.jobs.add(
+    job('a', { updatedAt: '2026-11-21T11:00:00.000Z' }),
+    job('b', { status: 'FAILED', updatedAt: '2026-11-21T11:00:00.000Z' }),
+    job('old', { status: 'FAILED', updatedAt: '2026-11-19T11:00:00.000Z' }),
+  );
+  a.monitor.deadLetter = { visible: 2, inFlight: 0, delayed: 0 };
+  return a;
+};
+
+describe('Function: readStatus', () => {
+  it('gathers identity, flag, queues, pipe and counts', async () => {
+    const report = await readStatus(admin(), '2026-11-20T12:00:00.000Z');
+    expect(report).toEqual({
+      environment: 'prod',
+      bucket: 'inbox',
+      identity: { arn: 'arn:aws:iam::111111111111:user/admin', account: '111111111111' },
+      enabled: true,
+      queues: {
+        source: { visible: 3, inFlight: 1, delayed: 0, oldestAgeSeconds: 125 },
+        deadLetter: { visible: 2, inFlight: 0, delayed: 0 },
+      },
+      pipeState: 'RUNNING',
+      since: '2026-11-20T12:00:00.000Z',
+      counts: { SUCCEEDED: 1, RETRYING: 0, FAILED: 1, SKIPPED: 0 },
+    });
+  });
+});
+
+describe('Command: b2a status', () => {
+  it('prints the status as plain text, counting the last 24 hours', async () => {
+    // Act
+    const { code, stdout } = await runCli(['status'], admin());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      'environment   prod (bucket inbox)',
+      'you           arn:aws:iam::111111111111:user/admin (account 111111111111)',
+      'flag          ON: calling the API',
+      'pipe          RUNNING',
+      'queue         3 waiting, 1 in flight, 0 delayed, oldest 2m 5s',
+      'dead letters  2 waiting, 0 in flight, 0 delayed',
+      'jobs          SUCCEEDED 1  RETRYING 0  FAILED 1  SKIPPED 0 (since 2026-11-20 12:00:00Z)',
+      '',
+      'There are dead letters: see them with b2a dlq, send them back with b2a dlq redrive',
+      '',
+    ]);
+  });
+
+  it('counts over --since and prints JSON', async () => {
+    const { code, stdout } = await runCli(['status', '--since', '7d', '--json'], admin());
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ since: '2026-11-14T12:00:00.000Z', counts: { FAILED: 2 } });
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFlag, readFlagHistory, setFlag } from '../../../../cli/commands/toggle.js';
+import { FakeAdmin, runCli } from '../support/fake-admin.js';
+
+describe('Function: setFlag', () => {
+  it('writes the flag when it changes', async () => {
+    // Prepare
+    const admin = new FakeAdmin('prod');
+
+    // Act
+    const result = await setFlag(admin, false);
+
+    // Assess
+    expect(result).toEqual({ environment: 'prod', enabled: false, previous: true, changed: true });
+    expect(admin.flag.enabled).toBe(false);
+    expect(admin.flag.writes).toBe(1);
+  });
+
+  it('writes nothing when the flag already has that value', async () => {
+    const admin = new FakeAdmin();
+    const result = await setFlag(admin, true);
+    expect(result.changed).toBe(false);
+    expect(admin.flag.writes).toBe(0);
+  });
+});
+
+describe('Function: readFlag', () => {
+  it('returns the state and its newest change', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    await admin.flag.setEnabled(false);
+
+    // Act
+    const state = await readFlag(admin);
+
+    // Assess
+    expect(state).toEqual({
+      environment: 'dev',
+      enabled: false,
+      lastChange: {
+        enabled: false,
+        at: '2026-11-21T12:00:00.000Z',
+        by: 'arn:aws:iam::111111111111:user/admin',
+      },
+    });
+    expect(await readFlagHistory(admin, 5)).toHaveLength(1);
+  });
+});
+
+describe('Command: b2a toggle', () => {
+  it('shows the flag as plain text', async () => {
+    const { code, stdout, stderr } = await runCli(['toggle'], new FakeAdmin());
+    expect(code).toBe(0);
+    expect(stdout).toBe('b2a is ON in dev\n');
+    expect(stderr).toBe('');
+  });
+
+  it('turns b2a off and says what changed', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+
+    // Act
+    const { code, stdout, opened } = await runCli(['toggle', 'off', '--env', 'prod'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(opened?.env).toBe('prod');
+    expect(stdout).toBe('b2a is now OFF in dev (was ON)\n');
+    expect(admin.flag.enabled).toBe(false);
+    expect(admin.closed).toBe(1);
+  });
+
+  it('prints JSON with --json', async () => {
+    const { code, stdout } = await runCli(['toggle', 'on', '--json'], new FakeAdmin());
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ environment: 'dev', enabled: true, previous: true, changed: false });
+  });
+
+  it('shows the history, newest first', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.flag.changes.push(
+      {
+        enabled: false,
+        at: '2026-11-21T11:00:00.000Z',
+        by: 'arn:aws:sts::1:assumed-role/b2a-dev-admin/alice',
+      },
+      { enabled: true, at: '2026-11-20T09:00:00.000Z' },
+    );
+
+    // Act
+    const { code, stdout } = await runCli(['toggle', 'history', '--limit', '5'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      'AT                    STATE  BY',
+      '2026-11-21 11:00:00Z  OFF    arn:aws:sts::1:assumed-role/b2a-dev-admin/alice',
+      '2026-11-20 09:00:00Z  ON     unknown',
+      '',
+    ]);
+  });
+
+  it('rejects a state other than on or off (exit 2), without opening the backend', async () => {
+    const { code, stderr, opened } = await runCli(['toggle', 'maybe'], new FakeAdmin());
+    expect(code).toBe(2);
+    expect(stderr).toContain('Allowed choices are on, off');
+    expect(opened).toBeUndefined();
+  });
+});

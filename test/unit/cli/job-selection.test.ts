@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals';
+import { selectJobs } from '../../../cli/job-selection.js';
+import { FakeJobRepository, job } from './support/fake-admin.js';
+
+const at = (minute: number): string => `2026-11-21T10:${String(minute).padStart(2, '0')}:00.000Z`;
+
+describe('Function: selectJobs', () => {
+  it('merges every status, newest first, up to the limit', async () => {
+    // Prepare
+    const jobs = new FakeJobRepository().add(
+      job('a', { status: 'SUCCEEDED', updatedAt: at(1) }),
+      job('b', { status: 'FAILED', updatedAt: at(4) }),
+      job('c', { status: 'RETRYING', updatedAt: at(3) }),
+      job('d', { status: 'SKIPPED', updatedAt: at(2) }),
+    );
+
+    // Act
+    const selected = await selectJobs(jobs, { limit: 3 });
+
+    // Assess
+    expect(selected.map((j) => j.key)).toEqual(['b', 'c', 'd']);
+    expect(new Set(jobs.queries.map((q) => q.status))).toEqual(
+      new Set(['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED']),
+    );
+  });
+
+  it('follows the cursor through every page of a status', async () => {
+    // Prepare
+    const jobs = new FakeJobRepository();
+    for (let i = 0; i < 250; i++)
+      jobs.add(
+        job(`k${i}`, { status: 'FAILED', updatedAt: `2026-11-21T10:00:00.${String(i).padStart(3, '0')}Z` }),
+      );
+
+    // Act
+    const selected = await selectJobs(jobs, { statuses: ['FAILED'] });
+
+    // Assess
+    expect(selected).toHaveLength(250);
+    expect(jobs.queries.map((q) => q.cursor)).toEqual([undefined, '100', '200']);
+    expect(jobs.queries.every((q) => q.status === 'FAILED')).toBe(true);
+  });
+
+  it('keeps reading pages until the prefix matches fill the limit', async () => {
+    // Prepare
+    const jobs = new FakeJobRepository();
+    for (let i = 0; i < 150; i++) {
+      jobs.add(
+        job(`${i % 3 === 0 ? 'in/' : 'out/'}${i}`, {
+          status: 'FAILED',
+          updatedAt: `2026-11-21T10:00:00.${String(i).padStart(3, '0')}Z`,
+        }),
+      );
+    }
+
+    // Act
+    const selected = await selectJobs(jobs, { statuses: ['FAILED'], prefix: 'in/', limit: 40 });
+
+    // Assess
+    expect(selected).toHaveLength(40);
+    expect(selected.every((j) => j.key.startsWith('in/'))).toBe(true);
+    expect(jobs.queries).toHaveLength(2);
+  });
+
+  it('passes --since to the status index', async () => {
+    const jobs = new FakeJobRepository().add(
+      job('old', { status: 'FAILED', updatedAt: at(1) }),
+      job('new', { status: 'FAILED', updatedAt: at(30) }),
+    );
+    const selected = await selectJobs(jobs, { statuses: ['FAILED'], since: at(10) });
+    expect(selected.map((j) => j.key)).toEqual(['new']);
+    expect(jobs.queries[0]?.since).toBe(at(10));
+  });
+});

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoStore } from '../../../../pipeline-functions/local/dynamo-store.js';
+import { PortInUseError, StoreLockedError } from '../../../../pipeline-functions/local/errors.js';
+
+describe('Class: DynamoStore', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'b2a-dynamo-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the jobs table on loopback from a store persisted in the data directory', async () => {
+    // Prepare
+    const store = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
+    await store.start();
+    await store.stop();
+    const reopened = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
+    // Act
+    await reopened.start();
+    try {
+      const { TableNames } = await reopened.client.send(new ListTablesCommand({}));
+      // Assess
+      expect(reopened.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(TableNames).toEqual(['jobs']);
+    } finally {
+      await reopened.stop();
+    }
+  });
+
+  it('says clearly that another holder has the store open', async () => {
+    // Prepare
+    const owner = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
+    await owner.start();
+    try {
+      // Act
+      const second = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' }).start();
+      // Assess
+      await expect(second).rejects.toBeInstanceOf(StoreLockedError);
+      await expect(second).rejects.toThrow(/is open in another process/);
+    } finally {
+      await owner.stop();
+    }
+  });
+
+  it('fails fast on a port in use, before opening the store', async () => {
+    // Prepare
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      // Act
+      const starting = new DynamoStore({
+        path: join(dir, 'db'),
+        dataDir: dir,
+        tableName: 'jobs',
+        port,
+      }).start();
+      // Assess
+      await expect(starting).rejects.toBeInstanceOf(PortInUseError);
+      const free = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
+      await free.start();
+      await free.stop();
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
