@@ -2,6 +2,7 @@
  * `node bin/bench.js --quick` as a smoke test: every section runs and reports numeric figures. It
  * asserts nothing about time: the figures are for reading, and this machine may be busy.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SECTIONS, type BenchResults } from './report.js';
 
-const BENCH = resolve(import.meta.dirname, '../../bin/bench.js');
+const BENCH = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../bin/bench.js');
 
 function runBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {

@@ -4,6 +4,7 @@
  * a status index would need. The jobs live in dynalite, seeded through BatchWriteItem; the CLI reaches
  * them through `--env local`, as it reaches a running local runtime's store.
  */
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,7 +49,7 @@ export interface CliSizes {
   readonly scanRuns: number;
 }
 
-const B2A = resolve(import.meta.dirname, '../../bin/b2a.js');
+const B2A = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../bin/b2a.js');
 const BUCKET = 'local-inbox';
 /** BatchWriteItem takes at most 25 items. */
 const BATCH_WRITE_ITEMS = 25;

@@ -9,6 +9,7 @@
  *
  * It asserts nothing about time: the figures are for reading.
  */
+import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -73,7 +74,7 @@ const QUICK: BenchSizes = {
 };
 
 /** Where a full run of every section writes its figures (committed with the README's table). */
-export const DEFAULT_RESULTS_FILE = resolve(import.meta.dirname, 'results.json');
+export const DEFAULT_RESULTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), 'results.json');
 
 const USAGE = `usage: node bin/bench.js [--quick] [--out <file.json>] [--only <section,...>]
 

@@ -248,7 +248,7 @@ describe('Class: B2aStack', () => {
   });
 
   describe('functions', () => {
-    it.each([
+    it.each<['enrichment' | 'target', string, readonly string[]]>([
       ['enrichment', 'b2a-dev-enrichment', [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER]],
       [
         'target',
@@ -262,34 +262,31 @@ describe('Class: B2aStack', () => {
           ENV.SCHEDULER_ROLE_ARN,
         ],
       ],
-    ] as const)(
-      'runs the %s on Node.js 22, ARM64, with its log group and variables',
-      (step, name, variables) => {
-        // Prepare
-        const fn = step === 'enrichment' ? devStack.enrichment : devStack.target;
+    ])('runs the %s on Node.js 22, ARM64, with its log group and variables', (step, name, variables) => {
+      // Prepare
+      const fn = step === 'enrichment' ? devStack.enrichment : devStack.target;
 
-        // Assess
-        const resource = devTemplate.toJSON()['Resources'][logicalIdOf(fn.function)] as { Properties: Json };
-        expect(resource.Properties).toMatchObject({
-          FunctionName: name,
-          Runtime: 'nodejs22.x',
-          Architectures: ['arm64'],
-          Handler: 'index.handler',
-          Role: getAtt(fn.role),
-          LoggingConfig: { LogGroup: ref(fn.logGroup) },
-        });
-        const env = (resource.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
-        expect(Object.keys(env).sort()).toEqual([...variables, 'NODE_OPTIONS'].sort());
-        expect(JSON.parse(env[ENV.CONFIG] as string)).toMatchObject({
-          environment: 'dev',
-          api: { url: dev.api.url },
-        });
-        devTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
-          LogGroupName: `/aws/lambda/${name}`,
-          RetentionInDays: dev.logRetentionDays,
-        });
-      },
-    );
+      // Assess
+      const resource = devTemplate.toJSON()['Resources'][logicalIdOf(fn.function)] as { Properties: Json };
+      expect(resource.Properties).toMatchObject({
+        FunctionName: name,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Role: getAtt(fn.role),
+        LoggingConfig: { LogGroup: ref(fn.logGroup) },
+      });
+      const env = (resource.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(env).sort()).toEqual([...variables, 'NODE_OPTIONS'].sort());
+      expect(JSON.parse(env[ENV.CONFIG] as string)).toMatchObject({
+        environment: 'dev',
+        api: { url: dev.api.url },
+      });
+      devTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/${name}`,
+        RetentionInDays: dev.logRetentionDays,
+      });
+    });
 
     it('caps the enrichment with reserved concurrency', () => {
       // Assess

@@ -2,11 +2,12 @@
  * `b2a --help` and `b2a toggle` must start fast: nothing reachable through static imports from the
  * program may load ink, React or an AWS SDK client; those are imported dynamically where needed.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const FORBIDDEN = /^(ink|ink-spinner|react|@aws-sdk\/.*)$/;
 
 /** Static (value) imports and re-exports of a module; `import type` and `import()` are left out. */

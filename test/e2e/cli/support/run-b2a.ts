@@ -1,10 +1,11 @@
 /** Runs the real CLI (`node bin/b2a.js`) as a child process, with an environment that reaches no AWS. */
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '../../../..');
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 const BIN = resolve(ROOT, 'bin/b2a.js');
-const FORBID = resolve(import.meta.dirname, 'forbid-modules.mjs');
+const FORBID = resolve(fileURLToPath(new URL('.', import.meta.url)), 'forbid-modules.mjs');
 
 /** What one run printed and how it exited. */
 export interface ProcessRun {
