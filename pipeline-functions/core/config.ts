@@ -118,3 +118,20 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source
 export function parsePipelineConfig(input: unknown, source = 'config'): PipelineConfig {
   return parseWith(PipelineConfigSchema, input, source);
 }
+
+/** How the API's credential is found. */
+export type ApiAuth = PipelineConfig['api']['auth'];
+
+/**
+ * The credential of an `env` auth, read from the environment.
+ * @throws ConfigError naming the variable when it is not set
+ */
+export function credentialFromEnv(
+  auth: Extract<ApiAuth, { type: 'env' }>,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  const value = env[auth.variable];
+  if (!value)
+    throw new ConfigError(auth.variable, 'environment variable named by api.auth.variable is not set');
+  return value;
+}

@@ -21,7 +21,7 @@ import { SchedulerRetryScheduler } from '../adapters/aws/scheduler-retry-schedul
 import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
 import { SsmEnabledFlag } from '../adapters/aws/ssm-enabled-flag.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
-import { parsePipelineConfig, type PipelineConfig } from '../core/config.js';
+import { credentialFromEnv, parsePipelineConfig, type PipelineConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { jobIdOf } from '../core/model.js';
 import { ENV, JOB_RECORDED_LOG } from '../core/names.js';
@@ -147,12 +147,8 @@ export async function resolveCredential(
   switch (auth.type) {
     case 'none':
       return undefined;
-    case 'env': {
-      const value = env[auth.variable];
-      if (!value)
-        throw new ConfigError(auth.variable, 'environment variable named by api.auth.variable is not set');
-      return value;
-    }
+    case 'env':
+      return credentialFromEnv(auth, env);
     case 'secret': {
       const { SecretString } = await secrets().send(new GetSecretValueCommand({ SecretId: auth.secretId }));
       if (!SecretString)

@@ -25,7 +25,7 @@ import { hasErrorCode, writeFileAtomic } from '../adapters/local/files.js';
 import { localUserName } from '../adapters/local/local-identity.js';
 import { LocalRetryScheduler } from '../adapters/local/local-retry-scheduler.js';
 import { LocalWorkQueue } from '../adapters/local/local-work-queue.js';
-import type { PipelineConfig } from '../core/config.js';
+import { credentialFromEnv, type PipelineConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { JOB_STATUSES, type Job, type JobStatus } from '../core/model.js';
 import {
@@ -160,9 +160,7 @@ function resolveCredential(
       'type "secret" reads Secrets Manager, which is AWS-only; locally use {"type": "env", "variable": "MY_API_TOKEN"}',
     );
   }
-  const value = env[auth.variable];
-  if (!value) throw new ConfigError('api.auth.variable', `environment variable ${auth.variable} is not set`);
-  return value;
+  return credentialFromEnv(auth, env);
 }
 
 /** A job repository that reports every recorded job. */
