@@ -26,14 +26,15 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 /**
- * Parses a duration such as `90s`, `30m`, `2h`, `7d` or `1w` into milliseconds.
+ * Parses a duration such as `90s`, `30m`, `2h`, `7d` or `1w` into milliseconds; a bare number is
+ * seconds (as for `timeout 30`).
  * @throws InvalidArgumentError
  * @example parseDuration('30m') // 1_800_000
  */
 export function parseDuration(value: string): number {
-  const match = /^(\d+)\s*([smhdw])$/i.exec(value.trim());
+  const match = /^(\d+)\s*([smhdw]?)$/i.exec(value.trim());
   const amount = match ? Number(match[1]) : NaN;
-  const unit = match?.[2] ? UNIT_MS[match[2].toLowerCase()] : undefined;
+  const unit = match ? UNIT_MS[(match[2] || 's').toLowerCase()] : undefined;
   if (!unit || !Number.isSafeInteger(amount) || amount <= 0) {
     throw new InvalidArgumentError(`"${value}" is not a duration: use e.g. 90s, 30m, 2h, 7d`);
   }

@@ -10,11 +10,12 @@ describe('Function: parseDuration', () => {
     ['7d', 604_800_000],
     ['1w', 604_800_000],
     ['2H', 7_200_000],
+    ['30', 30_000],
   ])('reads %s', (value, ms) => {
     expect(parseDuration(value)).toBe(ms);
   });
 
-  it.each(['', '0m', '5', 'm', '1.5h', '-2h', '2 hours'])('rejects %j', (value) => {
+  it.each(['', '0m', '0', 'm', '1.5h', '-2h', '2 hours'])('rejects %j', (value) => {
     expect(() => parseDuration(value)).toThrow(InvalidArgumentError);
   });
 });
