@@ -15,7 +15,7 @@ export const prod = parseStageConfig(
       auth: { type: 'secret', secretId: 'b2a/prod/api-token' },
     },
     batch: { size: 10, windowSeconds: 5 },
-    retry: { maxAttempts: 8, baseDelaySeconds: 60, maxDelaySeconds: 21_600 },
+    retry: { maxAttempts: 17, baseDelaySeconds: 60, maxDelaySeconds: 21_600 },
     notifications: { on: ['FAILED', 'SKIPPED'] },
     functions: { enrichment: { reservedConcurrency: 5 } },
     logRetentionDays: 365,

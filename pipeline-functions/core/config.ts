@@ -67,8 +67,11 @@ export const PipelineConfigSchema = z.object({
   filters: z.object({ prefix: z.string().default(''), suffix: z.string().default('') }).prefault({}),
   retry: z
     .object({
-      /** Attempts per run before the job is FAILED. @default 8 */
-      maxAttempts: z.number().int().min(1).max(100).default(8),
+      /**
+       * Attempts per run before the job is FAILED. With the default backoff, 17 attempts keep
+       * retrying for 25 to 50 hours, so a day-long API outage loses nothing. @default 17
+       */
+      maxAttempts: z.number().int().min(1).max(100).default(17),
       /** First backoff; doubles each attempt, with full jitter. @default 60 */
       baseDelaySeconds: z.number().int().min(1).max(86_400).default(60),
       /** Cap on one backoff (and on an honoured Retry-After). @default 21600 */

@@ -9,7 +9,7 @@ describe('Function: parsePipelineConfig', () => {
       environment: 'local',
       api: { method: 'POST', timeoutMs: 10_000, maxConcurrentCalls: 10, auth: { type: 'none' } },
       payload: { mode: 'auto', inlineLimitBytes: 5 * 1024 * 1024 },
-      retry: { maxAttempts: 8, baseDelaySeconds: 60 },
+      retry: { maxAttempts: 17, baseDelaySeconds: 60 },
       batch: { size: 10, windowSeconds: 5 },
       flag: { cacheSeconds: 5 },
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { parsePipelineConfig } from '../../../../pipeline-functions/core/config.js';
 import { mayRetry, retryDelaySeconds } from '../../../../pipeline-functions/core/retry-policy.js';
 
 const settings = { maxAttempts: 4, baseDelaySeconds: 60, maxDelaySeconds: 3600 };
@@ -24,5 +25,15 @@ describe('Function: mayRetry', () => {
   it('allows attempts up to maxAttempts', () => {
     expect(mayRetry(3, settings)).toBe(true);
     expect(mayRetry(4, settings)).toBe(false);
+  });
+});
+
+describe('Default retry settings', () => {
+  it('keep a job retrying for at least a day, even when jitter always picks the shortest delay', () => {
+    const { retry } = parsePipelineConfig({ api: { url: 'https://x.test' } });
+    let seconds = 0;
+    for (let attempt = 1; mayRetry(attempt, retry); attempt++)
+      seconds += retryDelaySeconds(attempt, retry, () => 0);
+    expect(seconds).toBeGreaterThanOrEqual(24 * 3600);
   });
 });
