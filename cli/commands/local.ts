@@ -175,7 +175,10 @@ export function banner(info: LocalDashboardInfo, dataDirOption: string): string 
     `  data   ${info.dataDir}`,
     'Try, in another terminal:',
     `  cp report.csv ${info.inboxDir}/`,
-    `  b2a status${dir}    b2a jobs${dir}    b2a toggle off${dir}    b2a reprocess --skipped${dir}`,
+    `  npx b2a jobs${dir}                  # what happened to each file`,
+    `  npx b2a status${dir}                # flag, queues, counts by status`,
+    `  npx b2a toggle off${dir}            # stop calling the API (files are SKIPPED)`,
+    `  npx b2a reprocess --skipped${dir}   # send them again once it is back on`,
     'Ctrl+C stops (the batch in hand is finished first).',
   ].join('\n');
 }
