@@ -8,17 +8,23 @@
  * while the runtime was down are found at start and nothing is emitted twice for the same content.
  * The event is sent before the ledger is written: a crash in between repeats an event, which the
  * pipeline dedupes; the other order could lose one.
+ *
+ * Files are emitted in groups (a group commit): hashed a few at a time, their events written to the
+ * queue together with one directory flush, then one ledger append for the group. Each step waits on
+ * the disk and on an event loop the pipe keeps busy, so a group shares those waits instead of paying
+ * them once per file, and the order "event, then ledger" still holds for every file.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { etagOfFile } from '../adapters/local/directory-object-source.js';
 import {
-  appendJsonLine,
+  appendJsonLines,
   hasErrorCode,
   readJsonLines,
   repairJournal,
   writeFileAtomic,
 } from '../adapters/local/files.js';
+import { mapLimit } from '../core/concurrency.js';
 import { systemClock, type Clock } from '../core/ports.js';
 import type { RuntimeLog } from './log.js';
 import { describeError } from './log.js';
@@ -37,6 +43,12 @@ export function isIgnoredName(name: string): boolean {
 /** S3's limit on key length. */
 export const MAX_KEY_BYTES = 1024;
 
+/** Files emitted per group commit: one queue directory flush and one ledger append each. */
+const GROUP_SIZE = 64;
+
+/** Files hashed (or stat'ed by a scan) at once: enough to overlap the disk waits, few open files. */
+const IO_CONCURRENCY = 8;
+
 /** What the ledger remembers per key: the version emitted and the file state it was read from. */
 interface LedgerEntry {
   readonly key: string;
@@ -54,13 +66,25 @@ interface FileState {
   readonly mtimeMs: number;
 }
 
+/** A complete file to emit, with what the ledger knew of it. */
+interface Candidate {
+  readonly file: FileState;
+  readonly previous: LedgerEntry | undefined;
+}
+
+/** A file hashed and unchanged since the scan saw it. */
+interface Hashed {
+  readonly previous: LedgerEntry | undefined;
+  readonly entry: LedgerEntry;
+}
+
 /** Options of {@link InboxWatcher}. */
 export interface InboxWatcherOptions {
   readonly inboxDir: string;
   readonly ledgerFile: string;
   readonly bucket: string;
-  /** Where events go. */
-  readonly queue: { send(body: string): Promise<unknown> };
+  /** Where events go: a group at a time, one result per event (see `DurableQueue.sendBatch`). */
+  readonly queue: { sendBatch(bodies: readonly string[]): Promise<readonly PromiseSettledResult<unknown>[]> };
   readonly scanIntervalMs: number;
   readonly stableMs: number;
   readonly log: RuntimeLog;
@@ -152,9 +176,10 @@ export class InboxWatcher implements Service {
   }
 
   private async scanOnce(): Promise<void> {
-    const { stableMs, log } = this.options;
+    const { stableMs, ledgerFile } = this.options;
     const files = await this.walk();
     const present = new Set(files.map((f) => f.key));
+    let group: Candidate[] = [];
     for (const file of files) {
       if (!this.running) return;
       const entry = this.ledger.get(file.key);
@@ -164,44 +189,103 @@ export class InboxWatcher implements Service {
       const now = this.clock.now().getTime();
       const changedSinceLastScan = before && (before.size !== file.size || before.mtimeMs !== file.mtimeMs);
       if (now - file.mtimeMs < stableMs || changedSinceLastScan) continue;
-      try {
-        await this.emit(file, entry);
-      } catch (error) {
-        if (hasErrorCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR')) continue; // gone since the walk
-        log.error('inbox', `could not emit ${file.key}: ${describeError(error)}`, { key: file.key });
-      }
+      group.push({ file, previous: entry });
+      if (group.length < GROUP_SIZE) continue;
+      await this.emitGroup(group);
+      group = [];
     }
-    for (const key of [...this.ledger.keys()]) {
-      if (present.has(key)) continue;
-      await appendJsonLine(this.options.ledgerFile, { key, deleted: true } satisfies LedgerLine);
-      this.ledger.delete(key);
-    }
+    if (!this.running) return;
+    await this.emitGroup(group);
+    const gone = [...this.ledger.keys()].filter((key) => !present.has(key));
+    await appendJsonLines(
+      ledgerFile,
+      gone.map((key) => ({ key, deleted: true }) satisfies LedgerLine),
+    );
+    for (const key of gone) this.ledger.delete(key);
     for (const key of [...this.observed.keys()]) if (!present.has(key)) this.observed.delete(key);
   }
 
-  private async emit(file: FileState, previous: LedgerEntry | undefined): Promise<void> {
-    const etag = await etagOfFile(file.path);
-    const after = await stat(file.path);
-    // Written to while being hashed: not complete yet, look again next scan.
-    if (after.size !== file.size || after.mtimeMs !== file.mtimeMs) return;
-    const entry: LedgerEntry = { key: file.key, etag, size: file.size, mtimeMs: file.mtimeMs };
-    if (previous?.etag !== etag) {
-      const event = objectCreatedEvent({
-        bucket: this.options.bucket,
-        key: file.key,
-        size: file.size,
-        etag,
+  /**
+   * Emits a group of complete files: hashes them, sends the events of new versions, then records the
+   * group in the ledger. A file that failed at any step stays out of the ledger and is looked at again
+   * at the next scan.
+   */
+  private async emitGroup(group: readonly Candidate[]): Promise<void> {
+    if (group.length === 0) return;
+    const { bucket, ledgerFile, log } = this.options;
+    const hashed = await mapLimit(group, IO_CONCURRENCY, (candidate) => this.hash(candidate));
+    const versions = hashed.filter((item): item is Hashed => item !== undefined);
+    const fresh = versions.filter(({ previous, entry }) => previous?.etag !== entry.etag);
+    const events = fresh.map(({ entry }) =>
+      objectCreatedEvent({
+        bucket,
+        key: entry.key,
+        size: entry.size,
+        etag: entry.etag,
         time: this.clock.now(),
-      });
-      await this.options.queue.send(JSON.stringify(event));
-      await appendJsonLine(this.options.ledgerFile, entry);
-      this.options.onObjectCreated?.(event);
-    } else {
-      // Touched but unchanged: the same object version, no new event (S3 would dedupe it as one job anyway).
-      await appendJsonLine(this.options.ledgerFile, entry);
+      }),
+    );
+    const sent = await this.send(events);
+    // Touched but unchanged files are recorded too: the same object version, no new event (S3 would
+    // dedupe it as one job anyway).
+    const failed = new Set(events.filter((_, index) => !sent[index]).map((e) => e.detail.object.key));
+    const recorded = versions.filter(({ entry }) => !failed.has(entry.key)).map(({ entry }) => entry);
+    try {
+      await appendJsonLines(ledgerFile, recorded);
+    } catch (error) {
+      // Their events are sent: left out of the ledger, they come again at the next scan (the pipeline dedupes).
+      log.error(
+        'inbox',
+        `could not record ${recorded.length} file(s) in the ledger: ${describeError(error)}`,
+      );
+      return;
     }
-    this.ledger.set(file.key, entry);
-    this.observed.delete(file.key);
+    for (const entry of recorded) {
+      this.ledger.set(entry.key, entry);
+      this.observed.delete(entry.key);
+    }
+    events.forEach((event, index) => {
+      if (sent[index]) this.options.onObjectCreated?.(event);
+    });
+  }
+
+  /** Puts events on the queue. @returns whether each one was sent (failures are logged). */
+  private async send(events: readonly S3ObjectCreatedEvent[]): Promise<boolean[]> {
+    const { queue, log } = this.options;
+    if (events.length === 0) return [];
+    let results: readonly PromiseSettledResult<unknown>[];
+    try {
+      results = await queue.sendBatch(events.map((event) => JSON.stringify(event)));
+    } catch (error) {
+      // Some may be on the queue all the same: they come again at the next scan, which the pipeline dedupes.
+      log.error('inbox', `could not emit ${events.length} file(s): ${describeError(error)}`);
+      return events.map(() => false);
+    }
+    return events.map((event, index) => {
+      const result = results[index];
+      if (result?.status === 'fulfilled') return true;
+      const { key } = event.detail.object;
+      log.error('inbox', `could not emit ${key}: ${describeError(result?.reason)}`, { key });
+      return false;
+    });
+  }
+
+  /** A file's version, or `undefined` when it is gone, changed while hashed, or unreadable (logged). */
+  private async hash(candidate: Candidate): Promise<Hashed | undefined> {
+    const { file, previous } = candidate;
+    try {
+      const etag = await etagOfFile(file.path);
+      const after = await stat(file.path);
+      // Written to while being hashed: not complete yet, look again next scan.
+      if (after.size !== file.size || after.mtimeMs !== file.mtimeMs) return undefined;
+      return { previous, entry: { key: file.key, etag, size: file.size, mtimeMs: file.mtimeMs } };
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR')) return undefined; // gone since the walk
+      this.options.log.error('inbox', `could not emit ${file.key}: ${describeError(error)}`, {
+        key: file.key,
+      });
+      return undefined;
+    }
   }
 
   /** Every regular file under the inbox, as keys. */
@@ -216,6 +300,7 @@ export class InboxWatcher implements Service {
         this.warnOnce(dir, `cannot read ${dir}: ${describeError(error)}`);
         return;
       }
+      const here: { key: string; path: string }[] = [];
       for (const entry of entries) {
         if (isIgnoredName(entry.name)) continue;
         const path = join(dir, entry.name);
@@ -232,13 +317,18 @@ export class InboxWatcher implements Service {
           this.warnOnce(path, `key of ${path} is longer than S3's ${MAX_KEY_BYTES} bytes: ignored`);
           continue;
         }
+        here.push({ key, path });
+      }
+      const stated = await mapLimit(here, IO_CONCURRENCY, async ({ key, path }) => {
         try {
           const stats = await stat(path);
-          if (stats.isFile()) files.push({ key, path, size: stats.size, mtimeMs: stats.mtimeMs });
+          return stats.isFile() ? { key, path, size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
         } catch (error) {
-          if (!hasErrorCode(error, 'ENOENT', 'ENOTDIR')) throw error;
+          if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return undefined; // removed while walking
+          throw error;
         }
-      }
+      });
+      for (const file of stated) if (file) files.push(file);
     };
     await visit(this.options.inboxDir);
     return files;

@@ -86,13 +86,35 @@ export async function readJsonFile(path: string): Promise<unknown> {
 
 /** Appends one JSON line to a journal, creating its directory when needed. */
 export async function appendJsonLine(path: string, value: unknown): Promise<void> {
-  const line = `${JSON.stringify(value)}\n`;
+  await appendJsonLines(path, [value]);
+}
+
+/**
+ * Appends JSON lines to a journal in one write, creating its directory when needed. A process killed
+ * mid-write can tear the last line only, which {@link readJsonLines} leaves out.
+ */
+export async function appendJsonLines(path: string, values: readonly unknown[]): Promise<void> {
+  if (values.length === 0) return;
+  const lines = values.map((value) => `${JSON.stringify(value)}\n`).join('');
   try {
-    await appendFile(path, line, 'utf8');
+    await appendFile(path, lines, 'utf8');
   } catch (error) {
     if (!hasErrorCode(error, 'ENOENT')) throw error;
     await mkdir(dirname(path), { recursive: true });
-    await appendFile(path, line, 'utf8');
+    await appendFile(path, lines, 'utf8');
+  }
+}
+
+/**
+ * Flushes a directory's entries to disk (`fsync` on the directory itself): the files created or
+ * renamed into it survive a power cut, not only their content.
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

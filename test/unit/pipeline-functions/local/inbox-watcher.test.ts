@@ -10,8 +10,22 @@ import { FakeClock } from '../../../support/fakes.js';
 
 class RecordingQueue {
   public readonly events: S3ObjectCreatedEvent[] = [];
-  public async send(body: string): Promise<void> {
-    this.events.push(JSON.parse(body) as S3ObjectCreatedEvent);
+  /** Keys whose event the next batch refuses (that event is not queued). */
+  public readonly refuse = new Set<string>();
+  /** When set, the next batch fails as a whole, after queueing its events (a failed directory flush). */
+  public failNextBatch: Error | undefined;
+  public async sendBatch(bodies: readonly string[]): Promise<PromiseSettledResult<void>[]> {
+    const results = bodies.map((body): PromiseSettledResult<void> => {
+      const event = JSON.parse(body) as S3ObjectCreatedEvent;
+      if (this.refuse.delete(event.detail.object.key))
+        return { status: 'rejected', reason: new Error('disk full') };
+      this.events.push(event);
+      return { status: 'fulfilled', value: undefined };
+    });
+    const failure = this.failNextBatch;
+    this.failNextBatch = undefined;
+    if (failure) throw failure;
+    return results;
   }
   public keys(): string[] {
     return this.events.map((e) => e.detail.object.key).sort();
@@ -147,6 +161,61 @@ describe('Class: InboxWatcher', () => {
     await inbox.stop();
     // Assess
     expect(queue.keys()).toEqual(['a.txt', 'a.txt']);
+  });
+
+  it('emits a backlog larger than a group once per file, and records all of it', async () => {
+    // Prepare: more files than one group commit holds
+    const keys = Array.from({ length: 150 }, (_, i) => `backlog/f-${String(i).padStart(3, '0')}.txt`);
+    for (const key of keys) await put(key, `content of ${key}`);
+    const first = watcher();
+    // Act
+    await first.start();
+    await first.stop();
+    const restarted = watcher();
+    await restarted.start();
+    const pending = await restarted.pendingCount();
+    await restarted.stop();
+    // Assess
+    expect(queue.keys()).toEqual(keys);
+    expect(pending).toBe(0);
+  });
+
+  it('records a file only once its event is queued: one the queue refused is emitted at the next scan', async () => {
+    // Prepare
+    await put('a.txt', 'a');
+    await put('b.txt', 'b');
+    await put('c.txt', 'c');
+    queue.refuse.add('b.txt');
+    const inbox = watcher();
+    await inbox.start();
+    const afterStart = queue.keys();
+    // Act
+    await inbox.scan();
+    await inbox.stop();
+    // Assess
+    expect(afterStart).toEqual(['a.txt', 'c.txt']);
+    expect(queue.keys()).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    expect(logged.filter((e) => e.level === 'error').map((e) => e.message)).toEqual([
+      expect.stringMatching(/^could not emit b\.txt: .*disk full/),
+    ]);
+  });
+
+  it('repeats rather than loses: a batch that failed as a whole is emitted again, also after a restart', async () => {
+    // Prepare: the events get queued, then the batch fails (as a failed directory flush would)
+    await put('a.txt', 'a');
+    await put('b.txt', 'b');
+    queue.failNextBatch = new Error('fsync failed');
+    const crashed = watcher();
+    await crashed.start();
+    await crashed.stop();
+    // Act
+    const restarted = watcher();
+    await restarted.start();
+    const pending = await restarted.pendingCount();
+    await restarted.stop();
+    // Assess: each event twice (the pipeline dedupes the repeat), none missing
+    expect(queue.keys()).toEqual(['a.txt', 'a.txt', 'b.txt', 'b.txt']);
+    expect(pending).toBe(0);
   });
 
   it('counts files not yet emitted as pending', async () => {

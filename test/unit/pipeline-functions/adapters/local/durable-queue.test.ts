@@ -74,6 +74,48 @@ describe('Class: DurableQueue', () => {
     expect(await queue.list()).toHaveLength(1);
   });
 
+  it('sends a batch: one result per body in order, each message on disk for a consumer after a restart', async () => {
+    // Prepare: durable, so the batch ends with the directory flush
+    const queue = new DurableQueue({ dir: join(dir, 'source'), clock });
+    await queue.open();
+    let woken = 0;
+    queue.onChange(() => woken++);
+    const bodies = Array.from({ length: 20 }, (_, i) => `event ${i}`);
+    // Act
+    const results = await queue.sendBatch(bodies);
+    const restarted = new DurableQueue({ dir: join(dir, 'source'), clock });
+    await restarted.open();
+    // Assess
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.body : r.status))).toEqual(bodies);
+    expect(woken).toBeGreaterThan(0);
+    expect(
+      queue
+        .take(100)
+        .map((m) => m.body)
+        .sort(),
+    ).toEqual([...bodies].sort());
+    expect(
+      restarted
+        .take(100)
+        .map((m) => m.body)
+        .sort(),
+    ).toEqual([...bodies].sort());
+    expect(await queue.sendBatch([])).toEqual([]);
+  });
+
+  it('deletes a message whose file is already gone without failing', async () => {
+    // Prepare
+    const queue = queueAt();
+    await queue.open();
+    const message = await queue.send('twice');
+    await queue.delete(message.messageId);
+    // Act
+    const again = queue.delete(message.messageId);
+    // Assess
+    await expect(again).resolves.toBeUndefined();
+    expect(await queue.list()).toEqual([]);
+  });
+
   it('picks up messages another process sent when refreshed', async () => {
     // Prepare
     const consumer = queueAt();

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   appendJsonLine,
+  appendJsonLines,
   hasErrorCode,
   readJsonFile,
   readJsonLines,
   repairJournal,
+  syncDirectory,
   writeFileAtomic,
 } from '../../../../../pipeline-functions/adapters/local/files.js';
 import { LocalStoreError } from '../../../../../pipeline-functions/adapters/local/errors.js';
@@ -67,6 +69,23 @@ describe('Module: files', () => {
     // Assess
     expect(values).toEqual([{ n: 1 }, { n: 3 }]);
     expect(bad).toEqual([2]);
+  });
+
+  it('appends several journal lines at once, creating the directory, and nothing for none', async () => {
+    // Prepare
+    const path = join(dir, 'sub', 'journal.jsonl');
+    // Act
+    await appendJsonLines(path, [{ n: 1 }, { n: 2 }]);
+    await appendJsonLines(path, []);
+    await appendJsonLines(path, [{ n: 3 }]);
+    // Assess
+    expect(await readFile(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
+  });
+
+  it('flushes a directory, and fails for one that does not exist', async () => {
+    // Act & Assess
+    await expect(syncDirectory(dir)).resolves.toBeUndefined();
+    await expect(syncDirectory(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('recognises errno codes', () => {
