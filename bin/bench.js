@@ -3,5 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 await import('../test/bench/run.ts');
