@@ -13,6 +13,8 @@ export interface ResourceNames {
   readonly table: string;
   readonly sourceQueue: string;
   readonly deadLetterQueue: string;
+  /** Where Scheduler puts a retry it could not deliver (not the pipe's DLQ: it holds Scheduler's events). */
+  readonly retryDeadLetterQueue: string;
   readonly enrichmentFunction: string;
   readonly targetFunction: string;
   readonly pipe: string;
@@ -34,6 +36,7 @@ export function resourceNamesOf(environment: string): ResourceNames {
     table: `${prefix}-jobs`,
     sourceQueue: `${prefix}-source`,
     deadLetterQueue: `${prefix}-dlq`,
+    retryDeadLetterQueue: `${prefix}-retry-dlq`,
     enrichmentFunction: `${prefix}-enrichment`,
     targetFunction: `${prefix}-target`,
     pipe: prefix,

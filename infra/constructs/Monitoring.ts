@@ -26,6 +26,8 @@ export interface MonitoringProps {
   readonly ruleName: string;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** Where Scheduler puts retries it could not deliver to the source queue. */
+  readonly retryDeadLetterQueue: sqs.IQueue;
 }
 
 /**
@@ -104,6 +106,10 @@ export class Monitoring extends Construct {
       statistic: 'Maximum',
       period,
     });
+    const undeliveredRetries = props.retryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period,
+    });
 
     const alarm = (id: string, name: string, description: string, options: AlarmOptions): void => {
       const created = new cloudwatch.Alarm(this, id, {
@@ -126,6 +132,15 @@ export class Monitoring extends Construct {
       'Messages reached the DLQ: run `b2a dlq` to look, `b2a dlq redrive` to retry.',
       {
         metric: deadLetters,
+        threshold: 1,
+      },
+    );
+    alarm(
+      'UndeliveredRetriesAlarm',
+      'retries-undelivered',
+      'Scheduler could not deliver retries: those jobs stay RETRYING. Run `b2a jobs --status RETRYING`, `b2a reprocess <key>` for those whose nextAttemptAt is past, then purge the retry DLQ.',
+      {
+        metric: undeliveredRetries,
         threshold: 1,
       },
     );
@@ -202,7 +217,10 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Queue age (s)',
         left: [queueAge.with({ label: 'Oldest message in the source queue' })],
-        right: [deadLetters.with({ label: 'Messages in the DLQ' })],
+        right: [
+          deadLetters.with({ label: 'Messages in the DLQ' }),
+          undeliveredRetries.with({ label: 'Undelivered retries (retry DLQ)' }),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({

@@ -1,7 +1,7 @@
-import { Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag.js';
 
@@ -10,22 +10,45 @@ export interface RetrySchedulingProps {
   readonly scheduleGroupName: string;
   /** Where a retry's message goes: the source queue. */
   readonly queue: sqs.IQueue;
+  /** Name of the queue where Scheduler puts a retry it could not deliver. */
+  readonly deadLetterQueueName: string;
   readonly removalPolicy: RemovalPolicy;
 }
 
+/** As long as SQS allows: the admin has two weeks to find the jobs whose retry was lost. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+
 /**
- * What the target needs to schedule a retry: a schedule group of this stage's own, and the role
- * Scheduler assumes to put the retry message on the source queue (that, and only that).
+ * What the target needs to schedule a retry: a schedule group of this stage's own, the role
+ * Scheduler assumes to put the retry message on the source queue, and the dead-letter queue where
+ * Scheduler puts a retry it could not deliver (after its own retries).
+ *
+ * That dead-letter queue is not the pipe's DLQ: Scheduler writes its own dead-letter event there
+ * (invocation details), not the b2a envelope, which `b2a dlq redrive` would feed into the pipe as
+ * an invalid message.
  */
 export class RetryScheduling extends Construct {
   public readonly group: scheduler.ScheduleGroup;
   public readonly role: iam.Role;
+  public readonly deadLetterQueue: sqs.Queue;
 
   public constructor(scope: Construct, id: string, props: RetrySchedulingProps) {
     super(scope, id);
     this.group = new scheduler.ScheduleGroup(this, 'Group', {
       scheduleGroupName: props.scheduleGroupName,
       removalPolicy: props.removalPolicy,
+    });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: props.deadLetterQueueName,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This is the dead-letter queue of b2a's retry schedules (EventBridge Scheduler's DeadLetterConfig), so it has no dead-letter queue of its own; the stage alarms when it holds a message.",
     });
     const { account } = Stack.of(this);
     this.role = new iam.Role(this, 'Role', {
@@ -35,13 +58,20 @@ export class RetryScheduling extends Construct {
           ArnEquals: { 'aws:SourceArn': this.group.scheduleGroupArn },
         },
       }),
-      description: `Lets EventBridge Scheduler put b2a retries on the ${props.scheduleGroupName} source queue`,
+      description: `Lets EventBridge Scheduler put b2a retries on the ${props.scheduleGroupName} source queue, or undelivered ones on its retry DLQ`,
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'SendRetryToSourceQueue',
         actions: ['sqs:SendMessage'],
         resources: [props.queue.queueArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendUndeliveredRetryToDeadLetterQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
       }),
     );
   }

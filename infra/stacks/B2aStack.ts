@@ -108,6 +108,7 @@ export class B2aStack extends Stack {
     this.retries = new RetryScheduling(this, 'Retries', {
       scheduleGroupName: names.scheduleGroup,
       queue,
+      deadLetterQueueName: names.retryDeadLetterQueue,
       removalPolicy,
     });
 
@@ -141,6 +142,7 @@ export class B2aStack extends Stack {
         [ENV.QUEUE_ARN]: queue.queueArn,
         [ENV.SCHEDULE_GROUP]: this.retries.group.scheduleGroupName,
         [ENV.SCHEDULER_ROLE_ARN]: this.retries.role.roleArn,
+        [ENV.SCHEDULER_DLQ_ARN]: this.retries.deadLetterQueue.queueArn,
       },
       logRetentionDays: config.logRetentionDays,
       removalPolicy,
@@ -211,6 +213,7 @@ export class B2aStack extends Stack {
       ruleName: names.sourceRule,
       queue,
       deadLetterQueue,
+      retryDeadLetterQueue: this.retries.deadLetterQueue,
     });
   }
 

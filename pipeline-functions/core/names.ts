@@ -13,6 +13,8 @@ export const ENV = {
   QUEUE_ARN: 'B2A_QUEUE_ARN',
   SCHEDULE_GROUP: 'B2A_SCHEDULE_GROUP',
   SCHEDULER_ROLE_ARN: 'B2A_SCHEDULER_ROLE_ARN',
+  /** Queue where Scheduler puts a retry it could not deliver to the source queue. */
+  SCHEDULER_DLQ_ARN: 'B2A_SCHEDULER_DLQ_ARN',
 } as const;
 
 /** SSM parameter holding the enabled flag (`on` or `off`). */

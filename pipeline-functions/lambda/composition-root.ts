@@ -45,6 +45,7 @@ export const TARGET_ENV = [
   ENV.QUEUE_ARN,
   ENV.SCHEDULE_GROUP,
   ENV.SCHEDULER_ROLE_ARN,
+  ENV.SCHEDULER_DLQ_ARN,
 ] as const;
 
 /** The SDK clients the functions use; tests pass their own. */
@@ -212,6 +213,7 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
         groupName: env.B2A_SCHEDULE_GROUP,
         queueArn: env.B2A_QUEUE_ARN,
         roleArn: env.B2A_SCHEDULER_ROLE_ARN,
+        deadLetterArn: env.B2A_SCHEDULER_DLQ_ARN,
         clock,
       },
     ),

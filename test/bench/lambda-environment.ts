@@ -23,5 +23,6 @@ export function lambdaEnvironment(config: PipelineConfig): Record<string, string
     [ENV.QUEUE_ARN]: 'arn:aws:sqs:us-east-1:111111111111:b2a-prod-source',
     [ENV.SCHEDULE_GROUP]: 'b2a-prod',
     [ENV.SCHEDULER_ROLE_ARN]: 'arn:aws:iam::111111111111:role/b2a-prod-scheduler',
+    [ENV.SCHEDULER_DLQ_ARN]: 'arn:aws:sqs:us-east-1:111111111111:b2a-prod-retry-dlq',
   };
 }

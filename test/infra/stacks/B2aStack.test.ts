@@ -260,6 +260,7 @@ describe('Class: B2aStack', () => {
           ENV.QUEUE_ARN,
           ENV.SCHEDULE_GROUP,
           ENV.SCHEDULER_ROLE_ARN,
+          ENV.SCHEDULER_DLQ_ARN,
         ],
       ],
     ])('runs the %s on Node.js 22, ARM64, with its log group and variables', (step, name, variables) => {
@@ -457,6 +458,46 @@ describe('Class: B2aStack', () => {
         },
       });
     });
+
+    it("gives Scheduler its own encrypted, TLS-only dead-letter queue, apart from the pipe's DLQ", () => {
+      // Prepare
+      const { deadLetterQueue } = devStack.retries;
+      const targetResource = devTemplate.toJSON()['Resources'][logicalIdOf(devStack.target.function)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      };
+
+      // Assess
+      expect(logicalIdOf(deadLetterQueue)).not.toBe(logicalIdOf(devStack.queues.deadLetterQueue));
+      devTemplate.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: 'b2a-dev-retry-dlq',
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86_400,
+      });
+      devTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(deadLetterQueue)],
+        PolicyDocument: { Statement: tlsOnly },
+      });
+      expect(targetResource.Properties.Environment.Variables[ENV.SCHEDULER_DLQ_ARN]).toEqual(
+        getAtt(deadLetterQueue),
+      );
+      prodTemplate.hasResource('AWS::SQS::Queue', {
+        Properties: Match.objectLike({ QueueName: 'b2a-prod-retry-dlq' }),
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it('alarms to the topic when a retry could not be delivered', () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'b2a-dev-retries-undelivered',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(devStack.retries.deadLetterQueue, 'QueueName') }],
+        Threshold: 1,
+        AlarmDescription: Match.stringLikeRegexp('b2a reprocess'),
+        AlarmActions: [ref(devStack.notifications.topic)],
+      });
+    });
   });
 
   describe('IAM', () => {
@@ -554,6 +595,12 @@ describe('Class: B2aStack', () => {
             Effect: 'Allow',
             Action: ['sqs:SendMessage'],
             Resource: [queueArn],
+          },
+          {
+            Sid: 'SendUndeliveredRetryToDeadLetterQueue',
+            Effect: 'Allow',
+            Action: ['sqs:SendMessage'],
+            Resource: [getAtt(stack.retries.deadLetterQueue)],
           },
         ],
         [logicalIdOf(stack.admin.policy)]: [
@@ -711,6 +758,7 @@ describe('Class: B2aStack', () => {
   describe('alarms and dashboard', () => {
     it.each([
       ['b2a-dev-dlq-not-empty', 'ApproximateNumberOfMessagesVisible', 1],
+      ['b2a-dev-retries-undelivered', 'ApproximateNumberOfMessagesVisible', 1],
       ['b2a-dev-jobs-failed', 'JobsFailed', dev.alarms.failedJobs],
       ['b2a-dev-enrichment-errors', 'Errors', dev.alarms.functionErrors],
       ['b2a-dev-target-errors', 'Errors', dev.alarms.functionErrors],

@@ -41,6 +41,7 @@ function environment(apiUrl: string, auth: object = { type: 'none' }): NodeJS.Pr
     B2A_QUEUE_ARN: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source',
     B2A_SCHEDULE_GROUP: 'b2a-test',
     B2A_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/b2a-test-scheduler',
+    B2A_SCHEDULER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-retry-dlq',
   };
 }
 
@@ -106,16 +107,20 @@ describe('Module: lambda/composition-root', () => {
     },
   );
 
-  it('fails the target build naming B2A_SCHEDULER_ROLE_ARN when it is missing', async () => {
-    // Prepare
-    const env = { ...environment(api.url), B2A_SCHEDULER_ROLE_ARN: '' };
+  it.each(['B2A_SCHEDULER_ROLE_ARN', 'B2A_SCHEDULER_DLQ_ARN'])(
+    'fails the target build naming %s when it is missing',
+    async (name) => {
+      // Prepare
+      const env = { ...environment(api.url), [name]: '' };
 
-    // Act
-    const building = buildTarget({ env, clients: clients(), logger: fakeLogger() });
+      // Act
+      const building = buildTarget({ env, clients: clients(), logger: fakeLogger() });
 
-    // Assess
-    await expect(building).rejects.toMatchObject({ field: 'B2A_SCHEDULER_ROLE_ARN' });
-  });
+      // Assess
+      await expect(building).rejects.toBeInstanceOf(ConfigError);
+      await expect(building).rejects.toMatchObject({ field: name });
+    },
+  );
 
   it('names B2A_CONFIG when it is not JSON, and the field when it is invalid', async () => {
     // Prepare
@@ -227,7 +232,12 @@ describe('Module: lambda/composition-root', () => {
     expect(documents).toHaveReceivedCommandTimes(UpdateCommand, 2);
     expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, {
       GroupName: 'b2a-test',
-      Target: expect.objectContaining({ Arn: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source' }),
+      Target: expect.objectContaining({
+        Arn: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source',
+        RoleArn: 'arn:aws:iam::123456789012:role/b2a-test-scheduler',
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-retry-dlq' },
+        RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: expect.any(Number) }),
+      }),
     });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toReceiveCommandWith(PublishCommand, {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  DEFAULT_TARGET_RETRY_POLICY,
   SchedulerRetryScheduler,
   atExpression,
   scheduleNameOf,
@@ -61,6 +62,34 @@ describe('Class: SchedulerRetryScheduler', () => {
     const input = scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input;
     expect(JSON.parse(input?.Target?.Input ?? '{}')).toEqual(retry);
     expect(input?.ClientToken).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("gives the target Scheduler's default retry policy and the dead-letter queue, when one is set", async () => {
+    // Prepare
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    const deadLetterArn = 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-retry-dlq';
+    const withDeadLetters = new SchedulerRetryScheduler(new SchedulerClient({}), {
+      groupName: 'b2a-test',
+      queueArn: QUEUE_ARN,
+      roleArn: ROLE_ARN,
+      deadLetterArn,
+      clock: { now: () => NOW },
+    });
+
+    // Act
+    await withDeadLetters.schedule(envelope(2), new Date('2026-03-01T10:30:00.000Z'));
+    await subject().schedule(envelope(3), new Date('2026-03-01T10:30:00.000Z'));
+
+    // Assess
+    const [first, second] = scheduler.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input);
+    expect(first?.Target).toMatchObject({
+      DeadLetterConfig: { Arn: deadLetterArn },
+      RetryPolicy: {
+        MaximumEventAgeInSeconds: DEFAULT_TARGET_RETRY_POLICY.maximumEventAgeSeconds,
+        MaximumRetryAttempts: DEFAULT_TARGET_RETRY_POLICY.maximumRetryAttempts,
+      },
+    });
+    expect(second?.Target?.DeadLetterConfig).toBeUndefined();
   });
 
   it('names schedules within Scheduler limits, the same for the same retry and different per attempt', () => {
