@@ -1,8 +1,9 @@
-import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import { acknowledgeWildcardResource } from './nag.js';
 
 /** Props of {@link RetryScheduling}. */
@@ -14,9 +15,6 @@ export interface RetrySchedulingProps {
   readonly deadLetterQueueName: string;
   readonly removalPolicy: RemovalPolicy;
 }
-
-/** As long as SQS allows: the admin has two weeks to find the jobs whose retry was lost. */
-const DEAD_LETTER_RETENTION = Duration.days(14);
 
 /**
  * What the target needs to schedule a retry: a schedule group of this stage's own, the role
@@ -38,11 +36,8 @@ export class RetryScheduling extends Construct {
       scheduleGroupName: props.scheduleGroupName,
       removalPolicy: props.removalPolicy,
     });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
       queueName: props.deadLetterQueueName,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: DEAD_LETTER_RETENTION,
       removalPolicy: props.removalPolicy,
     });
     Validations.of(this.deadLetterQueue).acknowledge({

@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.js';
 
 /** Props of {@link SourceQueue}. */
 export interface SourceQueueProps {
@@ -15,9 +16,6 @@ export interface SourceQueueProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** The DLQ keeps messages as long as SQS allows, so that an admin has two weeks to look and redrive. */
-const DEAD_LETTER_RETENTION = Duration.days(14);
-
 /**
  * The queue the pipe reads, fed by the EventBridge rule, by Scheduler (retries) and by `b2a reprocess`,
  * with its dead-letter queue. Both use SSE-SQS and refuse plain HTTP; the pipe inherits the DLQ
@@ -29,11 +27,8 @@ export class SourceQueue extends Construct {
 
   public constructor(scope: Construct, id: string, props: SourceQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
       queueName: props.deadLetterQueueName,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: DEAD_LETTER_RETENTION,
       removalPolicy: props.removalPolicy,
     });
     this.queue = new sqs.Queue(this, 'Queue', {

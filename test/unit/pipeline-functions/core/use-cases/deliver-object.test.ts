@@ -86,17 +86,24 @@ describe('Function: deliverBatch', () => {
     expect(deps.flag.reads).toBe(1);
   });
 
-  it('does not call the API again for a version already delivered (duplicate S3 event)', async () => {
-    deps.objects.put('inbox', 'a', 'x');
-    const [first] = await deliverBatch(deps, [message('m1', s3Event('a'))]);
+  /** Delivers one S3 event for `key` and records its success, as the target would. */
+  async function deliverAndRecordSuccess(key: string) {
+    const [first] = await deliverBatch(deps, [message('m1', s3Event(key))]);
+    const { object, run, idempotencyKey } = first!.request!;
     await deps.jobs.record({
-      object: first!.request!.object,
-      run: first!.request!.run,
+      object,
+      run,
       attempt: 1,
       status: 'SUCCEEDED',
-      entry: { at: first!.at, runId: 'auto', attempt: 1, origin: 's3-event', outcome: 'delivered' },
-      idempotencyKey: first!.request!.idempotencyKey,
+      entry: { at: first!.at, runId: run.id, attempt: 1, origin: 's3-event', outcome: 'delivered' },
+      idempotencyKey,
     });
+    return first!;
+  }
+
+  it('does not call the API again for a version already delivered (duplicate S3 event)', async () => {
+    deps.objects.put('inbox', 'a', 'x');
+    await deliverAndRecordSuccess('a');
     const [second] = await deliverBatch(deps, [message('m2', s3Event('a'))]);
     expect(second!.result).toEqual({ kind: 'duplicate', reason: 'already delivered' });
     expect(deps.api.calls).toHaveLength(1);
@@ -104,18 +111,10 @@ describe('Function: deliverBatch', () => {
 
   it('delivers an explicit reprocess of a delivered version, with a new Idempotency-Key', async () => {
     deps.objects.put('inbox', 'a', 'x');
-    const [first] = await deliverBatch(deps, [message('m1', s3Event('a'))]);
-    await deps.jobs.record({
-      object: first!.request!.object,
-      run: first!.request!.run,
-      attempt: 1,
-      status: 'SUCCEEDED',
-      entry: { at: first!.at, runId: 'auto', attempt: 1, origin: 's3-event', outcome: 'delivered' },
-      idempotencyKey: first!.request!.idempotencyKey,
-    });
+    const first = await deliverAndRecordSuccess('a');
     const reprocess = encodeEnvelope({
       kind: 'reprocess',
-      object: first!.request!.object,
+      object: first.request!.object,
       run: { id: 'r-1', startedAt: '2026-11-21T12:30:00Z' },
       attempt: 1,
       requestedBy: 'arn:aws:iam::1:user/ana',

@@ -1,0 +1,24 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** Dead letters are kept as long as SQS allows, so that an admin has two weeks to look and act. */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+
+/**
+ * A b2a dead-letter queue: SSE-SQS, HTTPS only, 14 days' retention. Used for the pipe's DLQ and for
+ * the retry schedules' DLQ.
+ */
+export function deadLetterQueue(
+  scope: Construct,
+  id: string,
+  props: { readonly queueName: string; readonly removalPolicy: RemovalPolicy },
+): sqs.Queue {
+  return new sqs.Queue(scope, id, {
+    queueName: props.queueName,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: DEAD_LETTER_RETENTION,
+    removalPolicy: props.removalPolicy,
+  });
+}
