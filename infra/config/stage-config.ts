@@ -18,6 +18,14 @@ const MIN_RETENTION_DAYS = 4;
 /** The longest one pipe execution (enrichment plus target) may take, in seconds. */
 export const PIPE_EXECUTION_LIMIT_SECONDS = 300;
 
+/**
+ * The longest a presigned URL signed by a Lambda function can live: it dies with the execution
+ * role's temporary credentials, and no IAM role session lasts longer than 12 hours
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html, MaxSessionDuration).
+ * SigV4's own limit of 7 days only applies to long-term keys.
+ */
+export const MAX_LAMBDA_PRESIGN_SECONDS = 12 * 3600;
+
 /** CloudWatch Logs accepts only these retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -177,6 +185,13 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
       code: 'custom',
       path: ['batch', 'windowSeconds'],
       message: 'SQS needs a batching window of at least 1 second for batches larger than 10',
+    });
+  }
+  if (config.payload.presignExpirySeconds > MAX_LAMBDA_PRESIGN_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['payload', 'presignExpirySeconds'],
+      message: `must be at most ${MAX_LAMBDA_PRESIGN_SECONDS} (12 h) on AWS: a presigned URL dies with the Lambda role's temporary credentials, which never outlive 12 hours`,
     });
   }
   const { enrichment, target } = config.functions;

@@ -33,14 +33,21 @@ export interface ObjectInfo {
   readonly etag?: string;
 }
 
+/** A presigned URL and when it really stops working. */
+export interface PresignedUrl {
+  readonly url: string;
+  /** The asked lifetime, or earlier when the credentials that signed it expire first. */
+  readonly expiresAt: Date;
+}
+
 /** Reads objects from the bucket. */
 export interface ObjectSource {
   /** @throws ObjectNotFoundError when the object (or that version) does not exist. */
   head(ref: ObjectRef): Promise<ObjectInfo>;
   /** @throws ObjectNotFoundError */
   read(ref: ObjectRef): Promise<{ readonly body: Uint8Array; readonly info: ObjectInfo }>;
-  /** A URL anyone holding it can GET the object version from, until it expires. */
-  presign(ref: ObjectRef, expiresInSeconds: number): Promise<string>;
+  /** A URL anyone holding it can GET the object version from, for at most `expiresInSeconds`. */
+  presign(ref: ObjectRef, expiresInSeconds: number): Promise<PresignedUrl>;
 }
 
 /** One HTTP call to the downstream API. */

@@ -16,6 +16,7 @@ import type {
   ObjectInfo,
   ObjectSource,
   Page,
+  PresignedUrl,
   RetryScheduler,
 } from '../../pipeline-functions/core/ports.js';
 
@@ -41,6 +42,10 @@ export class FakeFlag implements EnabledFlag {
 export class FakeObjects implements ObjectSource {
   public readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
   public reads = 0;
+  /** Signs with this clock's time, so each URL names when it was made. */
+  public clock: Clock = new FakeClock();
+  /** Seconds the signing credentials have left, when they would cut a URL short. */
+  public credentialSeconds?: number;
   public put(bucket: string, key: string, body: string | Uint8Array, contentType = 'text/plain'): void {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     this.objects.set(`${bucket}/${key}`, { body: bytes, contentType });
@@ -55,8 +60,13 @@ export class FakeObjects implements ObjectSource {
     const info = await this.head(ref);
     return { body: this.objects.get(`${ref.bucket}/${ref.key}`)!.body, info };
   }
-  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<string> {
-    return `https://signed.example/${encodeURIComponent(ref.key)}?expires=${expiresInSeconds}`;
+  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<PresignedUrl> {
+    const now = this.clock.now();
+    const lifetime = Math.min(expiresInSeconds, this.credentialSeconds ?? expiresInSeconds);
+    return {
+      url: `https://signed.example/${encodeURIComponent(ref.key)}?date=${now.toISOString()}&expires=${lifetime}`,
+      expiresAt: new Date(now.getTime() + lifetime * 1000),
+    };
   }
 }
 

@@ -32,3 +32,6 @@ export class UnexpectedAwsResponseError extends B2aError {}
 
 /** Peeked dead letters could not be made visible again; they reappear when the peek's visibility timeout ends. */
 export class DeadLetterReleaseError extends B2aError {}
+
+/** The credentials that would sign a presigned URL expire too soon for the URL to be of use. Retryable. */
+export class SigningCredentialsExpiringError extends B2aError {}

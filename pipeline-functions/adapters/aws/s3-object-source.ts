@@ -2,8 +2,14 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ObjectNotFoundError } from '../../core/errors.js';
 import type { ObjectRef } from '../../core/model.js';
-import type { ObjectInfo, ObjectSource } from '../../core/ports.js';
-import { UnexpectedAwsResponseError } from './errors.js';
+import {
+  systemClock,
+  type Clock,
+  type ObjectInfo,
+  type ObjectSource,
+  type PresignedUrl,
+} from '../../core/ports.js';
+import { SigningCredentialsExpiringError, UnexpectedAwsResponseError } from './errors.js';
 
 /** Content-Type assumed when S3 has none for an object. */
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -11,6 +17,15 @@ export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 /** S3 error names and HTTP statuses that mean "this object version is not there (any more)". */
 const NOT_FOUND_NAMES = new Set(['NoSuchKey', 'NotFound', 'NoSuchVersion', 'PreconditionFailed']);
 const NOT_FOUND_STATUSES = new Set([404, 412]);
+
+/** The shortest presigned URL worth sending: an API needs some time to fetch it. */
+const MIN_URL_SECONDS = 60;
+
+/** Options of {@link S3ObjectSource}. */
+export interface S3ObjectSourceOptions {
+  /** @default systemClock */
+  readonly clock?: Clock;
+}
 
 /**
  * Reads object versions from S3.
@@ -24,7 +39,14 @@ const NOT_FOUND_STATUSES = new Set([404, 412]);
  * const { body, info } = await objects.read({ bucket: 'inbox', key: 'a.csv', versionId: 'v1' });
  */
 export class S3ObjectSource implements ObjectSource {
-  public constructor(private readonly client: S3Client) {}
+  private readonly clock: Clock;
+
+  public constructor(
+    private readonly client: S3Client,
+    options: S3ObjectSourceOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   public async head(ref: ObjectRef): Promise<ObjectInfo> {
     const output = await this.guard(ref, () => this.client.send(new HeadObjectCommand(selector(ref, true))));
@@ -40,11 +62,31 @@ export class S3ObjectSource implements ObjectSource {
     });
   }
 
-  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<string> {
+  /**
+   * Signs a GET URL for at most `expiresInSeconds`, and less when the signing credentials expire
+   * sooner: a URL signed with temporary credentials (a Lambda role's) stops working when they do,
+   * whatever `X-Amz-Expires` says
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html).
+   * @throws SigningCredentialsExpiringError when the credentials have less than a minute left
+   */
+  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<PresignedUrl> {
+    const now = this.clock.now();
+    const { expiration } = await this.client.config.credentials();
+    const credentialSeconds = expiration
+      ? Math.floor((expiration.getTime() - now.getTime()) / 1000)
+      : Number.POSITIVE_INFINITY;
+    const lifetime = Math.min(expiresInSeconds, credentialSeconds);
+    if (lifetime < MIN_URL_SECONDS) {
+      throw new SigningCredentialsExpiringError(
+        `the credentials that sign presigned URLs expire at ${expiration?.toISOString()}: too soon for a usable URL`,
+      );
+    }
     // No If-Match here: it would become a signed header that whoever holds the URL must send.
-    return getSignedUrl(this.client, new GetObjectCommand(selector(ref, false)), {
-      expiresIn: expiresInSeconds,
+    const url = await getSignedUrl(this.client, new GetObjectCommand(selector(ref, false)), {
+      expiresIn: lifetime,
+      signingDate: now,
     });
+    return { url, expiresAt: new Date(now.getTime() + lifetime * 1000) };
   }
 
   private async guard<T>(ref: ObjectRef, operation: () => Promise<T>): Promise<T> {

@@ -9,7 +9,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { ObjectNotFoundError } from '../../core/errors.js';
 import type { ObjectRef } from '../../core/model.js';
-import { systemClock, type Clock, type ObjectInfo, type ObjectSource } from '../../core/ports.js';
+import {
+  systemClock,
+  type Clock,
+  type ObjectInfo,
+  type ObjectSource,
+  type PresignedUrl,
+} from '../../core/ports.js';
 import { contentTypeOf } from './content-type.js';
 import { hasErrorCode } from './files.js';
 import { signObjectUrl } from './object-url-signer.js';
@@ -106,7 +112,7 @@ export class DirectoryObjectSource implements ObjectSource {
     return { stream: createReadStream(this.pathOf(ref)), info };
   }
 
-  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<string> {
+  public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<PresignedUrl> {
     if (!this.signer) throw new Error('this DirectoryObjectSource was built without a URL signer');
     const etag = ref.etag ? unquote(ref.etag) : (await this.head(ref)).etag;
     if (!etag) throw new ObjectNotFoundError(`no ETag for ${ref.key}`);

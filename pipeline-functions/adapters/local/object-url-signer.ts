@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ObjectRef } from '../../core/model.js';
+import type { PresignedUrl } from '../../core/ports.js';
 import { InvalidObjectUrlError } from './errors.js';
 
 /** Where presigned paths start on the object server. */
@@ -31,8 +32,9 @@ const signatureOf = (
 const encodeKey = (key: string): string => key.split('/').map(encodeURIComponent).join('/');
 
 /**
- * Signs a GET URL for one object version on the object server at `baseUrl`.
- * @example signObjectUrl(secret, 'http://127.0.0.1:4100', { bucket, key, etag }, 3600, new Date())
+ * Signs a GET URL for one object version on the object server at `baseUrl`, valid until `expiresAt`
+ * (whole seconds, as the URL carries it).
+ * @example const { url, expiresAt } = signObjectUrl(secret, 'http://127.0.0.1:4100', { bucket, key, etag }, 3600, new Date())
  */
 export function signObjectUrl(
   secret: Uint8Array,
@@ -40,14 +42,17 @@ export function signObjectUrl(
   ref: ObjectRef & { readonly etag: string },
   expiresInSeconds: number,
   now: Date,
-): string {
+): PresignedUrl {
   const expires = Math.floor(now.getTime() / 1000) + expiresInSeconds;
   const query = new URLSearchParams({
     etag: ref.etag,
     expires: String(expires),
     signature: signatureOf(secret, ref.bucket, ref.key, ref.etag, expires),
   });
-  return `${baseUrl.replace(/\/$/, '')}${OBJECT_PATH_PREFIX}${encodeURIComponent(ref.bucket)}/${encodeKey(ref.key)}?${query}`;
+  return {
+    url: `${baseUrl.replace(/\/$/, '')}${OBJECT_PATH_PREFIX}${encodeURIComponent(ref.bucket)}/${encodeKey(ref.key)}?${query}`,
+    expiresAt: new Date(expires * 1000),
+  };
 }
 
 /**

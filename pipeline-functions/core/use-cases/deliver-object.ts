@@ -161,7 +161,8 @@ async function buildPayload(
     return { body: read.body, contentType: read.info.contentType, mode: 'content' };
   }
   const headInfo = info ?? (await deps.objects.head(object));
-  const url = await deps.objects.presign(object, presignExpirySeconds);
+  // Signed per attempt: a retry hours later never resends a URL that has died since.
+  const presigned = await deps.objects.presign(object, presignExpirySeconds);
   const reference: ObjectReferencePayload = {
     b2a: 1,
     type: 'reference',
@@ -171,8 +172,8 @@ async function buildPayload(
     ...(object.etag ? { etag: object.etag } : {}),
     size: headInfo.size,
     contentType: headInfo.contentType,
-    url,
-    expiresAt: new Date(deps.clock.now().getTime() + presignExpirySeconds * 1000).toISOString(),
+    url: presigned.url,
+    expiresAt: presigned.expiresAt.toISOString(),
   };
   return { body: JSON.stringify(reference), contentType: 'application/json', mode: 'reference' };
 }

@@ -74,6 +74,11 @@ describe('Function: parseStageConfig', () => {
       { ...minimal, functions: { enrichment: { timeoutSeconds: 250 }, target: { timeoutSeconds: 60 } } },
       'functions',
     ],
+    [
+      'a presigned URL lifetime a Lambda role cannot honour (over 12 h)',
+      { ...minimal, payload: { presignExpirySeconds: 43_201 } },
+      'payload.presignExpirySeconds',
+    ],
     ['the local environment', { ...minimal, environment: 'local' }, 'environment'],
     ['a retention SQS cannot keep', { ...minimal, queue: { retentionDays: 15 } }, 'queue.retentionDays'],
     ['a maxReceiveCount under 5', { ...minimal, queue: { maxReceiveCount: 3 } }, 'queue.maxReceiveCount'],

@@ -54,7 +54,7 @@ describe('Local servers', () => {
     it('serves a presigned object version and refuses altered URLs and overwritten versions', async () => {
       // Prepare
       await writeFile(join(dir, 'a b.txt'), 'hello');
-      const url = await source.presign(
+      const { url } = await source.presign(
         { bucket: 'local-inbox', key: 'a b.txt', etag: etagOf(Buffer.from('hello')) },
         60,
       );
@@ -111,7 +111,7 @@ describe('Local servers', () => {
       // Prepare
       const content = Buffer.alloc(10_000, 1);
       await writeFile(join(dir, 'big.bin'), content);
-      const url = await source.presign({ bucket: 'local-inbox', key: 'big.bin' }, 60);
+      const { url } = await source.presign({ bucket: 'local-inbox', key: 'big.bin' }, 60);
       const reference = {
         b2a: 1,
         type: 'reference',

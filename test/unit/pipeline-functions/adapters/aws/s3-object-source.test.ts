@@ -7,6 +7,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { SigningCredentialsExpiringError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import { S3ObjectSource } from '../../../../../pipeline-functions/adapters/aws/s3-object-source.js';
 import { ObjectNotFoundError } from '../../../../../pipeline-functions/core/errors.js';
 
@@ -96,14 +97,88 @@ describe('Class: S3ObjectSource', () => {
 
     // Act
     const versioned = new URL(
-      await subject.presign({ bucket: 'inbox', key: 'dir/a b.txt', versionId: 'v1' }, 600),
+      (await subject.presign({ bucket: 'inbox', key: 'dir/a b.txt', versionId: 'v1' }, 600)).url,
     );
-    const unversioned = new URL(await subject.presign({ bucket: 'inbox', key: 'x', etag: 'abc' }, 60));
+    const unversioned = new URL((await subject.presign({ bucket: 'inbox', key: 'x', etag: 'abc' }, 60)).url);
 
     // Assess
     expect(versioned.pathname).toBe('/dir/a%20b.txt');
     expect(versioned.searchParams.get('versionId')).toBe('v1');
     expect(versioned.searchParams.get('X-Amz-Expires')).toBe('600');
     expect(unversioned.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+  });
+
+  describe('presigned URLs and the credentials that sign them', () => {
+    // A URL signed with temporary credentials stops working when they expire, whatever X-Amz-Expires
+    // says: https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html
+    const now = new Date();
+    let current = now;
+    const clock = { now: () => current };
+    const sourceWith = (expiration?: Date) =>
+      new S3ObjectSource(
+        new S3Client({
+          region: 'eu-west-1',
+          credentials: async () => ({
+            accessKeyId: 'ASIATEST',
+            secretAccessKey: 'test',
+            sessionToken: 'token',
+            ...(expiration ? { expiration } : {}),
+          }),
+        }),
+        { clock },
+      );
+    const ref = { bucket: 'inbox', key: 'big.bin', versionId: 'v1' };
+
+    beforeEach(() => {
+      current = now;
+    });
+
+    it('cuts the URL to the 10 minutes the credentials have left, and says so', async () => {
+      // Prepare
+      const subject = sourceWith(new Date(now.getTime() + 10 * 60_000));
+
+      // Act
+      const { url, expiresAt } = await subject.presign(ref, 3600);
+
+      // Assess
+      expect(Number(new URL(url).searchParams.get('X-Amz-Expires'))).toBe(600);
+      expect(expiresAt).toEqual(new Date(now.getTime() + 600_000));
+    });
+
+    it('keeps the asked lifetime when the credentials outlive it or announce no expiry', async () => {
+      // Act
+      const longLived = await sourceWith(new Date(now.getTime() + 6 * 3600_000)).presign(ref, 3600);
+      const unannounced = await sourceWith().presign(ref, 3600);
+
+      // Assess
+      expect(new URL(longLived.url).searchParams.get('X-Amz-Expires')).toBe('3600');
+      expect(longLived.expiresAt).toEqual(new Date(now.getTime() + 3600_000));
+      expect(unannounced.expiresAt).toEqual(new Date(now.getTime() + 3600_000));
+    });
+
+    it('signs each attempt anew, each URL with its own date and expiry', async () => {
+      // Prepare
+      const subject = sourceWith();
+
+      // Act
+      const first = await subject.presign(ref, 3600);
+      current = new Date(now.getTime() + 20 * 3600_000);
+      const retry = await subject.presign(ref, 3600);
+
+      // Assess
+      expect(retry.url).not.toBe(first.url);
+      expect(new URL(retry.url).searchParams.get('X-Amz-Date')).not.toBe(
+        new URL(first.url).searchParams.get('X-Amz-Date'),
+      );
+      expect(retry.expiresAt).toEqual(new Date(current.getTime() + 3600_000));
+    });
+
+    it('refuses to sign a URL the credentials would kill within a minute', async () => {
+      // Prepare
+      const subject = sourceWith(new Date(now.getTime() + 30_000));
+
+      // Act & Assess
+      await expect(subject.presign(ref, 3600)).rejects.toBeInstanceOf(SigningCredentialsExpiringError);
+    });
   });
 });

@@ -17,16 +17,17 @@ const pathOf = (url: string): string => {
 describe('Function: signObjectUrl / verifyObjectUrl', () => {
   it('signs a URL that verifies back to the same object, with an awkward key', () => {
     // Act
-    const url = signObjectUrl(secret, 'http://127.0.0.1:4100', ref, 60, now);
+    const { url, expiresAt } = signObjectUrl(secret, 'http://127.0.0.1:4100', ref, 60, now);
     const verified = verifyObjectUrl(secret, pathOf(url), now);
     // Assess
     expect(url.startsWith('http://127.0.0.1:4100/objects/local-inbox/deep/')).toBe(true);
     expect(verified).toEqual({ ...ref, expiresAt: new Date('2026-11-21T12:01:00.000Z') });
+    expect(expiresAt).toEqual(verified.expiresAt);
   });
 
   it('rejects an altered URL', () => {
     // Prepare
-    const url = signObjectUrl(secret, 'http://127.0.0.1:4100', ref, 60, now).replace(
+    const url = signObjectUrl(secret, 'http://127.0.0.1:4100', ref, 60, now).url.replace(
       'etag=abc123',
       'etag=abc124',
     );
@@ -36,7 +37,7 @@ describe('Function: signObjectUrl / verifyObjectUrl', () => {
 
   it('rejects an expired URL', () => {
     // Prepare
-    const url = signObjectUrl(secret, 'http://127.0.0.1:4100', ref, 60, now);
+    const { url } = signObjectUrl(secret, 'http://127.0.0.1:4100', ref, 60, now);
     // Act & Assess
     expect(() => verifyObjectUrl(secret, pathOf(url), new Date(now.getTime() + 60_000))).toThrow(/expired/);
   });

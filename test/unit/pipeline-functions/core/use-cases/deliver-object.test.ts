@@ -16,7 +16,13 @@ const message = (messageId: string, body: unknown) => ({
 });
 
 describe('Function: deliverBatch', () => {
-  let deps: DeliverDeps & { flag: FakeFlag; jobs: FakeJobs; objects: FakeObjects; api: FakeApi };
+  let deps: DeliverDeps & {
+    flag: FakeFlag;
+    jobs: FakeJobs;
+    objects: FakeObjects;
+    api: FakeApi;
+    clock: FakeClock;
+  };
 
   beforeEach(() => {
     deps = {
@@ -27,6 +33,7 @@ describe('Function: deliverBatch', () => {
       api: new FakeApi(),
       clock: new FakeClock(),
     };
+    deps.objects.clock = deps.clock;
   });
 
   it('calls the API with the content, its type and the identifying headers', async () => {
@@ -162,6 +169,41 @@ describe('Function: deliverBatch', () => {
       });
       expect(body.expiresAt).toBe('2026-11-21T12:10:00.000Z');
       expect(deps.objects.reads).toBe(0);
+    });
+
+    it('announces the expiry the URL really has when the signing credentials expire first', async () => {
+      // Prepare: a Lambda role's credentials with 5 minutes left, under the configured 10
+      deps.objects.put('inbox', 'big.bin', 'x'.repeat(limit + 1));
+      deps.objects.credentialSeconds = 300;
+      // Act
+      await deliverBatch(withPayload('reference'), [message('m1', s3Event('big.bin', { size: limit + 1 }))]);
+      // Assess
+      const body = JSON.parse(deps.api.calls[0]!.body as string) as ObjectReferencePayload;
+      expect(body.url).toContain('expires=300');
+      expect(body.expiresAt).toBe('2026-11-21T12:05:00.000Z');
+    });
+
+    it('signs a fresh URL, with its own expiry, for every attempt', async () => {
+      // Prepare
+      deps.objects.put('inbox', 'big.bin', 'x'.repeat(limit + 1));
+      const [first] = await deliverBatch(withPayload('reference'), [
+        message('m1', s3Event('big.bin', { size: limit + 1 })),
+      ]);
+      deps.clock.advance(20 * 3600 * 1000);
+      const retry = encodeEnvelope({
+        kind: 'retry',
+        object: first!.request!.object,
+        run: first!.request!.run,
+        attempt: 2,
+        sentAt: deps.clock.now().toISOString(),
+      });
+      // Act
+      await deliverBatch(withPayload('reference'), [message('m2', retry)]);
+      // Assess
+      const [one, two] = deps.api.calls.map((c) => JSON.parse(c.body as string) as ObjectReferencePayload);
+      expect(two!.url).not.toBe(one!.url);
+      expect(one!.expiresAt).toBe('2026-11-21T12:10:00.000Z');
+      expect(two!.expiresAt).toBe('2026-11-22T08:10:00.000Z');
     });
 
     it('fails with a clear reason when content-only and over the limit', async () => {
