@@ -3,7 +3,12 @@
  * core's errors through); `cli/main.ts` decides at the edge what each one prints and how the process exits.
  */
 import { FlagParameterNotFoundError } from '../pipeline-functions/adapters/aws/errors.js';
-import { B2aError, ConfigError, ObjectNotFoundError } from '../pipeline-functions/core/errors.js';
+import {
+  B2aError,
+  ConfigError,
+  ObjectAccessDeniedError,
+  ObjectNotFoundError,
+} from '../pipeline-functions/core/errors.js';
 import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/local/errors.js';
 import { resourceNamesOf } from '../infra/resource-names.js';
 import { permissionsFor } from './permissions.js';
@@ -26,6 +31,8 @@ export const EXIT_CODES = {
   ABORTED: 5,
   /** `reprocess --wait`: a job did not succeed (FAILED or SKIPPED), or was still running at `--timeout`. */
   NOT_SUCCEEDED: 6,
+  /** `reprocess`: some objects were not sent (access denied or an error); the others were. */
+  NOT_ALL_SENT: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
@@ -39,7 +46,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  environment error: not deployed (or no local data directory), AWS credentials
      missing or expired, access denied, throttled, unreachable
   5  aborted at the confirmation prompt
-  6  reprocess --wait: a job did not succeed, or --timeout passed`;
+  6  reprocess --wait: a job did not succeed, or --timeout passed
+  7  reprocess: some objects could not be sent (denied or an error); the rest were`;
 
 /** An error the CLI knows how to report: one line, a hint, an exit code. */
 export class CliError extends B2aError {
@@ -134,6 +142,13 @@ export class NotSucceededError extends CliError {
   }
 }
 
+/** `reprocess` sent some objects but not others (access denied, or an error). Exit 7. */
+export class NotAllSentError extends CliError {
+  public constructor(message: string, hint: string) {
+    super(message, EXIT_CODES.NOT_ALL_SENT, hint);
+  }
+}
+
 /** What an error was raised in, so its report can name the command and the environment. */
 export interface ErrorContext {
   /** The command path, e.g. `jobs show` or `toggle on|off`; empty before a command ran. */
@@ -196,6 +211,15 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof ObjectNotFoundError)
     return new NotFoundError(error.message, undefined, { cause: error });
+  if (error instanceof ObjectAccessDeniedError) {
+    const { adminPolicy } = resourceNamesOf(context.environment);
+    return new CliError(
+      error.message,
+      EXIT_CODES.AWS,
+      `check the key; with s3:ListBucket (in ${adminPolicy}) a missing key is reported as not found`,
+      { cause: error },
+    );
+  }
   if (error instanceof ConfigError)
     return new CliError(error.message, EXIT_CODES.USAGE, undefined, { cause: error });
   if (error instanceof DataDirNotFoundError)

@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { mapLimit } from '../../pipeline-functions/core/concurrency.js';
-import { ObjectNotFoundError } from '../../pipeline-functions/core/errors.js';
+import { ObjectAccessDeniedError, ObjectNotFoundError } from '../../pipeline-functions/core/errors.js';
 import { jobIdOf, TERMINAL_STATUSES, type Job, type ObjectRef } from '../../pipeline-functions/core/model.js';
 import type { AdminPorts, Clock, JobRepository } from '../../pipeline-functions/core/ports.js';
 import { confirmAction } from '../confirm.js';
 import { withAdmin, type CliDeps } from '../context.js';
-import { NotFoundError, NotSucceededError, UsageError } from '../errors.js';
+import { NotAllSentError, NotFoundError, NotSucceededError, UsageError } from '../errors.js';
 import { keyOf } from '../object-key.js';
 import { selectJobs, type JobFilter } from '../job-selection.js';
 import { globalOptions, parseDuration, parseSince, sinceTime } from '../options.js';
@@ -32,11 +32,20 @@ export interface StartedJob {
   readonly startedAt: string;
 }
 
-/** What a bulk reprocess did. */
+/** An object that was not sent, and why. */
+export interface NotSent extends ObjectRef {
+  readonly reason: string;
+}
+
+/** What a reprocess did, object by object: each object is in exactly one list. */
 export interface ReprocessResult {
   readonly started: StartedJob[];
   /** Objects (versions) that no longer exist: nothing was sent for them. */
   readonly missing: ObjectRef[];
+  /** Objects S3 would not let the caller read (403): not sent. */
+  readonly denied: NotSent[];
+  /** Objects whose check or send failed otherwise (throttled, network, SQS refused): not sent. */
+  readonly failed: NotSent[];
 }
 
 /** How to send. */
@@ -51,27 +60,33 @@ export interface SendOptions {
 }
 
 /**
- * Looks up the current version of each key (HeadObject), so that nothing is sent when any key is wrong.
+ * Looks up the current version of each key (HeadObject), every key before anything is sent, so that
+ * nothing is sent when any key is wrong.
  * @throws NotFoundError naming every key that does not exist
+ * @throws the first other failure (e.g. ObjectAccessDeniedError) when no key is missing
  */
 export async function resolveKeys(ports: AdminPorts, keys: readonly string[]): Promise<ObjectRef[]> {
   const unique = [...new Set(keys)];
-  const found = await mapLimit(unique, REPROCESS_CONCURRENCY, async (key) => {
+  type Checked = { readonly ref: ObjectRef } | { readonly key: string; readonly error: unknown };
+  const checked = await mapLimit(unique, REPROCESS_CONCURRENCY, async (key): Promise<Checked> => {
     try {
-      return await head(ports, { bucket: ports.bucket, key });
+      return { ref: await head(ports, { bucket: ports.bucket, key }) };
     } catch (error) {
-      if (error instanceof ObjectNotFoundError) return { missing: key };
-      throw error;
+      return { key, error };
     }
   });
-  const missing = found.flatMap((f) => ('missing' in f ? [f.missing] : []));
+  const missing = checked.flatMap((c) =>
+    'error' in c && c.error instanceof ObjectNotFoundError ? [c.key] : [],
+  );
   if (missing.length > 0) {
     throw new NotFoundError(
       `no object ${missing.map((key) => JSON.stringify(key)).join(', ')} in bucket ${ports.bucket} (${ports.environment}); nothing was sent`,
       'check the key (it is case-sensitive), or list jobs with: b2a jobs --prefix <start of the key>',
     );
   }
-  return found.flatMap((f) => ('missing' in f ? [] : [f]));
+  const failure = checked.find((c) => 'error' in c);
+  if (failure && 'error' in failure) throw failure.error;
+  return checked.flatMap((c) => ('ref' in c ? [c.ref] : []));
 }
 
 /** The object versions of the jobs a bulk filter selects, one per job. */
@@ -83,7 +98,9 @@ export async function selectObjects(jobs: JobRepository, filter: JobFilter): Pro
 
 /**
  * Sends one reprocess envelope per object, each starting a new run (so a new Idempotency-Key), as
- * the caller's IAM identity.
+ * the caller's IAM identity. One object's failure never stops the others: once some messages are
+ * out, stopping half-way would leave the admin guessing which ones were, so every object ends in one
+ * of the result's lists.
  */
 export async function sendReprocess(
   ports: AdminPorts,
@@ -93,17 +110,8 @@ export async function sendReprocess(
   const { arn } = await ports.identity.whoami();
   const newRunId = options.newRunId ?? randomUUID;
   let done = 0;
-  const outcomes = await mapLimit(objects, REPROCESS_CONCURRENCY, async (ref): Promise<SendOutcome> => {
-    let object = ref;
-    if (options.verify) {
-      try {
-        object = await head(ports, ref);
-      } catch (error) {
-        if (!(error instanceof ObjectNotFoundError)) throw error;
-        options.onProgress?.(++done, objects.length);
-        return { missing: ref };
-      }
-    }
+  const send = async (ref: ObjectRef): Promise<SendOutcome> => {
+    const object = options.verify ? await head(ports, ref) : ref;
     const now = options.clock.now().toISOString();
     const run = { id: newRunId(), startedAt: now };
     await ports.queue.send({
@@ -115,16 +123,54 @@ export async function sendReprocess(
       requestedBy: arn,
       sentAt: now,
     });
-    options.onProgress?.(++done, objects.length);
     return { started: startedJob(object, run.id, run.startedAt) };
+  };
+  const outcomes = await mapLimit(objects, REPROCESS_CONCURRENCY, async (ref) => {
+    const outcome = await send(ref).catch((error: unknown) => notSent(ref, error));
+    options.onProgress?.(++done, objects.length);
+    return outcome;
   });
   return {
     started: outcomes.flatMap((o) => ('started' in o ? [o.started] : [])),
     missing: outcomes.flatMap((o) => ('missing' in o ? [o.missing] : [])),
+    denied: outcomes.flatMap((o) => ('denied' in o ? [o.denied] : [])),
+    failed: outcomes.flatMap((o) => ('failed' in o ? [o.failed] : [])),
   };
 }
 
-type SendOutcome = { readonly missing: ObjectRef } | { readonly started: StartedJob };
+type SendOutcome =
+  | { readonly started: StartedJob }
+  | { readonly missing: ObjectRef }
+  | { readonly denied: NotSent }
+  | { readonly failed: NotSent };
+
+function notSent(ref: ObjectRef, error: unknown): SendOutcome {
+  if (error instanceof ObjectNotFoundError) return { missing: ref };
+  if (error instanceof ObjectAccessDeniedError) return { denied: { ...ref, reason: error.reason } };
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { failed: { ...ref, reason } };
+}
+
+/**
+ * Decides how a reprocess ended: an object that was denied or failed makes it exit 7, after every
+ * object was tried and the results were shown. Objects that no longer exist do not: there is nothing
+ * left to send for them.
+ * @throws NotAllSentError
+ */
+export function assertAllSent(result: ReprocessResult): void {
+  const { started, missing, denied, failed } = result;
+  const notSentCount = denied.length + failed.length;
+  if (notSentCount === 0) return;
+  const total = started.length + missing.length + notSentCount;
+  const why = [
+    ...(denied.length > 0 ? [`${denied.length} denied`] : []),
+    ...(failed.length > 0 ? [`${failed.length} failed`] : []),
+  ].join(', ');
+  throw new NotAllSentError(
+    `${notSentCount} of ${total} object(s) not sent (${why}); ${started.length} sent`,
+    `${denied.length > 0 ? `S3 answered 403: check ${ObjectAccessDeniedError.likelyCauses}. ` : ''}Then reprocess only the objects listed as not sent: rerunning the whole selection would send the others again`,
+  );
+}
 
 /** One job being waited for. */
 export interface WaitState {
@@ -324,6 +370,7 @@ export function reprocessCommand(deps: CliDeps): Command {
         if (!local.wait) {
           if (output.json) output.jsonValue({ environment: ports.environment, dryRun: false, ...result });
           else output.line(renderStarted(result, ports.environment));
+          assertAllSent(result);
           return;
         }
         if (!output.json) output.line(renderStarted(result, ports.environment));
@@ -345,6 +392,7 @@ export function reprocessCommand(deps: CliDeps): Command {
         } else {
           output.line(renderWaitResult(states, output.columns));
         }
+        assertAllSent(result);
         assertSucceeded(states, timedOut, local.timeout);
       });
     });

@@ -27,6 +27,11 @@ export function renderStarted(result: ReprocessResult, environment: string): str
       `Not sent: s3://${missing.bucket}/${missing.key} (${formatVersion(missing)}) no longer exists`,
     );
   }
+  for (const notSent of [...result.denied, ...result.failed]) {
+    lines.push(
+      `Not sent: s3://${notSent.bucket}/${notSent.key} (${formatVersion(notSent)}): ${notSent.reason}`,
+    );
+  }
   return lines.join('\n');
 }
 

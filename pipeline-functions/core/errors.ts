@@ -25,6 +25,30 @@ export class InvalidMessageError extends B2aError {}
 /** The object named by an event no longer exists (deleted, or that version is gone). */
 export class ObjectNotFoundError extends B2aError {}
 
+/**
+ * The bucket refused to let the object be read (HTTP 403). Without `s3:ListBucket` on the bucket,
+ * S3 answers 403 rather than 404 for a missing key, so this may also mean the object is not there.
+ */
+export class ObjectAccessDeniedError extends B2aError {
+  /** What to check when S3 answers 403, most frequent cause first. */
+  public static readonly likelyCauses =
+    "s3:ListBucket on the bucket (without it S3 answers 403, not 404, for a missing key), s3:GetObject in the bucket policy, or kms:Decrypt on the bucket's KMS key";
+
+  /** Why, in a few words, e.g. `access denied (HTTP 403)`, with what S3 said when it said more. */
+  public readonly reason: string;
+
+  public constructor(
+    /** The object, e.g. `s3://inbox/a.csv version v1`. */
+    public readonly object: string,
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    const reason = `access denied (HTTP 403${detail ? `: ${detail}` : ''})`;
+    super(`${object}: ${reason}; likely missing: ${ObjectAccessDeniedError.likelyCauses}`, options);
+    this.reason = reason;
+  }
+}
+
 /** The downstream API could not be reached: DNS, refused, reset, TLS. Retryable. */
 export class DownstreamNetworkError extends B2aError {}
 

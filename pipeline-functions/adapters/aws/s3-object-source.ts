@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ObjectNotFoundError } from '../../core/errors.js';
+import { ObjectAccessDeniedError, ObjectNotFoundError } from '../../core/errors.js';
 import type { ObjectRef } from '../../core/model.js';
 import {
   systemClock,
@@ -93,15 +93,13 @@ export class S3ObjectSource implements ObjectSource {
     try {
       return await operation();
     } catch (error) {
+      const version = ref.versionId ? ` version ${ref.versionId}` : ref.etag ? ` with ETag ${ref.etag}` : '';
+      const object = `s3://${ref.bucket}/${ref.key}${version}`;
       if (isNotFound(error)) {
-        const version = ref.versionId
-          ? ` version ${ref.versionId}`
-          : ref.etag
-            ? ` with ETag ${ref.etag}`
-            : '';
-        throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}${version} does not exist`, {
-          cause: error,
-        });
+        throw new ObjectNotFoundError(`${object} does not exist`, { cause: error });
+      }
+      if (statusOf(error) === 403) {
+        throw new ObjectAccessDeniedError(object, deniedDetail(error), { cause: error });
       }
       throw error;
     }
@@ -136,8 +134,22 @@ function info(output: {
   };
 }
 
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}
+
 function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = statusOf(error);
   return NOT_FOUND_NAMES.has(error.name) || (status !== undefined && NOT_FOUND_STATUSES.has(status));
+}
+
+/**
+ * What S3 said beyond "denied", e.g. the KMS action a GET was refused. A HEAD has no body, so the SDK
+ * names its 403 `Forbidden` or `Unknown` with the message `UnknownError`: nothing to add then.
+ */
+function deniedDetail(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { name, message } = error;
+  return message === name || /^(UnknownError|Access Denied|Forbidden)?$/i.test(message) ? undefined : message;
 }

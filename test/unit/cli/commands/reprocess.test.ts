@@ -1,4 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { S3ObjectSource } from '../../../../pipeline-functions/adapters/aws/s3-object-source.js';
 import {
   assertSucceeded,
   resolveKeys,
@@ -304,5 +307,148 @@ describe('Command: b2a reprocess', () => {
     const { code, stderr } = await runCli(args, withObjects());
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+  });
+
+  describe('against S3 (the adapter on a mocked S3Client)', () => {
+    // Without s3:ListBucket S3 answers a missing key's HEAD with 403, with it 404; a HEAD has no body,
+    // so the SDK gives `NotFound` or `Unknown`/`UnknownError` with the status (checked against the real
+    // client in test/integration/.../s3-object-source.test.ts). "Permissions" in
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+    const s3 = mockClient(S3Client);
+    const onS3 = (): FakeAdmin =>
+      Object.assign(new FakeAdmin(), {
+        objects: new S3ObjectSource(
+          new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+        ),
+      });
+
+    beforeEach(() => {
+      s3.reset();
+    });
+
+    it('exits 3 "no object" for a key S3 answers 404 (the caller has s3:ListBucket)', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).rejects(
+        new NotFound({ message: 'UnknownError', $metadata: { httpStatusCode: 404 } }),
+      );
+      const admin = onS3();
+
+      // Act
+      const { code, stderr } = await runCli(['reprocess', 'typo.csv'], admin);
+
+      // Assess
+      expect(code).toBe(3);
+      expect(stderr.split('\n')[0]).toBe('b2a: no object "typo.csv" in bucket inbox (dev); nothing was sent');
+      expect(admin.queue.sent).toEqual([]);
+    });
+
+    it('exits 4 naming what is likely missing for a key S3 answers 403 (no s3:ListBucket)', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).rejects(
+        new S3ServiceException({
+          name: 'Unknown',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+          message: 'UnknownError',
+        }),
+      );
+      const admin = onS3();
+
+      // Act
+      const { code, stderr } = await runCli(['reprocess', 'typo.csv', '--env', 'dev'], admin);
+
+      // Assess
+      expect(code).toBe(4);
+      expect(stderr).toBe(
+        "b2a: s3://inbox/typo.csv: access denied (HTTP 403); likely missing: s3:ListBucket on the bucket (without it S3 answers 403, not 404, for a missing key), s3:GetObject in the bucket policy, or kms:Decrypt on the bucket's KMS key\n" +
+          '  hint: check the key; with s3:ListBucket (in b2a-dev-admin) a missing key is reported as not found\n',
+      );
+      expect(admin.queue.sent).toEqual([]);
+    });
+  });
+
+  describe('in bulk, object by object', () => {
+    const failing = (): FakeAdmin => {
+      const admin = new FakeAdmin();
+      admin.objects.put('inbox', 'a.csv', { versionId: 'v1' }).put('inbox', 'c.csv', { versionId: 'v1' });
+      admin.objects.put('inbox', 'e.csv', { versionId: 'v1' });
+      admin.objects.denied.add('inbox/b.csv');
+      admin.jobs.add(
+        ...['a.csv', 'b.csv', 'c.csv', 'd.csv', 'e.csv'].map((key) => job(key, { status: 'FAILED' })),
+      );
+      const send = admin.queue.send.bind(admin.queue);
+      admin.queue.send = async (envelope) => {
+        if (envelope.object.key === 'c.csv') throw new Error('AWS.SimpleQueueService.RequestThrottled');
+        await send(envelope);
+      };
+      return admin;
+    };
+
+    it('tries every object, lists what was not sent and why, and exits 7', async () => {
+      // Prepare
+      const admin = failing();
+
+      // Act
+      const { code, stdout, stderr } = await runCli(['reprocess', '--failed'], admin);
+
+      // Assess
+      expect(code).toBe(7);
+      expect(admin.queue.sent.map((e) => e.object.key).sort()).toEqual(['a.csv', 'e.csv']);
+      expect(stdout).toContain('Not sent: s3://inbox/b.csv (v1): access denied (HTTP 403)');
+      expect(stdout).toContain(
+        'Not sent: s3://inbox/c.csv (v1): Error: AWS.SimpleQueueService.RequestThrottled',
+      );
+      expect(stdout).toContain('Not sent: s3://inbox/d.csv (v1) no longer exists');
+      expect(stderr.split('\n')[0]).toBe('b2a: 2 of 5 object(s) not sent (1 denied, 1 failed); 2 sent');
+      expect(stderr).toContain('rerunning the whole selection would send the others again');
+    });
+
+    it('reports each object in --json, and still exits 7', async () => {
+      // Act
+      const { code, stdout } = await runCli(['reprocess', '--failed', '--json'], failing());
+
+      // Assess
+      expect(code).toBe(7);
+      const result = JSON.parse(stdout) as Record<string, { key: string; reason?: string }[]>;
+      expect(result['started']?.map((s) => s.key).sort()).toEqual(['a.csv', 'e.csv']);
+      expect(result['missing']?.map((m) => m.key)).toEqual(['d.csv']);
+      expect(result['denied']).toEqual([
+        expect.objectContaining({ key: 'b.csv', reason: 'access denied (HTTP 403)' }),
+      ]);
+      expect(result['failed']).toEqual([
+        expect.objectContaining({ key: 'c.csv', reason: 'Error: AWS.SimpleQueueService.RequestThrottled' }),
+      ]);
+    });
+
+    it('exits 0 when the only objects not sent no longer exist', async () => {
+      // Prepare
+      const admin = new FakeAdmin();
+      admin.objects.put('inbox', 'a.csv', { versionId: 'v1' });
+      admin.jobs.add(job('a.csv', { status: 'FAILED' }), job('gone.csv', { status: 'FAILED' }));
+
+      // Act
+      const { code } = await runCli(['reprocess', '--failed'], admin);
+
+      // Assess
+      expect(code).toBe(0);
+    });
+
+    it('keeps sending the other keys named on the command line when one send fails', async () => {
+      // Prepare
+      const admin = withObjects();
+      const send = admin.queue.send.bind(admin.queue);
+      admin.queue.send = async (envelope) => {
+        if (envelope.object.key === 'a.csv') throw new Error('socket hang up');
+        await send(envelope);
+      };
+
+      // Act
+      const { code, stdout } = await runCli(['reprocess', 'a.csv', 'dir/b c.csv'], admin);
+
+      // Assess
+      expect(code).toBe(7);
+      expect(admin.queue.sent.map((e) => e.object.key)).toEqual(['dir/b c.csv']);
+      expect(stdout).toContain('Not sent: s3://inbox/a.csv (v7): Error: socket hang up');
+    });
   });
 });

@@ -1,6 +1,6 @@
 /** Hand-written in-memory admin ports, a fake terminal, and a way to run the CLI in-process against them. */
 import { PassThrough } from 'node:stream';
-import { ObjectNotFoundError } from '../../../../pipeline-functions/core/errors.js';
+import { ObjectAccessDeniedError, ObjectNotFoundError } from '../../../../pipeline-functions/core/errors.js';
 import type { B2aEnvelope } from '../../../../pipeline-functions/core/messages.js';
 import type { Job, JobStatus, ObjectRef } from '../../../../pipeline-functions/core/model.js';
 import type {
@@ -86,12 +86,17 @@ export class FakeJobRepository implements JobRepository {
 export class FakeObjects {
   public readonly objects = new Map<string, ObjectInfo>();
   public readonly heads: ObjectRef[] = [];
+  /** `bucket/key`s S3 answers 403 for. */
+  public readonly denied = new Set<string>();
   public put(bucket: string, key: string, info: Partial<ObjectInfo> = {}): this {
     this.objects.set(`${bucket}/${key}`, { size: 5, contentType: 'text/plain', ...info });
     return this;
   }
   public async head(ref: ObjectRef): Promise<ObjectInfo> {
     this.heads.push(ref);
+    if (this.denied.has(`${ref.bucket}/${ref.key}`)) {
+      throw new ObjectAccessDeniedError(`s3://${ref.bucket}/${ref.key}`);
+    }
     const info = this.objects.get(`${ref.bucket}/${ref.key}`);
     if (!info || (ref.versionId && info.versionId && ref.versionId !== info.versionId)) {
       throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}`);

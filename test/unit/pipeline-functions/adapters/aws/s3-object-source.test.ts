@@ -9,7 +9,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { SigningCredentialsExpiringError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import { S3ObjectSource } from '../../../../../pipeline-functions/adapters/aws/s3-object-source.js';
-import { ObjectNotFoundError } from '../../../../../pipeline-functions/core/errors.js';
+import {
+  ObjectAccessDeniedError,
+  ObjectNotFoundError,
+} from '../../../../../pipeline-functions/core/errors.js';
 
 const s3 = mockClient(S3Client);
 const source = () =>
@@ -21,8 +24,8 @@ function body(text: string) {
   return { transformToByteArray: async () => new TextEncoder().encode(text) } as never;
 }
 
-function s3Error(name: string, httpStatusCode: number) {
-  return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: name });
+function s3Error(name: string, httpStatusCode: number, message = name) {
+  return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message });
 }
 
 describe('Class: S3ObjectSource', () => {
@@ -79,16 +82,61 @@ describe('Class: S3ObjectSource', () => {
     await expect(read).rejects.toThrow('s3://inbox/k with ETag abc does not exist');
   });
 
+  // Without s3:ListBucket, S3 answers 403 for a missing key too ("Permissions" of
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html and API_GetObject.html).
+  // A HEAD has no body: the SDK names its 403 `Unknown` (message `UnknownError`) or `Forbidden`.
+  it.each([
+    ['HEAD', 'Unknown (no body)', s3Error('Unknown', 403, 'UnknownError')],
+    ['HEAD', 'Forbidden', s3Error('Forbidden', 403)],
+    ['GET', 'AccessDenied', s3Error('AccessDenied', 403, 'Access Denied')],
+  ])('maps a %s 403 (%s) to ObjectAccessDeniedError naming the likely causes', async (verb, _, error) => {
+    // Prepare
+    s3.on(HeadObjectCommand).rejects(error);
+    s3.on(GetObjectCommand).rejects(error);
+    const ref = { bucket: 'inbox', key: 'typo.csv', versionId: 'v1' };
+
+    // Act
+    const attempt = verb === 'HEAD' ? source().head(ref) : source().read(ref);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ObjectAccessDeniedError);
+    await expect(attempt).rejects.toThrow(
+      's3://inbox/typo.csv version v1: access denied (HTTP 403); likely missing: s3:ListBucket on the bucket',
+    );
+    await expect(attempt).rejects.toThrow("kms:Decrypt on the bucket's KMS key");
+  });
+
+  it('keeps what S3 said when a GET names the action it refused', async () => {
+    // Prepare
+    const kms = new S3ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message:
+        'User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: kms:Decrypt on resource: k',
+    });
+    s3.on(GetObjectCommand).rejects(kms);
+
+    // Act
+    const read = source().read({ bucket: 'inbox', key: 'k', versionId: 'v1' });
+
+    // Assess
+    await expect(read).rejects.toMatchObject({
+      reason:
+        'access denied (HTTP 403: User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: kms:Decrypt on resource: k)',
+    });
+  });
+
   it('lets other errors through unchanged', async () => {
     // Prepare
-    const denied = s3Error('AccessDenied', 403);
-    s3.on(HeadObjectCommand).rejects(denied);
+    const slowDown = s3Error('SlowDown', 503);
+    s3.on(HeadObjectCommand).rejects(slowDown);
 
     // Act
     const head = source().head({ bucket: 'inbox', key: 'k', versionId: 'v1' });
 
     // Assess
-    await expect(head).rejects.toBe(denied);
+    await expect(head).rejects.toBe(slowDown);
   });
 
   it('presigns a GET of the version without an If-Match the holder would have to send', async () => {
