@@ -8,6 +8,7 @@ import {
   ConfigError,
   ObjectAccessDeniedError,
   ObjectNotFoundError,
+  RedriveInProgressError,
 } from '../pipeline-functions/core/errors.js';
 import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/local/errors.js';
 import { resourceNamesOf } from '../infra/resource-names.js';
@@ -218,6 +219,16 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
       EXIT_CODES.AWS,
       `check the key; with s3:ListBucket (in ${adminPolicy}) a missing key is reported as not found`,
       { cause: error },
+    );
+  }
+  if (error instanceof RedriveInProgressError) {
+    return new CliError(
+      error.message,
+      EXIT_CODES.AWS,
+      'watch it with: b2a status; redrive again once it has finished',
+      {
+        cause: error,
+      },
     );
   }
   if (error instanceof ConfigError)

@@ -57,3 +57,32 @@ export class DownstreamTimeoutError extends B2aError {}
 
 /** The object is over the inline limit and the payload mode does not allow a reference. Terminal. */
 export class PayloadTooLargeError extends B2aError {}
+
+/** How far the running redrive is, as far as the queue says. */
+export interface RedriveProgress {
+  readonly moved?: number;
+  readonly toMove?: number;
+  /** ISO time the running redrive started. */
+  readonly startedAt?: string;
+}
+
+/** A redrive of the dead-letter queue is already running: SQS runs one message move task per queue. */
+export class RedriveInProgressError extends B2aError {
+  public constructor(
+    public readonly progress: RedriveProgress,
+    options?: { cause?: unknown },
+  ) {
+    const { moved, toMove, startedAt } = progress;
+    const count =
+      moved !== undefined && toMove !== undefined
+        ? `${moved} of ${toMove} message(s) moved`
+        : moved !== undefined
+          ? `${moved} message(s) moved`
+          : undefined;
+    const details = [count, startedAt ? `started ${startedAt}` : undefined].filter(Boolean).join(', ');
+    super(
+      `a redrive of the dead-letter queue is already running${details ? ` (${details})` : ''}; SQS runs one at a time`,
+      options,
+    );
+  }
+}

@@ -174,7 +174,10 @@ export interface DeadLetter {
 export interface DeadLetterQueue {
   /** Peeks at up to `limit` messages without removing them. */
   list(limit: number): Promise<DeadLetter[]>;
-  /** Moves every dead letter back to the source queue; returns how many, when known. */
+  /**
+   * Moves every dead letter back to the source queue; returns how many, when known.
+   * @throws RedriveInProgressError when a redrive is still running
+   */
   redrive(): Promise<{ readonly moved?: number }>;
 }
 

@@ -2,10 +2,12 @@ import {
   ChangeMessageVisibilityBatchCommand,
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
+  type ListMessageMoveTasksResultEntry,
   StartMessageMoveTaskCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { RedriveInProgressError, type RedriveProgress } from '../../core/errors.js';
 import type { DeadLetter, DeadLetterQueue } from '../../core/ports.js';
 import { DeadLetterReleaseError } from './errors.js';
 
@@ -24,6 +26,15 @@ export interface SqsDeadLetterQueueOptions {
 
 /** SQS receives and changes at most 10 messages per call. */
 const SQS_BATCH = 10;
+
+/**
+ * What SQS answers a StartMessageMoveTask while another task of the queue runs: `InvalidParameterValue`
+ * "There is already a task running. Only one active task is allowed for a source queue arn at a given
+ * time." (recorded against AWS in localstack's tests/aws/services/sqs/test_sqs_move_task.snapshot.json);
+ * the API reference lists `UnsupportedOperation` for the operation, so both are checked against the
+ * queue's tasks before being called a running redrive.
+ */
+const REFUSED_MOVE_TASK = new Set(['InvalidParameterValue', 'UnsupportedOperation']);
 
 /**
  * The source queue's dead-letter queue, for `b2a dlq list` and `b2a dlq redrive`.
@@ -87,18 +98,32 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
   /**
    * Starts an SQS message move task from the DLQ to the source queue (SQS moves them in the
    * background) and returns the count SQS reports for it, when it reports one.
+   * @throws RedriveInProgressError with the running task's progress when SQS refuses a second task
    */
   public async redrive(): Promise<{ readonly moved?: number }> {
     const { dlqArn, sourceArn } = this.options;
-    const { TaskHandle } = await this.client.send(
-      new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: sourceArn }),
-    );
-    const { Results = [] } = await this.client.send(
-      new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 1 }),
-    );
-    const task = Results.find((result) => result.TaskHandle === TaskHandle) ?? Results[0];
-    const moved = task?.ApproximateNumberOfMessagesToMove;
+    try {
+      await this.client.send(
+        new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: sourceArn }),
+      );
+    } catch (error) {
+      if (error instanceof Error && REFUSED_MOVE_TASK.has(error.name)) {
+        const latest = await this.latestTask();
+        if (latest?.Status === 'RUNNING')
+          throw new RedriveInProgressError(progressOf(latest), { cause: error });
+      }
+      throw error;
+    }
+    // One task runs at a time per queue, so the latest one is the task just started.
+    const moved = (await this.latestTask())?.ApproximateNumberOfMessagesToMove;
     return moved !== undefined ? { moved } : {};
+  }
+
+  private async latestTask(): Promise<ListMessageMoveTasksResultEntry | undefined> {
+    const { Results = [] } = await this.client.send(
+      new ListMessageMoveTasksCommand({ SourceArn: this.options.dlqArn, MaxResults: 1 }),
+    );
+    return Results[0];
   }
 
   private async release(handles: readonly { id: string; handle: string }[]): Promise<void> {
@@ -128,5 +153,19 @@ function toDeadLetter(message: Message): DeadLetter {
     body: message.Body ?? '',
     ...(Number.isFinite(sent) && sent > 0 ? { sentAt: new Date(sent).toISOString() } : {}),
     ...(Number.isFinite(receives) && receives > 0 ? { receiveCount: receives } : {}),
+  };
+}
+
+function progressOf(task: ListMessageMoveTasksResultEntry): RedriveProgress {
+  const started = task.StartedTimestamp;
+  return {
+    ...(task.ApproximateNumberOfMessagesMoved !== undefined
+      ? { moved: task.ApproximateNumberOfMessagesMoved }
+      : {}),
+    ...(task.ApproximateNumberOfMessagesToMove !== undefined
+      ? { toMove: task.ApproximateNumberOfMessagesToMove }
+      : {}),
+    // A Long like SQS's other timestamps (SentTimestamp): milliseconds since the epoch.
+    ...(started !== undefined ? { startedAt: new Date(started).toISOString() } : {}),
   };
 }

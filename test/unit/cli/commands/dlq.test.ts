@@ -1,4 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import {
+  ListMessageMoveTasksCommand,
+  SQSClient,
+  SQSServiceException,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SqsDeadLetterQueue } from '../../../../pipeline-functions/adapters/aws/sqs-dead-letter-queue.js';
 import { describeDeadLetter } from '../../../../cli/commands/dlq.js';
 import { encodeEnvelope } from '../../../../pipeline-functions/core/messages.js';
 import { FakeAdmin, runCli } from '../support/fake-admin.js';
@@ -117,5 +125,43 @@ describe('Command: b2a dlq redrive', () => {
     expect(confirmed.code).toBe(0);
     expect(JSON.parse(confirmed.stdout)).toEqual({ environment: 'prod', moved: 0 });
     expect(admin.deadLetters.redrives).toBe(1);
+  });
+
+  it('says in one line that a redrive is already running, with its progress, and exits 4', async () => {
+    // Prepare: the SQS answer to a second move task on a queue (see sqs-dead-letter-queue.test.ts)
+    const sqs = mockClient(SQSClient);
+    sqs.on(StartMessageMoveTaskCommand).rejects(
+      new SQSServiceException({
+        name: 'InvalidParameterValue',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message:
+          'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+      }),
+    );
+    sqs.on(ListMessageMoveTasksCommand).resolves({
+      Results: [
+        { Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 120, ApproximateNumberOfMessagesToMove: 500 },
+      ],
+    });
+    const admin = Object.assign(new FakeAdmin('dev'), {
+      deadLetters: new SqsDeadLetterQueue(new SQSClient({ region: 'eu-west-1' }), {
+        dlqUrl: 'https://sqs.eu-west-1.amazonaws.com/1/b2a-dev-dlq',
+        dlqArn: 'arn:aws:sqs:eu-west-1:1:b2a-dev-dlq',
+        sourceArn: 'arn:aws:sqs:eu-west-1:1:b2a-dev-source',
+      }),
+    });
+
+    // Act
+    const { code, stdout, stderr } = await runCli(['dlq', 'redrive', '--env', 'dev'], admin);
+    sqs.restore();
+
+    // Assess
+    expect(code).toBe(4);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'b2a: a redrive of the dead-letter queue is already running (120 of 500 message(s) moved); SQS runs one at a time\n' +
+        '  hint: watch it with: b2a status; redrive again once it has finished\n',
+    );
   });
 });

@@ -4,11 +4,13 @@ import {
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SQSClient,
+  SQSServiceException,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SqsDeadLetterQueue } from '../../../../../pipeline-functions/adapters/aws/sqs-dead-letter-queue.js';
 import { DeadLetterReleaseError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
+import { RedriveInProgressError } from '../../../../../pipeline-functions/core/errors.js';
 
 const sqs = mockClient(SQSClient);
 const options = {
@@ -141,5 +143,55 @@ describe('Class: SqsDeadLetterQueue', () => {
 
     // Assess
     expect(result).toEqual({});
+  });
+
+  describe('while a redrive runs', () => {
+    // What SQS answers a second StartMessageMoveTask on a queue (one active task per queue:
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html),
+    // as recorded against AWS in localstack's tests/aws/services/sqs/test_sqs_move_task.snapshot.json.
+    const alreadyRunning = () =>
+      new SQSServiceException({
+        name: 'InvalidParameterValue',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message:
+          'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+      });
+
+    it("refuses with the running task's progress", async () => {
+      // Prepare
+      sqs.on(StartMessageMoveTaskCommand).rejects(alreadyRunning());
+      sqs.on(ListMessageMoveTasksCommand).resolves({
+        Results: [
+          {
+            TaskHandle: 'task-0',
+            Status: 'RUNNING',
+            ApproximateNumberOfMessagesMoved: 120,
+            ApproximateNumberOfMessagesToMove: 500,
+            StartedTimestamp: Date.parse('2026-11-21T11:50:00.000Z'),
+          },
+        ],
+      });
+
+      // Act
+      const redrive = dlq().redrive();
+
+      // Assess
+      await expect(redrive).rejects.toBeInstanceOf(RedriveInProgressError);
+      await expect(redrive).rejects.toThrow(
+        'a redrive of the dead-letter queue is already running (120 of 500 message(s) moved, started 2026-11-21T11:50:00.000Z); SQS runs one at a time',
+      );
+      expect(sqs).toReceiveCommandWith(ListMessageMoveTasksCommand, { SourceArn: options.dlqArn });
+    });
+
+    it('lets the refusal through when no task is running after all', async () => {
+      // Prepare
+      const refusal = alreadyRunning();
+      sqs.on(StartMessageMoveTaskCommand).rejects(refusal);
+      sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ Status: 'COMPLETED' }] });
+
+      // Act & Assess
+      await expect(dlq().redrive()).rejects.toBe(refusal);
+    });
   });
 });
