@@ -1,14 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  ListMessageMoveTasksCommand,
-  SQSClient,
-  SQSServiceException,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs';
+import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SqsDeadLetterQueue } from '../../../../pipeline-functions/adapters/aws/sqs-dead-letter-queue.js';
 import { describeDeadLetter } from '../../../../cli/commands/dlq.js';
 import { encodeEnvelope } from '../../../../pipeline-functions/core/messages.js';
+import { moveTaskAlreadyRunning } from '../../../support/aws-answers.js';
 import { FakeAdmin, runCli } from '../support/fake-admin.js';
 
 const s3Event = JSON.stringify({
@@ -130,15 +126,7 @@ describe('Command: b2a dlq redrive', () => {
   it('says in one line that a redrive is already running, with its progress, and exits 4', async () => {
     // Prepare: the SQS answer to a second move task on a queue (see sqs-dead-letter-queue.test.ts)
     const sqs = mockClient(SQSClient);
-    sqs.on(StartMessageMoveTaskCommand).rejects(
-      new SQSServiceException({
-        name: 'InvalidParameterValue',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-        message:
-          'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
-      }),
-    );
+    sqs.on(StartMessageMoveTaskCommand).rejects(moveTaskAlreadyRunning());
     sqs.on(ListMessageMoveTasksCommand).resolves({
       Results: [
         { Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 120, ApproximateNumberOfMessagesToMove: 500 },

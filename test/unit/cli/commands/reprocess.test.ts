@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3ObjectSource } from '../../../../pipeline-functions/adapters/aws/s3-object-source.js';
 import {
@@ -11,6 +11,7 @@ import {
   type StartedJob,
 } from '../../../../cli/commands/reprocess.js';
 import { NotFoundError, NotSucceededError } from '../../../../cli/errors.js';
+import { s3Error } from '../../../support/aws-answers.js';
 import { FakeAdmin, job, NOW, runCli } from '../support/fake-admin.js';
 
 const clock = { now: () => new Date(NOW) };
@@ -344,14 +345,7 @@ describe('Command: b2a reprocess', () => {
 
     it('exits 4 naming what is likely missing for a key S3 answers 403 (no s3:ListBucket)', async () => {
       // Prepare
-      s3.on(HeadObjectCommand).rejects(
-        new S3ServiceException({
-          name: 'Unknown',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 403 },
-          message: 'UnknownError',
-        }),
-      );
+      s3.on(HeadObjectCommand).rejects(s3Error('Unknown', 403, 'UnknownError'));
       const admin = onS3();
 
       // Act

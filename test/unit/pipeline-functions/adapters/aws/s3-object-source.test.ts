@@ -1,12 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  NoSuchKey,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { s3Error } from '../../../../support/aws-answers.js';
 import { SigningCredentialsExpiringError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import { S3ObjectSource } from '../../../../../pipeline-functions/adapters/aws/s3-object-source.js';
 import {
@@ -22,10 +17,6 @@ const source = () =>
 
 function body(text: string) {
   return { transformToByteArray: async () => new TextEncoder().encode(text) } as never;
-}
-
-function s3Error(name: string, httpStatusCode: number, message = name) {
-  return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message });
 }
 
 describe('Class: S3ObjectSource', () => {
@@ -108,13 +99,11 @@ describe('Class: S3ObjectSource', () => {
 
   it('keeps what S3 said when a GET names the action it refused', async () => {
     // Prepare
-    const kms = new S3ServiceException({
-      name: 'AccessDenied',
-      $fault: 'client',
-      $metadata: { httpStatusCode: 403 },
-      message:
-        'User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: kms:Decrypt on resource: k',
-    });
+    const kms = s3Error(
+      'AccessDenied',
+      403,
+      'User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: kms:Decrypt on resource: k',
+    );
     s3.on(GetObjectCommand).rejects(kms);
 
     // Act

@@ -4,13 +4,13 @@ import {
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SQSClient,
-  SQSServiceException,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SqsDeadLetterQueue } from '../../../../../pipeline-functions/adapters/aws/sqs-dead-letter-queue.js';
 import { DeadLetterReleaseError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import { RedriveInProgressError } from '../../../../../pipeline-functions/core/errors.js';
+import { moveTaskAlreadyRunning } from '../../../../support/aws-answers.js';
 
 const sqs = mockClient(SQSClient);
 const options = {
@@ -146,21 +146,9 @@ describe('Class: SqsDeadLetterQueue', () => {
   });
 
   describe('while a redrive runs', () => {
-    // What SQS answers a second StartMessageMoveTask on a queue (one active task per queue:
-    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html),
-    // as recorded against AWS in localstack's tests/aws/services/sqs/test_sqs_move_task.snapshot.json.
-    const alreadyRunning = () =>
-      new SQSServiceException({
-        name: 'InvalidParameterValue',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-        message:
-          'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
-      });
-
     it("refuses with the running task's progress", async () => {
       // Prepare
-      sqs.on(StartMessageMoveTaskCommand).rejects(alreadyRunning());
+      sqs.on(StartMessageMoveTaskCommand).rejects(moveTaskAlreadyRunning());
       sqs.on(ListMessageMoveTasksCommand).resolves({
         Results: [
           {
@@ -186,7 +174,7 @@ describe('Class: SqsDeadLetterQueue', () => {
 
     it('lets the refusal through when no task is running after all', async () => {
       // Prepare
-      const refusal = alreadyRunning();
+      const refusal = moveTaskAlreadyRunning();
       sqs.on(StartMessageMoveTaskCommand).rejects(refusal);
       sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ Status: 'COMPLETED' }] });
 
