@@ -44,6 +44,9 @@ export interface LocalPipeline {
   readonly config: PipelineConfig;
   readonly flag: FileFlagAdmin;
   readonly jobs: JobRepository;
+  /** The handlers the pipe runs: the same factories' as on Lambda. */
+  readonly enrichment: EnrichmentHandler;
+  readonly target: TargetHandler;
   readonly pipe: LocalPipe;
   readonly inbox: InboxWatcher;
 }
@@ -137,7 +140,8 @@ export class LocalCompositionRoot {
     });
     const enrichment = this.buildEnrichment(config, flag, jobs);
     const target = this.buildTarget(config, jobs);
-    return { config, flag, jobs, pipe: this.buildPipe(config, enrichment, target), inbox: this.buildInbox() };
+    const pipe = this.buildPipe(config, enrichment, target);
+    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox() };
   }
 
   private buildEnrichment(
