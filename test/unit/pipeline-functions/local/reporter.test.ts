@@ -5,33 +5,9 @@ import { RuntimeEvents, type RuntimeEvent } from '../../../../pipeline-functions
 import { RuntimeLog, type LogEntry } from '../../../../pipeline-functions/local/log.js';
 import { RuntimeReporter } from '../../../../pipeline-functions/local/reporter.js';
 import { objectCreatedEvent } from '../../../../pipeline-functions/local/s3-event.js';
+import { recordedJob } from '../../../support/jobs.js';
 
-const job = (status: Job['status'], extra: Partial<Job> = {}): Job => ({
-  jobId: 'local-inbox/a b.csv#etag:e1',
-  bucket: 'local-inbox',
-  key: 'a b.csv',
-  status,
-  runId: 'auto',
-  runStartedAt: '2026-11-21T12:00:00.000Z',
-  attempt: 1,
-  attempts: 1,
-  history: [
-    {
-      at: '2026-11-21T12:00:00.000Z',
-      runId: 'auto',
-      attempt: 1,
-      origin: 's3-event',
-      outcome: status === 'SUCCEEDED' ? 'delivered' : 'retryable',
-      httpStatus: status === 'SUCCEEDED' ? 200 : 503,
-      latencyMs: 12,
-      ...(status === 'SUCCEEDED' ? {} : { error: 'HTTP 503' }),
-    },
-  ],
-  idempotencyKey: 'idem',
-  createdAt: '2026-11-21T12:00:00.000Z',
-  updatedAt: '2026-11-21T12:00:00.000Z',
-  ...extra,
-});
+const job = (status: Job['status'], extra: Partial<Job> = {}): Job => recordedJob('a b.csv', status, extra);
 
 describe('Class: RuntimeReporter', () => {
   let entries: LogEntry[];
