@@ -15,11 +15,26 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI calls the pipeline's code, never the other way round (the demo tour lives in cli/).
+    files: ['pipeline-functions/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/cli/**'] }] },
+  },
+  {
     files: ['pipeline-functions/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'ink', 'react', '**/adapters/**'] },
+        {
+          patterns: [
+            '@aws-sdk/*',
+            'aws-cdk-lib',
+            'aws-cdk-lib/*',
+            'ink',
+            'react',
+            '**/adapters/**',
+            '**/cli/**',
+          ],
+        },
       ],
     },
   },

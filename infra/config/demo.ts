@@ -9,7 +9,6 @@ export const demo = parseStageConfig(
     environment: 'demo',
     api: { url: 'https://demo.api.example.com/b2a/objects', timeoutMs: 10_000, maxConcurrentCalls: 5 },
     batch: { size: 10, windowSeconds: 5 },
-    functions: { enrichment: { reservedConcurrency: 2 } },
     notifications: { on: ['FAILED', 'SKIPPED'] },
     logRetentionDays: 30,
     removalPolicy: 'destroy',

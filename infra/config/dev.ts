@@ -9,7 +9,6 @@ export const dev = parseStageConfig(
     api: { url: 'https://dev.api.example.com/b2a/objects', timeoutMs: 10_000, maxConcurrentCalls: 5 },
     batch: { size: 10, windowSeconds: 5 },
     retry: { maxAttempts: 5, baseDelaySeconds: 60, maxDelaySeconds: 3600 },
-    functions: { enrichment: { reservedConcurrency: 2 } },
     logRetentionDays: 14,
     removalPolicy: 'destroy',
   },

@@ -16,8 +16,9 @@ export const prod = parseStageConfig(
     },
     batch: { size: 10, windowSeconds: 5 },
     retry: { maxAttempts: 17, baseDelaySeconds: 60, maxDelaySeconds: 21_600 },
-    notifications: { on: ['FAILED', 'SKIPPED'] },
-    functions: { enrichment: { reservedConcurrency: 5 } },
+    // prod starts with the flag off: a mail per SKIPPED object would flood the inbox until `toggle on`.
+    // `b2a status` counts them and `b2a jobs --status SKIPPED` lists them; add 'SKIPPED' here to be mailed.
+    notifications: { on: ['FAILED'] },
     logRetentionDays: 365,
     alarms: { queueAgeSeconds: 1800 },
     initialFlag: 'off',

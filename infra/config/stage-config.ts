@@ -11,9 +11,31 @@ import {
   type PipelineConfig,
 } from '../../pipeline-functions/core/config.js';
 
-/** The longest an SQS message can be kept (14 days), and the shortest b2a accepts (4 days, the SQS default). */
-const MAX_RETENTION_DAYS = 14;
+/**
+ * Days the dead-letter queues keep a message: the most SQS allows. SQS counts a dead letter's age from
+ * its first enqueue on the source queue, so the source queue must keep messages for less than this
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html).
+ */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+/** The shortest source-queue retention b2a accepts (4 days, the SQS default). */
 const MIN_RETENTION_DAYS = 4;
+/**
+ * The source queue's default retention: a week rides out a pipe outage over a long weekend, and
+ * leaves a dead letter at least a week in the DLQ for an admin to act on.
+ */
+const DEFAULT_RETENTION_DAYS = 7;
+
+/**
+ * Memory the enrichment keeps for the Node.js runtime, the bundled SDK clients and its own state,
+ * beside the payloads it holds. A margin chosen for safety, not a measurement.
+ */
+export const ENRICHMENT_BASE_MEMORY_MB = 128;
+/**
+ * Copies of one inline payload alive at once: the S3 SDK collects the body's chunks, then joins them
+ * into the array that is sent.
+ */
+export const INLINE_PAYLOAD_COPIES = 2;
+const MIB = 1024 * 1024;
 
 /** The longest one pipe execution (enrichment plus target) may take, in seconds. */
 export const PIPE_EXECUTION_LIMIT_SECONDS = 300;
@@ -40,6 +62,8 @@ const s3BucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase characters)');
 
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
+
 const iamPrincipal = z
   .string()
   .regex(
@@ -62,6 +86,11 @@ const bucketSchema = z.discriminatedUnion('source', [
     /** An existing bucket: the stack only turns on its EventBridge notifications. */
     source: z.literal('existing'),
     name: s3BucketName,
+    /**
+     * The bucket's region. S3 sends its EventBridge events to the default bus of that region only,
+     * so the stage must be deployed there.
+     */
+    region: awsRegion,
     /** The customer-managed KMS key the bucket's objects are encrypted with, if any (b2a needs kms:Decrypt). */
     kmsKeyArn: z
       .string()
@@ -81,17 +110,25 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
     .string()
     .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
     .optional(),
-  /** AWS region. @default CDK_DEFAULT_REGION, else us-east-1 */
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
-    .optional(),
+  /** AWS region. @default an existing bucket's region, else CDK_DEFAULT_REGION, else us-east-1 */
+  region: awsRegion.optional(),
   /** The source bucket. @default a bucket the stack creates, versioned, with access logs */
   bucket: bucketSchema.prefault({ source: 'create' }),
   queue: z
     .object({
-      /** How long the source queue keeps a message, in days (rides out an outage of the pipe). @default 14 */
-      retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS).default(14),
+      /**
+       * How long the source queue keeps a message, in days (rides out an outage of the pipe). Less
+       * than the dead-letter queues' 14 days, which count from the same first enqueue. @default 7
+       */
+      retentionDays: z
+        .number()
+        .int()
+        .min(MIN_RETENTION_DAYS)
+        .max(
+          DEAD_LETTER_RETENTION_DAYS - 1,
+          `must be less than the dead-letter queue's ${DEAD_LETTER_RETENTION_DAYS} days: SQS counts a dead letter's age from its first enqueue on the source queue`,
+        )
+        .default(DEFAULT_RETENTION_DAYS),
       /** Receives before a message moves to the DLQ (AWS advises at least 5). @default 10 */
       maxReceiveCount: z.number().int().min(5).max(1000).default(10),
     })
@@ -105,10 +142,12 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
           /** Covers every call of a batch: ceil(batch.size / api.maxConcurrentCalls) × api.timeoutMs. @default 120 */
           timeoutSeconds: z.number().int().min(1).max(PIPE_EXECUTION_LIMIT_SECONDS).default(120),
           /**
-           * Instances that may run at once. Calls in flight to the API are at most this times
-           * `api.maxConcurrentCalls`. @default 5
+           * Reserved concurrency: instances that may run at once (calls in flight to the API are then
+           * at most this times `api.maxConcurrentCalls`). Opt-in: AWS lets an account reserve only up
+           * to its concurrency limit minus 100, so a new account (limit 10 or 50) cannot deploy it.
+           * @default unreserved
            */
-          reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+          reservedConcurrency: z.number().int().min(1).max(1000).optional(),
         })
         .prefault({}),
       target: z
@@ -204,6 +243,32 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
       message: `must exceed ${callSeconds}s: ${callRounds} round(s) of calls of up to api.timeoutMs each`,
     });
   }
+  if (config.payload.mode !== 'reference') {
+    const payloadMb =
+      (INLINE_PAYLOAD_COPIES * config.payload.inlineLimitBytes * config.api.maxConcurrentCalls) / MIB;
+    const neededMb = Math.ceil(ENRICHMENT_BASE_MEMORY_MB + payloadMb);
+    if (enrichment.memoryMb < neededMb) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['functions', 'enrichment', 'memoryMb'],
+        message:
+          `must be at least ${neededMb} MB: ${INLINE_PAYLOAD_COPIES} × payload.inlineLimitBytes × api.maxConcurrentCalls ` +
+          `(${payloadMb.toFixed(1)} MB of payloads in flight) + ${ENRICHMENT_BASE_MEMORY_MB} MB for the runtime; ` +
+          'raise it, or lower payload.inlineLimitBytes or api.maxConcurrentCalls',
+      });
+    }
+  }
+  if (
+    config.bucket.source === 'existing' &&
+    config.region !== undefined &&
+    config.region !== config.bucket.region
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['bucket', 'region'],
+      message: bucketRegionMismatch(config.bucket.name, config.bucket.region, config.region),
+    });
+  }
   if (enrichment.timeoutSeconds + target.timeoutSeconds > PIPE_EXECUTION_LIMIT_SECONDS) {
     ctx.addIssue({
       code: 'custom',
@@ -240,16 +305,27 @@ export interface StageEnvironment {
 
 /**
  * The account and region of a stage: the config's, else the CDK CLI's defaults (from the current
- * credentials), else placeholders so that `cdk synth` works offline with no credentials.
+ * credentials), else placeholders so that `cdk synth` works offline with no credentials. A stage on an
+ * existing bucket with no region of its own goes to the bucket's region, the only one where its
+ * events arrive.
  */
 export function resolveEnvironment(
-  stage: Pick<StageConfig, 'account' | 'region'>,
+  stage: Pick<StageConfig, 'account' | 'region'> & { readonly bucket?: StageConfig['bucket'] },
   env: Readonly<Record<string, string | undefined>>,
 ): StageEnvironment {
+  const bucketRegion = stage.bucket?.source === 'existing' ? stage.bucket.region : undefined;
   return {
     account: stage.account ?? nonEmpty(env['CDK_DEFAULT_ACCOUNT']) ?? PLACEHOLDER_ACCOUNT,
-    region: stage.region ?? nonEmpty(env['CDK_DEFAULT_REGION']) ?? PLACEHOLDER_REGION,
+    region: stage.region ?? bucketRegion ?? nonEmpty(env['CDK_DEFAULT_REGION']) ?? PLACEHOLDER_REGION,
   };
+}
+
+/** Why a stage in `stageRegion` would never receive the events of a bucket in `bucketRegion`. */
+export function bucketRegionMismatch(bucketName: string, bucketRegion: string, stageRegion: string): string {
+  return (
+    `bucket ${bucketName} is in ${bucketRegion}, but the stage deploys to ${stageRegion}: S3 sends its ` +
+    `EventBridge events to the default bus of the bucket's region only, so deploy the stage to ${bucketRegion}`
+  );
 }
 
 const nonEmpty = (value: string | undefined): string | undefined =>

@@ -5,6 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag.js';
+import { distinguishMissingObjects } from './SourceBucket.js';
 
 /** Props of {@link AdminAccess}. */
 export interface AdminAccessProps {
@@ -89,6 +90,8 @@ export class AdminAccess extends Construct {
           actions: ['s3:GetObject', 's3:GetObjectVersion'],
           resources: [props.bucket.arnForObjects('*')],
         }),
+        // So that `b2a reprocess <key>` can say "not found" (exit 3) instead of "access denied".
+        distinguishMissingObjects(props.bucket),
       ],
     });
 

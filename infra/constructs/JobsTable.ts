@@ -6,7 +6,7 @@ import { JOBS_TABLE } from '../../pipeline-functions/adapters/aws/jobs-table.js'
 /** Props of {@link JobsTable}. */
 export interface JobsTableProps {
   readonly tableName: string;
-  /** RETAIN also turns on deletion protection. */
+  /** Any policy that keeps the table (not DESTROY) also turns on deletion protection. */
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -28,7 +28,7 @@ export class JobsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: JOBS_TABLE.ttlAttribute,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+      deletionProtection: props.removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy: props.removalPolicy,
     });
     this.table.addGlobalSecondaryIndex({

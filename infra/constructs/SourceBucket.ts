@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -87,6 +88,20 @@ export class SourceBucket extends Construct {
     }
     this.bucket = bucket;
   }
+}
+
+/**
+ * Lets a reader of the bucket's objects tell a missing object from a denied one: without
+ * `s3:ListBucket` on the bucket, S3 answers a GET or HEAD of a missing key with 403 instead of 404
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). `s3:ListBucketVersions`
+ * goes with it for the reads that name a version.
+ */
+export function distinguishMissingObjects(bucket: s3.IBucket): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DistinguishMissingObjects',
+    actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+    resources: [bucket.bucketArn],
+  });
 }
 
 /**

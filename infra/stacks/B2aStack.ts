@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnRule, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,8 @@ import {
   flagParameterName,
   type DeployedResources,
 } from '../../pipeline-functions/core/names.js';
-import { pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
+import { ConfigError } from '../../pipeline-functions/core/errors.js';
+import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
 import { AdminAccess } from '../constructs/AdminAccess.js';
 import { DeliveryPipe } from '../constructs/DeliveryPipe.js';
 import { JobsTable } from '../constructs/JobsTable.js';
@@ -22,7 +23,7 @@ import { objectKeyPattern } from '../constructs/object-key-filter.js';
 import { PipelineFunction } from '../constructs/PipelineFunction.js';
 import { visibilityTimeoutSeconds } from '../constructs/queue-defaults.js';
 import { RetryScheduling } from '../constructs/RetryScheduling.js';
-import { SourceBucket } from '../constructs/SourceBucket.js';
+import { distinguishMissingObjects, SourceBucket } from '../constructs/SourceBucket.js';
 import { SourceQueue } from '../constructs/SourceQueue.js';
 import { LAMBDA_ENTRIES } from '../paths.js';
 import { resourceNamesOf } from '../resource-names.js';
@@ -59,8 +60,13 @@ export class B2aStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const names = resourceNamesOf(config.environment);
-    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // Retained like RETAIN, except when the create that made a resource rolls back: CloudFormation then
+    // deletes it, so that its fixed name does not block the next deploy with "already exists"
+    // (DeletionPolicy RetainExceptOnCreate, UpdateReplacePolicy Retain).
+    const removalPolicy =
+      config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const functions = config.functions;
+    this.requireBucketRegion(config.bucket);
 
     this.source = new SourceBucket(this, 'Source', {
       bucket: config.bucket,
@@ -224,6 +230,7 @@ export class B2aStack extends Stack {
   private grantEnrichment(secretId: string | undefined): void {
     const role = this.enrichment.role;
     const objects = this.source.bucket.arnForObjects('*');
+    role.addToPrincipalPolicy(distinguishMissingObjects(this.source.bucket));
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadEnabledFlag',
@@ -271,6 +278,28 @@ export class B2aStack extends Stack {
           resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
         }),
       );
+    }
+  }
+
+  /**
+   * S3 events only come to the default bus of the bucket's region. A stack whose region is known at
+   * synth must be there; an environment-agnostic one gets a template rule that refuses other regions.
+   */
+  private requireBucketRegion(bucket: StageConfig['bucket']): void {
+    if (bucket.source !== 'existing') return;
+    if (Token.isUnresolved(this.region)) {
+      new CfnRule(this, 'BucketRegion', {
+        assertions: [
+          {
+            assert: Fn.conditionEquals(Aws.REGION, bucket.region),
+            assertDescription: `b2a: deploy this stack to ${bucket.region}, the region of bucket ${bucket.name}`,
+          },
+        ],
+      });
+      return;
+    }
+    if (this.region !== bucket.region) {
+      throw new ConfigError('bucket.region', bucketRegionMismatch(bucket.name, bucket.region, this.region));
     }
   }
 

@@ -51,6 +51,39 @@ export async function startServices(services: readonly Service[]): Promise<() =>
 }
 
 /**
+ * A service built when its turn to start comes, for one that needs what the services before it made
+ * (a client, a URL).
+ * @example deferredService('pipe', () => root.pipeline.pipe)
+ */
+export function deferredService(name: string, build: () => Service): Service {
+  let built: Service | undefined;
+  return {
+    name,
+    start: async () => {
+      built = build();
+      await built.start();
+    },
+    stop: async () => {
+      await built?.stop();
+    },
+  };
+}
+
+/**
+ * A step of the start sequence that leaves nothing running (so stopping it does nothing), e.g.
+ * composing what the next services are built from.
+ */
+export function startStep(name: string, run: () => void | Promise<void>): Service {
+  return {
+    name,
+    start: async () => {
+      await run();
+    },
+    stop: async () => undefined,
+  };
+}
+
+/**
  * Listens on 127.0.0.1 (never another interface).
  * @returns the server's base URL, e.g. `http://127.0.0.1:43127`
  * @throws PortInUseError when the port is taken

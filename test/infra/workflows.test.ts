@@ -75,4 +75,47 @@ describe('Workflows: .github/workflows', () => {
     expect(stage).toMatch(/npx cdk deploy "b2a-\$\{STAGE\}"/);
     expect(all).not.toMatch(/secrets\.AWS|aws-access-key-id|aws-secret-access-key/i);
   });
+
+  it('serialize deployments per stage, never cancelling one in progress', () => {
+    // Prepare
+    // A job waiting for prod's approval holds its concurrency group; one group for every stage made it
+    // block the next run's dev and demo
+    // (https://docs.github.com/en/actions/using-jobs/using-concurrency).
+    const deploy = workflow('deploy.yml');
+    const stageJob = job(workflow('deploy-stage.yml'), 'deploy');
+
+    // Assess
+    expect(deploy).not.toMatch(/^concurrency:/m);
+    expect(deploy).not.toMatch(/^\s+concurrency:/m);
+    expect(stageJob).toMatch(
+      / {4}concurrency:\n {6}group: deploy-\$\{\{ inputs\.stage \}\}\n {6}cancel-in-progress: false\n/,
+    );
+  });
+
+  it('refuse to deploy demo and prod to an environment without required reviewers', () => {
+    // Prepare
+    // GitHub creates a missing environment with no protection rules; "Get an environment" is readable
+    // with the Actions: read permission
+    // (https://docs.github.com/en/rest/deployments/environments#get-an-environment).
+    const deploy = workflow('deploy.yml');
+    const stageJob = job(workflow('deploy-stage.yml'), 'deploy');
+    const check = stageJob.indexOf('gh api "repos/${GITHUB_REPOSITORY}/environments/${STAGE}"');
+
+    // Assess
+    expect(job(deploy, 'dev')).not.toContain('require-reviewers');
+    for (const stage of ['demo', 'prod']) {
+      expect(job(deploy, stage)).toContain('require-reviewers: true');
+    }
+    for (const stage of ['dev', 'demo', 'prod']) {
+      expect(job(deploy, stage)).toContain('actions: read');
+    }
+    expect(stageJob).toContain('actions: read');
+    expect(stageJob).toContain('if: inputs.require-reviewers');
+    expect(stageJob).toContain('GH_TOKEN: ${{ github.token }}');
+    expect(stageJob).toContain('select(.type == "required_reviewers")');
+    expect(check).toBeGreaterThan(0);
+    // Checked before anything else runs, and above all before AWS credentials exist.
+    expect(check).toBeLessThan(stageJob.indexOf('uses: actions/checkout@'));
+    expect(check).toBeLessThan(stageJob.indexOf('uses: aws-actions/configure-aws-credentials@'));
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../../pipeline-functions/core/errors.js';
 import { STAGES } from '../../../infra/config/index.js';
 import {
+  DEAD_LETTER_RETENTION_DAYS,
   parseStageConfig,
   pipelineConfigOf,
   PLACEHOLDER_ACCOUNT,
@@ -13,16 +14,22 @@ import {
 
 const minimal: StageConfigInput = { environment: 'qa', api: { url: 'https://api.example.com/in' } };
 
-/** The field a config is rejected for, or undefined when it is accepted. */
-function rejectedField(input: StageConfigInput): string | undefined {
+/** The error a config is rejected with, or undefined when it is accepted. */
+function rejection(input: StageConfigInput): ConfigError | undefined {
   try {
     parseStageConfig(input);
     return undefined;
   } catch (error) {
-    if (error instanceof ConfigError) return error.field;
+    if (error instanceof ConfigError) return error;
     throw error;
   }
 }
+
+/** The field a config is rejected for, or undefined when it is accepted. */
+const rejectedField = (input: StageConfigInput): string | undefined => rejection(input)?.field;
+
+const existingBucket = { source: 'existing', name: 'my-bucket', region: 'eu-west-1' } as const;
+const MIB = 1024 * 1024;
 
 describe('Function: parseStageConfig', () => {
   it('applies safe defaults to a minimal config', () => {
@@ -32,9 +39,9 @@ describe('Function: parseStageConfig', () => {
     // Assess
     expect(config).toMatchObject({
       bucket: { source: 'create', versioned: true, accessLogs: true },
-      queue: { retentionDays: 14, maxReceiveCount: 10 },
+      queue: { retentionDays: 7, maxReceiveCount: 10 },
       functions: {
-        enrichment: { reservedConcurrency: 5, timeoutSeconds: 120 },
+        enrichment: { memoryMb: 512, timeoutSeconds: 120 },
         target: { timeoutSeconds: 60 },
       },
       pipe: { logLevel: 'ERROR', includeExecutionData: false },
@@ -45,6 +52,9 @@ describe('Function: parseStageConfig', () => {
       removalPolicy: 'retain',
     });
     expect(config.account).toBeUndefined();
+    // Opt-in: an account may reserve only its concurrency limit minus 100, and new accounts have 10 or 50
+    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+    expect(config.functions.enrichment.reservedConcurrency).toBeUndefined();
   });
 
   it.each<[string, StageConfigInput, string]>([
@@ -92,8 +102,33 @@ describe('Function: parseStageConfig', () => {
     ],
     [
       'an existing bucket without a name',
-      { ...minimal, bucket: { source: 'existing' } as never },
+      { ...minimal, bucket: { source: 'existing', region: 'eu-west-1' } as never },
       'bucket.name',
+    ],
+    [
+      'an existing bucket without its region',
+      { ...minimal, bucket: { source: 'existing', name: 'my-bucket' } as never },
+      'bucket.region',
+    ],
+    [
+      "an existing bucket in another region than the stage's",
+      { ...minimal, region: 'us-east-1', bucket: existingBucket },
+      'bucket.region',
+    ],
+    [
+      'a source queue keeping messages as long as its DLQ (SQS ages dead letters from the first enqueue: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html)',
+      { ...minimal, queue: { retentionDays: DEAD_LETTER_RETENTION_DAYS } },
+      'queue.retentionDays',
+    ],
+    [
+      'inline payloads in flight that outgrow the enrichment memory',
+      {
+        ...minimal,
+        api: { url: 'https://a.example.com', maxConcurrentCalls: 20 },
+        payload: { inlineLimitBytes: 10 * MIB },
+        functions: { enrichment: { memoryMb: 512 } },
+      },
+      'functions.enrichment.memoryMb',
     ],
   ])('rejects %s, naming the field', (_case, input, field) => {
     // Act
@@ -108,8 +143,7 @@ describe('Function: parseStageConfig', () => {
     const config = parseStageConfig({
       ...minimal,
       bucket: {
-        source: 'existing',
-        name: 'my-bucket',
+        ...existingBucket,
         kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       },
       admin: { trustedPrincipals: ['222222222222', 'arn:aws:iam::222222222222:role/Ops'] },
@@ -118,6 +152,51 @@ describe('Function: parseStageConfig', () => {
     // Assess
     expect(config.bucket).toEqual(expect.objectContaining({ source: 'existing', name: 'my-bucket' }));
     expect(config.admin.trustedPrincipals).toHaveLength(2);
+  });
+});
+
+describe('Rule: enrichment memory against inline payloads', () => {
+  it('names the three fields and the memory needed', () => {
+    // Act
+    const error = rejection({
+      ...minimal,
+      api: { url: 'https://a.example.com', maxConcurrentCalls: 20 },
+      payload: { inlineLimitBytes: 10 * MIB },
+      functions: { enrichment: { memoryMb: 512 } },
+    });
+
+    // Assess
+    // 2 copies × 10 MiB × 20 calls = 400 MB, plus 128 MB for the runtime.
+    expect(error?.message).toContain('must be at least 528 MB');
+    expect(error?.field).toBe('functions.enrichment.memoryMb');
+    for (const field of [
+      'functions.enrichment.memoryMb',
+      'payload.inlineLimitBytes',
+      'api.maxConcurrentCalls',
+    ]) {
+      expect(error?.message).toContain(field);
+    }
+  });
+
+  it('accepts the same settings with enough memory, or when every payload is a reference', () => {
+    // Prepare
+    const heavy = {
+      ...minimal,
+      api: { url: 'https://a.example.com', maxConcurrentCalls: 20 },
+      payload: { inlineLimitBytes: 10 * MIB },
+    } satisfies StageConfigInput;
+
+    // Act
+    const enough = rejection({ ...heavy, functions: { enrichment: { memoryMb: 528 } } });
+    const references = rejection({
+      ...heavy,
+      payload: { ...heavy.payload, mode: 'reference' },
+      functions: { enrichment: { memoryMb: 128 } },
+    });
+
+    // Assess
+    expect(enough).toBeUndefined();
+    expect(references).toBeUndefined();
   });
 });
 
@@ -152,6 +231,17 @@ describe('Function: resolveEnvironment', () => {
     expect(fromCdk).toEqual({ account: '333333333333', region: 'eu-central-1' });
     expect(offline).toEqual({ account: PLACEHOLDER_ACCOUNT, region: PLACEHOLDER_REGION });
   });
+
+  it("deploys a stage on an existing bucket to the bucket's region unless the config names one", () => {
+    // Prepare
+    const cdkEnv = { CDK_DEFAULT_ACCOUNT: '333333333333', CDK_DEFAULT_REGION: 'eu-central-1' };
+
+    // Act
+    const resolved = resolveEnvironment({ bucket: existingBucket }, cdkEnv);
+
+    // Assess
+    expect(resolved.region).toBe('eu-west-1');
+  });
 });
 
 describe('Config: infra/config stages', () => {
@@ -167,5 +257,28 @@ describe('Config: infra/config stages', () => {
   it('keeps prod data on stack deletion', () => {
     // Assess
     expect(STAGES['prod']?.removalPolicy).toBe('retain');
+  });
+
+  it('reserves no concurrency in any stage, so that they deploy to a new account', () => {
+    // Assess
+    for (const config of Object.values(STAGES)) {
+      expect(config.functions.enrichment.reservedConcurrency).toBeUndefined();
+    }
+  });
+
+  it('keeps every source queue shorter than its dead-letter queues', () => {
+    // Assess
+    for (const config of Object.values(STAGES)) {
+      expect(config.queue.retentionDays).toBeLessThan(DEAD_LETTER_RETENTION_DAYS);
+    }
+  });
+
+  it('does not mail prod SKIPPED jobs, which pile up while its flag starts off', () => {
+    // Prepare
+    const prod = STAGES['prod'];
+
+    // Assess
+    expect(prod?.initialFlag).toBe('off');
+    expect(prod?.notifications.on).toEqual(['FAILED']);
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { COMMAND_PERMISSIONS, DISCOVERY_PERMISSION } from '../../../cli/permissions.js';
+import { ConfigError } from '../../../pipeline-functions/core/errors.js';
 import { JOBS_TABLE } from '../../../pipeline-functions/adapters/aws/jobs-table.js';
 import {
   discoveryParameterName,
@@ -13,7 +15,7 @@ import { STAGES } from '../../../infra/config/index.js';
 import { parseStageConfig, type StageConfig } from '../../../infra/config/stage-config.js';
 import { BUNDLING } from '../../../infra/constructs/PipelineFunction.js';
 import { visibilityTimeoutSeconds } from '../../../infra/constructs/queue-defaults.js';
-import type { B2aStack } from '../../../infra/stacks/B2aStack.js';
+import { B2aStack } from '../../../infra/stacks/B2aStack.js';
 import { synthesize, type Synthesized } from '../support/synth.js';
 import {
   canonical,
@@ -27,7 +29,7 @@ import {
 
 const dev = STAGES['dev'] as StageConfig;
 const prod = STAGES['prod'] as StageConfig;
-/** A stage with every optional feature: existing bucket, secret, filters, admin role, email. */
+/** A stage with every optional feature: existing bucket, secret, filters, reserved concurrency, admin role, email. */
 const qa = parseStageConfig(
   {
     environment: 'qa',
@@ -40,9 +42,11 @@ const qa = parseStageConfig(
     bucket: {
       source: 'existing',
       name: 'qa-landing-bucket',
+      region: 'eu-west-1',
       kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     },
     filters: { prefix: 'incoming/', suffix: '.json' },
+    functions: { enrichment: { reservedConcurrency: 3 } },
     notificationEmails: ['ops@example.com'],
     admin: { trustedPrincipals: ['222222222222', 'arn:aws:iam::222222222222:role/Ops'], maxSessionHours: 2 },
     removalPolicy: 'destroy',
@@ -118,7 +122,7 @@ describe('Class: B2aStack', () => {
       // Assess
       prodTemplate.hasResource('AWS::S3::Bucket', {
         Properties: Match.objectLike({ NotificationConfiguration: Match.anyValue() }),
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
         UpdateReplacePolicy: 'Retain',
       });
       prodTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
@@ -205,6 +209,33 @@ describe('Class: B2aStack', () => {
         MessageRetentionPeriod: 14 * 86_400,
       });
     });
+
+    it.each(['dev', 'prod'])(
+      // SQS ages a dead letter from its first enqueue on the source queue, so a DLQ keeping messages no
+      // longer than its source would drop them at once:
+      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+      'keeps dead letters (pipe and retry DLQs) longer than the source queue keeps messages (%s)',
+      (stage) => {
+        // Prepare
+        const stack = stage === 'dev' ? devStack : prodStack;
+        const template = stage === 'dev' ? devTemplate : prodTemplate;
+        const retention = (queue: Parameters<typeof logicalIdOf>[0]): number =>
+          (template.toJSON()['Resources'][logicalIdOf(queue)] as { Properties: Json }).Properties[
+            'MessageRetentionPeriod'
+          ] as number;
+
+        // Act
+        const source = retention(stack.queues.queue);
+        const deadLetters = [
+          retention(stack.queues.deadLetterQueue),
+          retention(stack.retries.deadLetterQueue),
+        ];
+
+        // Assess
+        expect(source).toBe(7 * 86_400);
+        expect(deadLetters).toEqual([14 * 86_400, 14 * 86_400]);
+      },
+    );
   });
 
   describe('pipe', () => {
@@ -289,12 +320,18 @@ describe('Class: B2aStack', () => {
       });
     });
 
-    it('caps the enrichment with reserved concurrency', () => {
+    it('reserves no concurrency unless the stage asks for it', () => {
+      // Prepare
+      // An account may reserve only its concurrency limit minus 100; new accounts have 10 or 50
+      // (https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html).
+      const properties = (stack: B2aStack, template: Template): Json =>
+        (template.toJSON()['Resources'][logicalIdOf(stack.enrichment.function)] as { Properties: Json })
+          .Properties;
+
       // Assess
-      devTemplate.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: 'b2a-dev-enrichment',
-        ReservedConcurrentExecutions: dev.functions.enrichment.reservedConcurrency,
-      });
+      expect(properties(devStack, devTemplate)).not.toHaveProperty('ReservedConcurrentExecutions');
+      expect(properties(prodStack, prodTemplate)).not.toHaveProperty('ReservedConcurrentExecutions');
+      expect(properties(qaStack, qaTemplate)['ReservedConcurrentExecutions']).toBe(3);
     });
 
     it('bundles with the local esbuild, minified, with the AWS SDK inside', () => {
@@ -350,7 +387,7 @@ describe('Class: B2aStack', () => {
       // Assess
       prodTemplate.hasResource('AWS::DynamoDB::Table', {
         Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
         UpdateReplacePolicy: 'Retain',
       });
       devTemplate.hasResource('AWS::DynamoDB::Table', {
@@ -482,7 +519,7 @@ describe('Class: B2aStack', () => {
       );
       prodTemplate.hasResource('AWS::SQS::Queue', {
         Properties: Match.objectLike({ QueueName: 'b2a-prod-retry-dlq' }),
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
       });
     });
 
@@ -507,6 +544,15 @@ describe('Class: B2aStack', () => {
       const dlqArn = getAtt(stack.queues.deadLetterQueue);
       const tableArn = getAtt(stack.jobs.table);
       const objects = cfn(stack, stack.source.bucket.arnForObjects('*'));
+      const bucketArn = cfn(stack, stack.source.bucket.bucketArn);
+      // Without s3:ListBucket, S3 answers 403 instead of 404 for a missing object
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+      const distinguishMissingObjects: Statement = {
+        Sid: 'DistinguishMissingObjects',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+        Resource: [bucketArn],
+      };
       const flagArn = cfn(stack, stack.flag.parameterArn);
       const policies: Record<string, Statement[]> = {
         [logicalIdOf(stack.pipe.role.node.findChild('DefaultPolicy'))]: [
@@ -535,6 +581,7 @@ describe('Class: B2aStack', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: [getAtt(stack.enrichment.logGroup)],
           },
+          distinguishMissingObjects,
           { Sid: 'ReadEnabledFlag', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [flagArn] },
           { Sid: 'ReadJobs', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [tableArn] },
           {
@@ -653,6 +700,7 @@ describe('Class: B2aStack', () => {
             Action: ['s3:GetObject', 's3:GetObjectVersion'],
             Resource: [objects],
           },
+          distinguishMissingObjects,
         ],
       };
       return Object.fromEntries(
@@ -687,6 +735,47 @@ describe('Class: B2aStack', () => {
         expect(actual).toEqual(expected);
       },
     );
+
+    it.each(['enrichment', 'admin'])(
+      'lets the %s list the existing bucket itself, not its objects, so that a missing object is a 404',
+      (who) => {
+        // Prepare
+        const policy =
+          who === 'enrichment'
+            ? qaStack.enrichment.role.node.findChild('DefaultPolicy')
+            : qaStack.admin.policy;
+
+        // Act
+        const statements = statementsOf(qaTemplate, logicalIdOf(policy));
+
+        // Assess
+        // HeadObject/GetObject of a missing key answers 403 without s3:ListBucket on the bucket, 404 with it
+        // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+        expect(
+          statements.filter((statement) => statement.Action.some((a) => a.startsWith('s3:List'))),
+        ).toEqual([
+          {
+            Sid: 'DistinguishMissingObjects',
+            Effect: 'Allow',
+            Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+            Resource: ['arn:aws:s3:::qa-landing-bucket'],
+          },
+        ]);
+      },
+    );
+
+    it("grants the admin every action the CLI's permission table names", () => {
+      // Prepare
+      const granted = new Set(
+        statementsOf(devTemplate, logicalIdOf(devStack.admin.policy)).flatMap((s) => s.Action),
+      );
+
+      // Act
+      const needed = new Set([DISCOVERY_PERMISSION, ...Object.values(COMMAND_PERMISSIONS).flat()]);
+
+      // Assess
+      expect([...needed].filter((action) => !granted.has(action))).toEqual([]);
+    });
 
     it('grants the existing bucket, its key and the API secret to the enrichment only', () => {
       // Prepare
@@ -831,6 +920,113 @@ describe('Class: B2aStack', () => {
       ]) {
         expect(body).toContain(title);
       }
+    });
+  });
+
+  describe('removal policies', () => {
+    type Resources = Record<string, { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+    const resources = (template: Template): Resources => template.toJSON()['Resources'] as Resources;
+
+    it('keeps prod resources, except those a rolled-back first create made (RetainExceptOnCreate)', () => {
+      // Prepare
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+      const kept = Object.values(resources(prodTemplate)).filter(
+        (resource) => resource.DeletionPolicy !== undefined && resource.DeletionPolicy !== 'Delete',
+      );
+
+      // Assess
+      expect(kept.filter((resource) => resource.DeletionPolicy === 'Retain')).toEqual([]);
+      for (const resource of kept) {
+        expect(resource).toMatchObject({
+          DeletionPolicy: 'RetainExceptOnCreate',
+          UpdateReplacePolicy: 'Retain',
+        });
+      }
+      const typeCount = (type: string): number => kept.filter((resource) => resource.Type === type).length;
+      expect(typeCount('AWS::DynamoDB::Table')).toBe(1);
+      expect(typeCount('AWS::SQS::Queue')).toBe(3);
+      expect(typeCount('AWS::Scheduler::ScheduleGroup')).toBe(1);
+      expect(typeCount('AWS::Logs::LogGroup')).toBe(3);
+      expect(typeCount('AWS::S3::Bucket')).toBe(2);
+      expect(typeCount('AWS::KMS::Key')).toBe(1);
+    });
+
+    it('deletes every dev resource with its stack', () => {
+      // Assess
+      for (const resource of Object.values(resources(devTemplate))) {
+        expect(resource.DeletionPolicy ?? 'Delete').toBe('Delete');
+      }
+    });
+  });
+
+  describe('existing bucket region', () => {
+    // S3 sends EventBridge events to the default bus of the bucket's own region only
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html).
+    const bucketIn = (region: string): StageConfig =>
+      parseStageConfig({
+        environment: 'xr',
+        api: { url: 'https://xr.api.example.com/in' },
+        bucket: { source: 'existing', name: 'xr-landing-bucket', region },
+        removalPolicy: 'destroy',
+      });
+
+    it("deploys a stage with no region of its own to the bucket's region", () => {
+      // Act
+      const xr = synthesize({ stages: [bucketIn('ap-southeast-2')] });
+
+      // Assess
+      try {
+        expect(xr.assembly.getStackByName('b2a-xr').environment.region).toBe('ap-southeast-2');
+      } finally {
+        xr.cleanup();
+      }
+    });
+
+    it('refuses to synthesize a stack in another region than the bucket', () => {
+      // Prepare
+      const inOtherRegion = () =>
+        synthesize({
+          stages: [],
+          extend: (app) =>
+            new B2aStack(app, 'b2a-xr', {
+              config: bucketIn('eu-west-1'),
+              env: { account: '222222222222', region: 'us-east-1' },
+            }),
+        });
+
+      // Act and Assess
+      expect(inOtherRegion).toThrow(ConfigError);
+      expect(inOtherRegion).toThrow(
+        /bucket\.region: bucket xr-landing-bucket is in eu-west-1, but the stage deploys to us-east-1/,
+      );
+    });
+
+    it('makes an environment-agnostic template refuse any other region at deploy time', () => {
+      // Prepare
+      let stack: B2aStack | undefined;
+      const agnostic = synthesize({
+        stages: [],
+        extend: (app) => {
+          stack = new B2aStack(app, 'b2a-xr', { config: bucketIn('eu-west-1') });
+        },
+      });
+
+      // Act
+      const rules = (Template.fromStack(stack as B2aStack).toJSON() as { Rules?: Json })['Rules'];
+      agnostic.cleanup();
+
+      // Assess
+      expect(rules).toMatchObject({
+        BucketRegion: {
+          Assertions: [
+            {
+              Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] },
+              AssertDescription:
+                'b2a: deploy this stack to eu-west-1, the region of bucket xr-landing-bucket',
+            },
+          ],
+        },
+      });
     });
   });
 

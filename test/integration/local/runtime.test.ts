@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DurableQueue } from '../../../pipeline-functions/adapters/local/durable-queue.js';
+import { ConfigError } from '../../../pipeline-functions/core/errors.js';
 import { openLocalAdmin } from '../../../pipeline-functions/local/admin.js';
+import { localPaths } from '../../../pipeline-functions/local/data-dir.js';
 import { PortInUseError, RuntimeAlreadyRunningError } from '../../../pipeline-functions/local/errors.js';
 import {
   startLocalRuntime,
@@ -120,6 +122,22 @@ describe('Function: startLocalRuntime', () => {
     const second = startLocalRuntime({ dataDir: runtime.dataDir, config: FAST_CONFIG });
     // Assess
     await expect(second).rejects.toBeInstanceOf(RuntimeAlreadyRunningError);
+  });
+
+  it('stops the servers it started when the pipeline cannot be composed', async () => {
+    // Prepare
+    const dataDir = await tempDataDir();
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    // Act
+    const starting = startLocalRuntime({
+      dataDir,
+      config: mergeConfig(FAST_CONFIG, { api: { auth: { type: 'secret', secretId: 'api-token' } } }),
+    });
+    // Assess
+    await expect(starting).rejects.toBeInstanceOf(ConfigError);
+    expect(existsSync(localPaths(dataDir).runtime)).toBe(false);
+    const runtime = await start({}, dataDir);
+    expect(runtime.dynamodbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 
   it('fails clearly on a port in use and leaves nothing running behind', async () => {

@@ -1,28 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Job } from '../../../../pipeline-functions/core/model.js';
 import type { ApiResponse } from '../../../../pipeline-functions/core/ports.js';
 import { Activity, THROUGHPUT_WINDOW_MS } from '../../../../pipeline-functions/local/activity.js';
-
-const job = (key: string, status: Job['status']): Job =>
-  ({
-    jobId: `local-inbox/${key}#etag:1`,
-    bucket: 'local-inbox',
-    key,
-    status,
-    attempt: 1,
-    attempts: 1,
-    history: [
-      {
-        at: '2026-11-21T12:00:00.000Z',
-        runId: 'auto',
-        attempt: 1,
-        origin: 's3-event',
-        outcome: 'retryable',
-        error: 'HTTP 503',
-      },
-    ],
-    updatedAt: '2026-11-21T12:00:00.000Z',
-  }) as unknown as Job;
+import { recordedJob } from '../../../support/jobs.js';
 
 describe('Class: Activity', () => {
   it('counts calls in flight through the wrapped API', async () => {
@@ -46,9 +25,9 @@ describe('Class: Activity', () => {
     // Prepare
     const activity = new Activity();
     // Act
-    activity.jobRecorded(job('a', 'RETRYING'));
-    activity.jobRecorded(job('a', 'SUCCEEDED'));
-    activity.jobRecorded(job('b', 'SUCCEEDED'));
+    activity.jobRecorded(recordedJob('a', 'RETRYING'));
+    activity.jobRecorded(recordedJob('a', 'SUCCEEDED'));
+    activity.jobRecorded(recordedJob('b', 'SUCCEEDED'));
     const now = activity.snapshot();
     const later = activity.snapshot(Date.now() + THROUGHPUT_WINDOW_MS + 1);
     // Assess

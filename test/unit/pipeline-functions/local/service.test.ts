@@ -4,8 +4,10 @@ import { PortInUseError } from '../../../../pipeline-functions/local/errors.js';
 import {
   assertPortFree,
   closeServer,
+  deferredService,
   listenOnLoopback,
   startServices,
+  startStep,
   type Service,
 } from '../../../../pipeline-functions/local/service.js';
 
@@ -39,6 +41,53 @@ describe('Function: startServices', () => {
     // Assess
     await expect(starting).rejects.toThrow('c cannot start');
     expect(log).toEqual(['start a', 'start b', 'stop b', 'stop a']);
+  });
+});
+
+describe('Function: deferredService', () => {
+  it('builds its service only when its turn to start comes, and stops it in turn', async () => {
+    // Prepare
+    const log: string[] = [];
+    const built = deferredService('b', () => {
+      log.push('build b');
+      return recorder(log, 'b');
+    });
+    // Act
+    const stop = await startServices([recorder(log, 'a'), built, recorder(log, 'c')]);
+    await stop();
+    // Assess
+    expect(log).toEqual(['start a', 'build b', 'start b', 'start c', 'stop c', 'stop b', 'stop a']);
+  });
+
+  it('stops what started when building fails', async () => {
+    // Prepare
+    const log: string[] = [];
+    const unbuildable = deferredService('b', () => {
+      throw new Error('b cannot be built');
+    });
+    // Act
+    const starting = startServices([recorder(log, 'a'), unbuildable, recorder(log, 'c')]);
+    // Assess
+    await expect(starting).rejects.toThrow('b cannot be built');
+    expect(log).toEqual(['start a', 'stop a']);
+  });
+});
+
+describe('Function: startStep', () => {
+  it('runs in its place in the list and leaves nothing to stop', async () => {
+    // Prepare
+    const log: string[] = [];
+    // Act
+    const stop = await startServices([
+      recorder(log, 'a'),
+      startStep('compose', () => {
+        log.push('compose');
+      }),
+      recorder(log, 'b'),
+    ]);
+    await stop();
+    // Assess
+    expect(log).toEqual(['start a', 'compose', 'start b', 'stop b', 'stop a']);
   });
 });
 

@@ -8,12 +8,12 @@
 import { mkdtemp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main } from '../../cli/main.js';
-import type { JobStatus } from '../core/model.js';
-import { JOB_STATUSES } from '../core/model.js';
-import { formatLogLine } from './log.js';
-import { startLocalRuntime, type LocalRuntime } from './runtime.js';
-import type { LocalConfigInput } from './settings.js';
+import type { JobStatus } from '../pipeline-functions/core/model.js';
+import { JOB_STATUSES } from '../pipeline-functions/core/model.js';
+import { formatLogLine } from '../pipeline-functions/local/log.js';
+import { startLocalRuntime, type LocalRuntime } from '../pipeline-functions/local/runtime.js';
+import type { LocalConfigInput } from '../pipeline-functions/local/settings.js';
+import { main } from './main.js';
 
 /** Fast timings so the tour takes seconds: 1 s backoffs at half speed, no batch window. */
 export const DEMO_CONFIG: LocalConfigInput = {

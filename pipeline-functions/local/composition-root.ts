@@ -1,0 +1,259 @@
+/**
+ * The local runtime's composition root: builds the local adapters once and hands the handler
+ * factories the Lambda functions use (`createEnrichmentHandler`, `createTargetHandler`) their ports.
+ *
+ * It composes in two parts because of what only a listening server knows: the servers and queues
+ * are built first; the pipeline (configuration, flag, jobs, API, handlers, pipe, inbox) once the
+ * store listens (the jobs adapter needs its client) and the API URL is known (the demo API's is
+ * known once it listens).
+ *
+ * @example
+ * const root = new LocalCompositionRoot(await prepareRuntime({ dataDir: '.b2a' }));
+ * await root.store.start();
+ * root.composePipeline();
+ * await root.pipeline.pipe.start();
+ */
+import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
+import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
+import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
+import { DurableQueue } from '../adapters/local/durable-queue.js';
+import { FileFlagAdmin } from '../adapters/local/file-flag.js';
+import { FileNotifier } from '../adapters/local/file-notifier.js';
+import { localUserName } from '../adapters/local/local-identity.js';
+import { LocalRetryScheduler } from '../adapters/local/local-retry-scheduler.js';
+import { credentialFromEnv, type PipelineConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import type { JobRepository } from '../core/ports.js';
+import { createEnrichmentHandler, type EnrichmentHandler } from '../handlers/enrichment.js';
+import { createTargetHandler, type TargetHandler } from '../handlers/target.js';
+import { Activity } from './activity.js';
+import { LOCAL_TABLE_NAME } from './data-dir.js';
+import { DemoApi } from './demo-api.js';
+import { DynamoStore } from './dynamo-store.js';
+import { LocalRuntimeError } from './errors.js';
+import { RuntimeEvents } from './events.js';
+import { InboxWatcher } from './inbox-watcher.js';
+import { ObjectServer } from './object-server.js';
+import { LocalPipe } from './pipe.js';
+import { RuntimeReporter } from './reporter.js';
+import { resolvePipelineConfig } from './settings.js';
+import type { RuntimeSetup } from './setup.js';
+
+/** The pipeline, composed once the store and the API listen. */
+export interface LocalPipeline {
+  readonly config: PipelineConfig;
+  readonly flag: FileFlagAdmin;
+  readonly jobs: JobRepository;
+  /** The handlers the pipe runs: the same factories' as on Lambda. */
+  readonly enrichment: EnrichmentHandler;
+  readonly target: TargetHandler;
+  readonly pipe: LocalPipe;
+  readonly inbox: InboxWatcher;
+}
+
+/** The local adapters and services of one runtime, each built once. */
+export class LocalCompositionRoot {
+  public readonly activity = new Activity();
+  public readonly events: RuntimeEvents;
+  public readonly reporter: RuntimeReporter;
+  /** The source queue (S3 events, retries and reprocess requests land here). */
+  public readonly source: DurableQueue;
+  public readonly deadLetter: DurableQueue;
+  /** dynalite, the jobs store. */
+  public readonly store: DynamoStore;
+  /** The inbox directory as the bucket. */
+  public readonly objects: DirectoryObjectSource;
+  /** Serves presigned URLs. */
+  public readonly objectServer: ObjectServer;
+  /** The built-in demo API, when no API URL is given. */
+  public readonly demoApi: DemoApi | undefined;
+  public readonly scheduler: LocalRetryScheduler;
+  private composed: LocalPipeline | undefined;
+
+  public constructor(private readonly setup: RuntimeSetup) {
+    const { log, paths, settings, clock } = setup;
+    this.events = new RuntimeEvents(log);
+    this.reporter = new RuntimeReporter({
+      log,
+      activity: this.activity,
+      events: this.events,
+      bucket: settings.bucket,
+    });
+    const durable = settings.queue.durable;
+    this.source = new DurableQueue({
+      dir: paths.sourceQueue,
+      durable,
+      clock,
+      onBadFile: (file, error) => this.reporter.unreadableMessage(file, error),
+    });
+    this.deadLetter = new DurableQueue({ dir: paths.deadLetterQueue, durable, clock });
+    this.store = new DynamoStore({
+      path: paths.dynamodb,
+      dataDir: setup.dataDir,
+      tableName: LOCAL_TABLE_NAME,
+      port: settings.ports.dynamodb,
+    });
+    ({ objects: this.objects, objectServer: this.objectServer } = buildObjectServing(setup));
+    this.demoApi = setup.givenApiUrl ? undefined : buildDemoApi(setup);
+    this.scheduler = new LocalRetryScheduler({
+      dir: paths.schedules,
+      queue: this.source,
+      timeScale: settings.timeScale,
+      durable,
+      clock,
+      onFired: (retry) => this.reporter.retrySent(retry),
+      onError: (retry, error) => this.reporter.retryNotSent(retry, error),
+    });
+  }
+
+  /** The API called for each object: the given one, else the demo API's (once it listens). */
+  public get apiUrl(): string {
+    return this.setup.givenApiUrl ?? this.demoApi?.url ?? '';
+  }
+
+  /** @throws LocalRuntimeError before {@link composePipeline} */
+  public get pipeline(): LocalPipeline {
+    if (!this.composed) throw new LocalRuntimeError('the local pipeline is not composed yet');
+    return this.composed;
+  }
+
+  /**
+   * Composes the pipeline, once: call it after the store and the demo API started.
+   * @throws ConfigError when the configuration or the API credential is not usable locally
+   */
+  public composePipeline(): void {
+    this.composed ??= this.buildPipeline();
+  }
+
+  private buildPipeline(): LocalPipeline {
+    const { setup } = this;
+    const config = resolvePipelineConfig(setup.input, this.apiUrl, setup.configSource);
+    const flag = new FileFlagAdmin({
+      path: setup.paths.flag,
+      cacheSeconds: config.flag.cacheSeconds,
+      changedBy: `local:${localUserName()}`,
+      clock: setup.clock,
+    });
+    const jobs = new DynamoDbJobRepository(this.store.client, {
+      tableName: LOCAL_TABLE_NAME,
+      clock: setup.clock,
+    });
+    const enrichment = this.buildEnrichment(config, flag, jobs);
+    const target = this.buildTarget(config, jobs);
+    const pipe = this.buildPipe(config, enrichment, target);
+    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox() };
+  }
+
+  private buildEnrichment(
+    config: PipelineConfig,
+    flag: FileFlagAdmin,
+    jobs: JobRepository,
+  ): EnrichmentHandler {
+    const { clock, env } = this.setup;
+    const api = this.activity.countCalls(
+      new HttpDownstreamApi({ api: config.api, credential: resolveCredential(config, env), clock }),
+    );
+    return createEnrichmentHandler({ config, flag, jobs, objects: this.objects, api, clock });
+  }
+
+  private buildTarget(config: PipelineConfig, jobs: JobRepository): TargetHandler {
+    const notifier = new FileNotifier({
+      path: this.setup.paths.notifications,
+      onNotify: (line) => this.reporter.notified(line),
+    });
+    return createTargetHandler({
+      config,
+      jobs,
+      scheduler: this.scheduler,
+      notifier,
+      clock: this.setup.clock,
+      random: this.setup.random,
+      onError: (item, error) => this.reporter.targetFailed(item, error),
+      onRecorded: (_item, job) => this.reporter.jobRecorded(job),
+    });
+  }
+
+  private buildPipe(config: PipelineConfig, enrichment: EnrichmentHandler, target: TargetHandler): LocalPipe {
+    const { queue } = this.setup.settings;
+    return new LocalPipe({
+      source: this.source,
+      deadLetter: this.deadLetter,
+      enrichment,
+      target,
+      batchSize: config.batch.size,
+      batchWindowMs: config.batch.windowSeconds * 1000,
+      visibilityTimeoutMs: queue.visibilityTimeoutSeconds * 1000,
+      maxReceiveCount: queue.maxReceiveCount,
+      concurrentBatches: queue.concurrentBatches,
+      pollIntervalMs: queue.pollIntervalMs,
+      log: this.setup.log,
+      clock: this.setup.clock,
+      onBatch: (summary) => this.reporter.batchDone(summary),
+      onDeadLetter: (message, reason) => this.reporter.deadLettered(message, reason),
+    });
+  }
+
+  private buildInbox(): InboxWatcher {
+    const { paths, settings, log, clock } = this.setup;
+    return new InboxWatcher({
+      inboxDir: paths.inbox,
+      ledgerFile: paths.ledger,
+      bucket: settings.bucket,
+      queue: this.source,
+      scanIntervalMs: settings.inbox.scanIntervalMs,
+      stableMs: settings.inbox.stableMs,
+      log,
+      clock,
+      onObjectCreated: (event) => this.reporter.objectCreated(event),
+    });
+  }
+}
+
+/** The inbox as the bucket, and the server behind its presigned URLs. */
+function buildObjectServing(setup: RuntimeSetup): {
+  objects: DirectoryObjectSource;
+  objectServer: ObjectServer;
+} {
+  const { paths, settings, secret, log, clock } = setup;
+  const objects = new DirectoryObjectSource({
+    root: paths.inbox,
+    bucket: settings.bucket,
+    // The object server's URL is known once it listens, before anything presigns.
+    signer: { secret, baseUrl: (): string => objectServer.url },
+    clock,
+  });
+  const objectServer = new ObjectServer({
+    source: objects,
+    secret,
+    port: settings.ports.objects,
+    log,
+    clock,
+  });
+  return { objects, objectServer };
+}
+
+function buildDemoApi(setup: RuntimeSetup): DemoApi {
+  return new DemoApi({
+    port: setup.settings.ports.demoApi,
+    logFile: setup.paths.demoApiLog,
+    log: setup.log,
+    scenarios: setup.demoApiScenarios,
+    clock: setup.clock,
+  });
+}
+
+/** The credential for `api.auth`, locally from an environment variable. */
+function resolveCredential(
+  config: PipelineConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const { auth } = config.api;
+  if (auth.type === 'none') return undefined;
+  if (auth.type === 'secret') {
+    throw new ConfigError(
+      'api.auth',
+      'type "secret" reads Secrets Manager, which is AWS-only; locally use {"type": "env", "variable": "MY_API_TOKEN"}',
+    );
+  }
+  return credentialFromEnv(auth, env);
+}
