@@ -5,7 +5,7 @@
 import { FlagParameterNotFoundError } from '../pipeline-functions/adapters/aws/errors.js';
 import { B2aError, ConfigError, ObjectNotFoundError } from '../pipeline-functions/core/errors.js';
 import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/local/errors.js';
-import { resourceNamesOf } from '../infra/resource-names.js';
+import { resourceNamesOf } from '../pipeline-functions/core/resource-names.js';
 import { permissionsFor } from './permissions.js';
 
 /** Exit codes, documented in `b2a --help` and docs/readme/cli.md. */

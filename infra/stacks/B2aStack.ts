@@ -26,7 +26,7 @@ import { RetryScheduling } from '../constructs/RetryScheduling.js';
 import { distinguishMissingObjects, SourceBucket } from '../constructs/SourceBucket.js';
 import { SourceQueue } from '../constructs/SourceQueue.js';
 import { LAMBDA_ENTRIES } from '../paths.js';
-import { resourceNamesOf } from '../resource-names.js';
+import { resourceNamesOf } from '../../pipeline-functions/core/resource-names.js';
 
 /** Props of {@link B2aStack}. */
 export interface B2aStackProps extends StackProps {
