@@ -35,13 +35,19 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 
 const byJson = (a: unknown, b: unknown): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
-/** Statements with their actions and resources in a stable order (CDK sorts and merges them). */
+/**
+ * Statements with their actions and resources in a stable order (CDK sorts and merges them), and the
+ * statements themselves too: IAM gives their order no meaning, and the stack adds them connection by
+ * connection.
+ */
 export function canonical(statements: readonly Statement[]): Statement[] {
-  return statements.map((statement) => ({
-    ...statement,
-    Action: [...statement.Action].sort(),
-    Resource: [...statement.Resource].sort(byJson),
-  }));
+  return statements
+    .map((statement) => ({
+      ...statement,
+      Action: [...statement.Action].sort(),
+      Resource: [...statement.Resource].sort(byJson),
+    }))
+    .sort(byJson);
 }
 
 /** The statements of a policy document, normalized for comparison. */
