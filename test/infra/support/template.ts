@@ -37,8 +37,9 @@ const byJson = (a: unknown, b: unknown): number => JSON.stringify(a).localeCompa
 
 /**
  * Statements with their actions and resources in a stable order (CDK sorts and merges them), and the
- * statements themselves too: IAM gives their order no meaning, and the stack adds them connection by
- * connection.
+ * statements themselves too: the stack adds them connection by connection, and IAM gives their order
+ * no meaning (it looks for any applicable Allow, and any explicit Deny wins:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
  */
 export function canonical(statements: readonly Statement[]): Statement[] {
   return statements
