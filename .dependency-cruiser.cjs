@@ -7,57 +7,48 @@
  * violation fails. Regenerate that file with `npm run lint:imports:baseline` only to shrink it.
  * @type {import('dependency-cruiser').IConfiguration}
  */
+
+/** A rule that fails `npm test`: no import from a module matching `from` of one matching `to`. */
+const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
+
 module.exports = {
   forbidden: [
-    {
-      name: 'core-is-pure',
-      comment:
-        'The core (model, use cases, ports, errors) imports only the core, node built-ins and zod: no AWS SDK, CDK, ink or adapter.',
-      severity: 'error',
-      from: { path: '^pipeline-functions/core/' },
-      to: {
-        dependencyTypesNot: ['core'],
-        pathNot: ['^pipeline-functions/core/', '(^|/)node_modules/zod/'],
-      },
-    },
-    {
-      name: 'adapters-not-to-runtimes',
-      comment:
-        'An adapter implements a port for whichever runtime builds it: it never imports a handler, a composition root, the local runtime or the CLI.',
-      severity: 'error',
-      from: { path: '^pipeline-functions/adapters/' },
-      to: { path: ['^pipeline-functions/(handlers|lambda|local)/', '^cli/'] },
-    },
-    {
-      name: 'pipeline-functions-not-to-cli-or-infra',
-      comment: 'The functions and the local runtime are deployed or run without the CLI and the CDK app.',
-      severity: 'error',
-      from: { path: '^pipeline-functions/' },
-      to: { path: '^(cli|infra)/' },
-    },
-    {
-      name: 'cli-not-to-infra',
-      comment:
-        'The CLI ships without the CDK app: names both need live in pipeline-functions/core (names.ts, resource-names.ts).',
-      severity: 'error',
-      from: { path: '^cli/' },
-      to: { path: '^infra/' },
-    },
-    {
-      name: 'views-not-to-commands',
-      comment:
-        'Views and renderers take props and types from the core or their own modules, never from a command file.',
-      severity: 'error',
-      from: { path: '^cli/(views|render)/' },
-      to: { path: '^cli/commands/' },
-    },
-    {
-      name: 'no-circular',
-      comment: 'A cycle makes modules load half-initialized and hides which way a dependency should point.',
-      severity: 'error',
-      from: {},
-      to: { circular: true },
-    },
+    forbid(
+      'core-is-pure',
+      'The core (model, use cases, ports, errors) imports only the core, node built-ins and zod: no AWS SDK, CDK, ink or adapter.',
+      { path: '^pipeline-functions/core/' },
+      { dependencyTypesNot: ['core'], pathNot: ['^pipeline-functions/core/', '(^|/)node_modules/zod/'] },
+    ),
+    forbid(
+      'adapters-not-to-runtimes',
+      'An adapter implements a port for whichever runtime builds it: it never imports a handler, a composition root, the local runtime or the CLI.',
+      { path: '^pipeline-functions/adapters/' },
+      { path: ['^pipeline-functions/(handlers|lambda|local)/', '^cli/'] },
+    ),
+    forbid(
+      'pipeline-functions-not-to-cli-or-infra',
+      'The functions and the local runtime are deployed or run without the CLI and the CDK app.',
+      { path: '^pipeline-functions/' },
+      { path: '^(cli|infra)/' },
+    ),
+    forbid(
+      'cli-not-to-infra',
+      'The CLI ships without the CDK app: names both need live in pipeline-functions/core (names.ts, resource-names.ts).',
+      { path: '^cli/' },
+      { path: '^infra/' },
+    ),
+    forbid(
+      'views-not-to-commands',
+      'Views and renderers take props and types from the core or their own modules, never from a command file.',
+      { path: '^cli/(views|render)/' },
+      { path: '^cli/commands/' },
+    ),
+    forbid(
+      'no-circular',
+      'A cycle makes modules load half-initialized and hides which way a dependency should point.',
+      {},
+      { circular: true },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
