@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configs that must be CommonJS in this ESM package (.dependency-cruiser.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Tests index into arrays they just built; `!` there reads better than a guard per line.
     files: ['test/**/*.ts', 'test/**/*.tsx'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -11,7 +11,7 @@ import {
   RedriveInProgressError,
 } from '../pipeline-functions/core/errors.js';
 import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/local/errors.js';
-import { resourceNamesOf } from '../infra/resource-names.js';
+import { resourceNamesOf } from '../pipeline-functions/core/resource-names.js';
 import { permissionsFor } from './permissions.js';
 
 /** Exit codes, documented in `b2a --help` and docs/readme/cli.md. */

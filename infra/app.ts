@@ -6,7 +6,7 @@ import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { STAGES } from './config/index.js';
 import { resolveEnvironment, type StageConfig } from './config/stage-config.js';
-import { stackNameOf } from './resource-names.js';
+import { stackNameOf } from '../pipeline-functions/core/resource-names.js';
 import { B2aStack } from './stacks/B2aStack.js';
 
 /** Options of {@link buildApp}. */

@@ -4,6 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { B2aError } from '../../pipeline-functions/core/errors.js';
+import type { EnvName } from '../../pipeline-functions/core/function-environment.js';
 import { LOCK_FILE, PROJECT_ROOT } from '../paths.js';
 
 /** Props of {@link PipelineFunction}. */
@@ -16,7 +18,11 @@ export interface PipelineFunctionProps {
   readonly timeoutSeconds: number;
   /** Instances that may run at once. @default unreserved */
   readonly reservedConcurrency?: number;
-  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The variables the handler reads (`FUNCTION_ENVIRONMENT`): each must be set by one connection
+   * (see connections.ts) before synth, and no other may be.
+   */
+  readonly variables: readonly EnvName[];
   readonly logRetentionDays: number;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -40,6 +46,9 @@ export const BUNDLING: nodejs.BundlingOptions = {
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 };
 
+/** The stack sets a variable the function does not read, or sets one twice. */
+export class FunctionEnvironmentError extends B2aError {}
+
 /**
  * One of the pipe's two Lambda functions: Node.js 22 on ARM64, bundled by the local esbuild, with its
  * own role (no AWS-managed policy: it may write to its own log group and nothing else until granted)
@@ -49,9 +58,14 @@ export class PipelineFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  private readonly functionName: string;
+  private readonly variables: readonly EnvName[];
+  private readonly assigned = new Set<EnvName>();
 
   public constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
+    this.functionName = props.functionName;
+    this.variables = props.variables;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       // The stage schema only admits the day counts that RetentionDays enumerates.
@@ -82,8 +96,29 @@ export class PipelineFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
       bundling: BUNDLING,
     });
+    // The handler fails its first invocation on a missing variable: fail the synth instead.
+    this.node.addValidation({
+      validate: () =>
+        this.variables
+          .filter((name) => !this.assigned.has(name))
+          .map((name) => `${props.functionName} reads ${name}, but no connection sets it`),
+    });
+  }
+
+  /**
+   * Sets one of the variables the function reads. Connections call it next to the grant that the
+   * value needs, so a variable and its permission are added and removed together.
+   * @throws FunctionEnvironmentError when the function does not read `name`, or it is set already.
+   */
+  public addEnvironment(name: EnvName, value: string): void {
+    if (!this.variables.includes(name))
+      throw new FunctionEnvironmentError(`${this.functionName} does not read ${name}`);
+    if (this.assigned.has(name))
+      throw new FunctionEnvironmentError(`${name} is set twice on ${this.functionName}`);
+    this.assigned.add(name);
+    this.function.addEnvironment(name, value);
   }
 }

@@ -29,9 +29,12 @@ export class RetryScheduling extends Construct {
   public readonly group: scheduler.ScheduleGroup;
   public readonly role: iam.Role;
   public readonly deadLetterQueue: sqs.Queue;
+  /** Where a retry's message goes: the source queue. */
+  public readonly queue: sqs.IQueue;
 
   public constructor(scope: Construct, id: string, props: RetrySchedulingProps) {
     super(scope, id);
+    this.queue = props.queue;
     this.group = new scheduler.ScheduleGroup(this, 'Group', {
       scheduleGroupName: props.scheduleGroupName,
       removalPolicy: props.removalPolicy,

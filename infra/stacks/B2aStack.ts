@@ -1,32 +1,38 @@
 import { Aws, CfnRule, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
   discoveryParameterName,
-  ENV,
   flagParameterName,
   type DeployedResources,
 } from '../../pipeline-functions/core/names.js';
 import { ConfigError } from '../../pipeline-functions/core/errors.js';
+import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-environment.js';
 import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
 import { AdminAccess } from '../constructs/AdminAccess.js';
+import {
+  connectApiCredential,
+  connectConfig,
+  connectFlag,
+  connectObjects,
+  connectRetries,
+  connectTable,
+  connectTopic,
+} from '../constructs/connections.js';
 import { DeliveryPipe } from '../constructs/DeliveryPipe.js';
 import { JobsTable } from '../constructs/JobsTable.js';
 import { Monitoring } from '../constructs/Monitoring.js';
-import { acknowledgeWildcardResource } from '../constructs/nag.js';
 import { NotificationTopic } from '../constructs/NotificationTopic.js';
 import { objectKeyPattern } from '../constructs/object-key-filter.js';
 import { PipelineFunction } from '../constructs/PipelineFunction.js';
 import { visibilityTimeoutSeconds } from '../constructs/queue-defaults.js';
 import { RetryScheduling } from '../constructs/RetryScheduling.js';
-import { distinguishMissingObjects, SourceBucket } from '../constructs/SourceBucket.js';
+import { SourceBucket } from '../constructs/SourceBucket.js';
 import { SourceQueue } from '../constructs/SourceQueue.js';
 import { LAMBDA_ENTRIES } from '../paths.js';
-import { resourceNamesOf } from '../resource-names.js';
+import { resourceNamesOf } from '../../pipeline-functions/core/resource-names.js';
 
 /** Props of {@link B2aStack}. */
 export interface B2aStackProps extends StackProps {
@@ -118,7 +124,7 @@ export class B2aStack extends Stack {
       removalPolicy,
     });
 
-    const pipelineConfig = JSON.stringify(pipelineConfigOf(config));
+    const pipelineConfig = pipelineConfigOf(config);
     const tableName = this.jobs.table.tableName;
     this.enrichment = new PipelineFunction(this, 'Enrichment', {
       functionName: names.enrichmentFunction,
@@ -127,34 +133,30 @@ export class B2aStack extends Stack {
       memoryMb: functions.enrichment.memoryMb,
       timeoutSeconds: functions.enrichment.timeoutSeconds,
       reservedConcurrency: functions.enrichment.reservedConcurrency,
-      environment: {
-        [ENV.CONFIG]: pipelineConfig,
-        [ENV.TABLE_NAME]: tableName,
-        [ENV.FLAG_PARAMETER]: this.flag.parameterName,
-      },
+      variables: FUNCTION_ENVIRONMENT.enrichment,
       logRetentionDays: config.logRetentionDays,
       removalPolicy,
     });
+    connectConfig(this.enrichment, pipelineConfig);
+    connectFlag(this.enrichment, this.flag);
+    connectTable(this.enrichment, this.jobs.table, 'read');
+    connectObjects(this.enrichment, this.source);
+    if (config.api.auth.type === 'secret') connectApiCredential(this.enrichment, config.api.auth.secretId);
+
     this.target = new PipelineFunction(this, 'Target', {
       functionName: names.targetFunction,
       description: 'b2a target: records each job, schedules retries, notifies terminal states',
       entry: LAMBDA_ENTRIES.target,
       memoryMb: functions.target.memoryMb,
       timeoutSeconds: functions.target.timeoutSeconds,
-      environment: {
-        [ENV.CONFIG]: pipelineConfig,
-        [ENV.TABLE_NAME]: tableName,
-        [ENV.TOPIC_ARN]: this.notifications.topic.topicArn,
-        [ENV.QUEUE_ARN]: queue.queueArn,
-        [ENV.SCHEDULE_GROUP]: this.retries.group.scheduleGroupName,
-        [ENV.SCHEDULER_ROLE_ARN]: this.retries.role.roleArn,
-        [ENV.SCHEDULER_DLQ_ARN]: this.retries.deadLetterQueue.queueArn,
-      },
+      variables: FUNCTION_ENVIRONMENT.target,
       logRetentionDays: config.logRetentionDays,
       removalPolicy,
     });
-    this.grantEnrichment(config.api.auth.type === 'secret' ? config.api.auth.secretId : undefined);
-    this.grantTarget();
+    connectConfig(this.target, pipelineConfig);
+    connectTable(this.target, this.jobs.table, 'record');
+    connectTopic(this.target, this.notifications);
+    connectRetries(this.target, this.retries);
     Validations.of(this.enrichment.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: RUNTIME_PIN_REASON,
@@ -224,64 +226,6 @@ export class B2aStack extends Stack {
   }
 
   /**
-   * The enrichment reads the flag, the job (to skip stale or duplicate attempts), the object (also
-   * through the presigned URLs it signs) and, when configured, the API credential.
-   */
-  private grantEnrichment(secretId: string | undefined): void {
-    const role = this.enrichment.role;
-    const objects = this.source.bucket.arnForObjects('*');
-    role.addToPrincipalPolicy(distinguishMissingObjects(this.source.bucket));
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadEnabledFlag',
-        actions: ['ssm:GetParameter'],
-        resources: [this.flag.parameterArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadJobs',
-        actions: ['dynamodb:GetItem'],
-        resources: [this.jobs.table.tableArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadObjects',
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [objects],
-      }),
-    );
-    acknowledgeWildcardResource(
-      role,
-      objects,
-      'The b2a enrichment delivers whichever object lands in the source bucket, so it may read (and presign) any key there.',
-    );
-    if (this.source.objectKey) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'DecryptObjects',
-          actions: ['kms:Decrypt'],
-          resources: [this.source.objectKey.keyArn],
-        }),
-      );
-    }
-    if (secretId) {
-      // A name matches the secret's ARN with any suffix Secrets Manager added; an ARN is taken as complete.
-      const secret = secretId.startsWith('arn:')
-        ? secretsmanager.Secret.fromSecretCompleteArn(this.enrichment, 'ApiCredential', secretId)
-        : secretsmanager.Secret.fromSecretNameV2(this.enrichment, 'ApiCredential', secretId);
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadApiCredential',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
-        }),
-      );
-    }
-  }
-
-  /**
    * S3 events only come to the default bus of the bucket's region. A stack whose region is known at
    * synth must be there; an environment-agnostic one gets a template rule that refuses other regions.
    */
@@ -301,32 +245,5 @@ export class B2aStack extends Stack {
     if (this.region !== bucket.region) {
       throw new ConfigError('bucket.region', bucketRegionMismatch(bucket.name, bucket.region, this.region));
     }
-  }
-
-  /** The target records jobs, publishes terminal states and schedules retries. */
-  private grantTarget(): void {
-    const role = this.target.role;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'RecordJobs',
-        actions: ['dynamodb:UpdateItem'],
-        resources: [this.jobs.table.tableArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'NotifyTerminalStates',
-        actions: ['sns:Publish'],
-        resources: [this.notifications.topic.topicArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'EncryptNotifications',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.notifications.key.keyArn],
-      }),
-    );
-    this.retries.grantCreateSchedules(role);
   }
 }

@@ -4,8 +4,8 @@
  * invocation (and again only if building failed), so importing this module has no side effects
  * at all.
  *
- * Each function reads only the variables it needs (see `ENRICHMENT_ENV` and `TARGET_ENV`), and a
- * missing one fails the invocation with a `ConfigError` naming it.
+ * Each function reads only the variables it needs (`FUNCTION_ENVIRONMENT`, the list the stack sets
+ * too), and a missing one fails the invocation with a `ConfigError` naming it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -23,6 +23,7 @@ import { SsmEnabledFlag } from '../adapters/aws/ssm-enabled-flag.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { credentialFromEnv, parsePipelineConfig, type PipelineConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
+import { FUNCTION_ENVIRONMENT } from '../core/function-environment.js';
 import { jobIdOf } from '../core/model.js';
 import { ENV, JOB_RECORDED_LOG } from '../core/names.js';
 import type { DeliveryResult, EnrichedItem } from '../core/outcome.js';
@@ -33,20 +34,6 @@ import {
   type PipeSqsRecord,
 } from '../handlers/enrichment.js';
 import { createTargetHandler, type BatchItemFailures, type TargetHandler } from '../handlers/target.js';
-
-/** Environment variables the enrichment function needs. */
-export const ENRICHMENT_ENV = [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER] as const;
-
-/** Environment variables the target function needs. */
-export const TARGET_ENV = [
-  ENV.CONFIG,
-  ENV.TABLE_NAME,
-  ENV.TOPIC_ARN,
-  ENV.QUEUE_ARN,
-  ENV.SCHEDULE_GROUP,
-  ENV.SCHEDULER_ROLE_ARN,
-  ENV.SCHEDULER_DLQ_ARN,
-] as const;
 
 /** The SDK clients the functions use; tests pass their own. */
 export interface AwsClients {
@@ -161,7 +148,7 @@ export async function resolveCredential(
 
 /** Builds the enrichment handler: flag, jobs (read), objects and API, logging each item's result. */
 export async function buildEnrichment(options: BuildOptions = {}): Promise<EnrichmentHandler> {
-  const env = readEnvironment(options.env ?? process.env, ENRICHMENT_ENV);
+  const env = readEnvironment(options.env ?? process.env, FUNCTION_ENVIRONMENT.enrichment);
   const config = readPipelineConfig(env.B2A_CONFIG);
   const logger = options.logger ?? defaultLogger();
   logger.appendPersistentKeys({ environment: config.environment });
@@ -194,7 +181,7 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
 
 /** Builds the target handler: jobs (conditional write), retries and notifications, logging each item. */
 export async function buildTarget(options: BuildOptions = {}): Promise<TargetHandler> {
-  const env = readEnvironment(options.env ?? process.env, TARGET_ENV);
+  const env = readEnvironment(options.env ?? process.env, FUNCTION_ENVIRONMENT.target);
   const config = readPipelineConfig(env.B2A_CONFIG);
   const logger = options.logger ?? defaultLogger();
   logger.appendPersistentKeys({ environment: config.environment });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { COMMAND_PERMISSIONS, DISCOVERY_PERMISSION } from '../../../cli/permissions.js';
 import { ConfigError } from '../../../pipeline-functions/core/errors.js';
+import { FUNCTION_ENVIRONMENT } from '../../../pipeline-functions/core/function-environment.js';
 import { JOBS_TABLE } from '../../../pipeline-functions/adapters/aws/jobs-table.js';
 import {
   discoveryParameterName,
@@ -280,20 +281,8 @@ describe('Class: B2aStack', () => {
 
   describe('functions', () => {
     it.each<['enrichment' | 'target', string, readonly string[]]>([
-      ['enrichment', 'b2a-dev-enrichment', [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER]],
-      [
-        'target',
-        'b2a-dev-target',
-        [
-          ENV.CONFIG,
-          ENV.TABLE_NAME,
-          ENV.TOPIC_ARN,
-          ENV.QUEUE_ARN,
-          ENV.SCHEDULE_GROUP,
-          ENV.SCHEDULER_ROLE_ARN,
-          ENV.SCHEDULER_DLQ_ARN,
-        ],
-      ],
+      ['enrichment', 'b2a-dev-enrichment', FUNCTION_ENVIRONMENT.enrichment],
+      ['target', 'b2a-dev-target', FUNCTION_ENVIRONMENT.target],
     ])('runs the %s on Node.js 22, ARM64, with its log group and variables', (step, name, variables) => {
       // Prepare
       const fn = step === 'enrichment' ? devStack.enrichment : devStack.target;
@@ -348,7 +337,7 @@ describe('Class: B2aStack', () => {
       expect(config['api']).toMatchObject({ auth: { type: 'secret', secretId: 'b2a/qa/token' } });
       // Only the names b2a defines: no variable carries the credential itself.
       expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(
-        [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, 'NODE_OPTIONS'].sort(),
+        [...FUNCTION_ENVIRONMENT.enrichment, 'NODE_OPTIONS'].sort(),
       );
       qaTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
     });
@@ -718,14 +707,17 @@ describe('Class: B2aStack', () => {
         if (stage === 'prod') {
           // prod reads its API credential from Secrets Manager (by name: any suffix AWS added).
           const enrichment = logicalIdOf(stack.enrichment.role.node.findChild('DefaultPolicy'));
-          expected[enrichment]?.push({
-            Sid: 'ReadApiCredential',
-            Effect: 'Allow',
-            Action: ['secretsmanager:GetSecretValue'],
-            Resource: [
-              `arn:aws:secretsmanager:${stack.region}:${stack.account}:secret:b2a/prod/api-token-??????`,
-            ],
-          });
+          expected[enrichment] = canonical([
+            ...(expected[enrichment] ?? []),
+            {
+              Sid: 'ReadApiCredential',
+              Effect: 'Allow',
+              Action: ['secretsmanager:GetSecretValue'],
+              Resource: [
+                `arn:aws:secretsmanager:${stack.region}:${stack.account}:secret:b2a/prod/api-token-??????`,
+              ],
+            },
+          ]);
         }
 
         // Act

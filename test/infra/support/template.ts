@@ -35,13 +35,20 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 
 const byJson = (a: unknown, b: unknown): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
-/** Statements with their actions and resources in a stable order (CDK sorts and merges them). */
+/**
+ * Statements with their actions and resources in a stable order (CDK sorts and merges them), and the
+ * statements themselves too: the stack adds them connection by connection, and IAM gives their order
+ * no meaning (it looks for any applicable Allow, and any explicit Deny wins:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+ */
 export function canonical(statements: readonly Statement[]): Statement[] {
-  return statements.map((statement) => ({
-    ...statement,
-    Action: [...statement.Action].sort(),
-    Resource: [...statement.Resource].sort(byJson),
-  }));
+  return statements
+    .map((statement) => ({
+      ...statement,
+      Action: [...statement.Action].sort(),
+      Resource: [...statement.Resource].sort(byJson),
+    }))
+    .sort(byJson);
 }
 
 /** The statements of a policy document, normalized for comparison. */

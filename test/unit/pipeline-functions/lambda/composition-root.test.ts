@@ -14,6 +14,7 @@ import {
   type PipelineLogger,
 } from '../../../../pipeline-functions/lambda/composition-root.js';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
+import { FUNCTION_ENVIRONMENT } from '../../../../pipeline-functions/core/function-environment.js';
 import { JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
 import type { EnrichedItem } from '../../../../pipeline-functions/core/outcome.js';
 import { startHttpStub, type HttpStub } from '../../../support/http-stub.js';
@@ -91,7 +92,7 @@ describe('Module: lambda/composition-root', () => {
     api.reset();
   });
 
-  it.each(['B2A_TABLE_NAME', 'B2A_FLAG_PARAMETER', 'B2A_CONFIG'])(
+  it.each(FUNCTION_ENVIRONMENT.enrichment)(
     'fails the enrichment build naming %s when it is missing',
     async (name) => {
       // Prepare
@@ -107,7 +108,7 @@ describe('Module: lambda/composition-root', () => {
     },
   );
 
-  it.each(['B2A_SCHEDULER_ROLE_ARN', 'B2A_SCHEDULER_DLQ_ARN'])(
+  it.each(FUNCTION_ENVIRONMENT.target)(
     'fails the target build naming %s when it is missing',
     async (name) => {
       // Prepare

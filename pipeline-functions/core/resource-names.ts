@@ -1,7 +1,8 @@
 /**
  * Names of the deployed resources, derived from the stage so that two stages can live in one account.
- * Names the handlers or the CLI read at run time are not here: they travel in environment variables
- * and in the discovery parameter (see `pipeline-functions/core/names.ts`).
+ * infra/ names the resources with them and the CLI names the admin policy and role in its hints; the
+ * names the functions and the CLI reach resources by travel in environment variables and in the
+ * discovery parameter (see `names.ts`), so a renamed resource needs no new CLI.
  */
 
 /** The CloudFormation stack of a stage, e.g. `b2a-prod`. */

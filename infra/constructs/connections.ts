@@ -1,0 +1,136 @@
+/**
+ * How a resource connects to a pipeline function: one call sets the environment variable the handler
+ * finds the resource by and grants exactly what the handler does with it, the way AWS Solutions
+ * Constructs' `LambdaToDynamoDB` calls `addEnvironment` and the grant together. Adding a variable
+ * means a name in `ENV`, the function's list in `FUNCTION_ENVIRONMENT`, and one call here.
+ */
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { PipelineConfig } from '../../pipeline-functions/core/config.js';
+import { ENV } from '../../pipeline-functions/core/names.js';
+import { acknowledgeWildcardResource } from './nag.js';
+import type { NotificationTopic } from './NotificationTopic.js';
+import type { PipelineFunction } from './PipelineFunction.js';
+import type { RetryScheduling } from './RetryScheduling.js';
+import { distinguishMissingObjects, type SourceBucket } from './SourceBucket.js';
+
+/** What a function does with the jobs table, and the one action each needs. */
+const TABLE_ACCESS = {
+  /** The enrichment reads a job to skip stale or duplicate attempts. */
+  read: { sid: 'ReadJobs', actions: ['dynamodb:GetItem'] },
+  /** The target records each attempt with one conditional write. */
+  record: { sid: 'RecordJobs', actions: ['dynamodb:UpdateItem'] },
+} as const;
+
+/** How a function uses the jobs table: `read` (GetItem) or `record` (UpdateItem). */
+export type TableAccess = keyof typeof TABLE_ACCESS;
+
+/** The pipeline configuration, as JSON in `B2A_CONFIG` (no grant: it names no resource). */
+export function connectConfig(fn: PipelineFunction, config: PipelineConfig): void {
+  fn.addEnvironment(ENV.CONFIG, JSON.stringify(config));
+}
+
+/**
+ * The jobs table in `B2A_TABLE_NAME`, with the one action `access` needs.
+ * @example connectTable(target, jobs.table, 'record')
+ */
+export function connectTable(fn: PipelineFunction, table: dynamodb.ITable, access: TableAccess): void {
+  fn.addEnvironment(ENV.TABLE_NAME, table.tableName);
+  const { sid, actions } = TABLE_ACCESS[access];
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ sid, actions: [...actions], resources: [table.tableArn] }),
+  );
+}
+
+/** The enabled flag's parameter in `B2A_FLAG_PARAMETER`, read-only. */
+export function connectFlag(fn: PipelineFunction, flag: ssm.IStringParameter): void {
+  fn.addEnvironment(ENV.FLAG_PARAMETER, flag.parameterName);
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadEnabledFlag',
+      actions: ['ssm:GetParameter'],
+      resources: [flag.parameterArn],
+    }),
+  );
+}
+
+/**
+ * The source bucket's objects, read (and presigned) by version, decrypted with the bucket's key when
+ * it has one; the bucket itself is listable so that a missing object is a 404, not a 403. No variable:
+ * the bucket and key come with each event.
+ */
+export function connectObjects(fn: PipelineFunction, source: SourceBucket): void {
+  const objects = source.bucket.arnForObjects('*');
+  fn.role.addToPrincipalPolicy(distinguishMissingObjects(source.bucket));
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadObjects',
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [objects],
+    }),
+  );
+  acknowledgeWildcardResource(
+    fn.role,
+    objects,
+    'The b2a enrichment delivers whichever object lands in the source bucket, so it may read (and presign) any key there.',
+  );
+  if (source.objectKey) {
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptObjects',
+        actions: ['kms:Decrypt'],
+        resources: [source.objectKey.keyArn],
+      }),
+    );
+  }
+}
+
+/**
+ * The API credential's secret, read-only. No variable: `api.auth.secretId` in `B2A_CONFIG` names it.
+ * A name matches the secret's ARN with any suffix Secrets Manager added; an ARN is taken as complete.
+ */
+export function connectApiCredential(fn: PipelineFunction, secretId: string): void {
+  const secret = secretId.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretCompleteArn(fn, 'ApiCredential', secretId)
+    : secretsmanager.Secret.fromSecretNameV2(fn, 'ApiCredential', secretId);
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadApiCredential',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+    }),
+  );
+}
+
+/** The notifications topic in `B2A_TOPIC_ARN`: publish, through the topic's key. */
+export function connectTopic(fn: PipelineFunction, notifications: NotificationTopic): void {
+  fn.addEnvironment(ENV.TOPIC_ARN, notifications.topic.topicArn);
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'NotifyTerminalStates',
+      actions: ['sns:Publish'],
+      resources: [notifications.topic.topicArn],
+    }),
+  );
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'EncryptNotifications',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [notifications.key.keyArn],
+    }),
+  );
+}
+
+/**
+ * Retry scheduling: the group, the queue a retry goes to, the role Scheduler runs it as and the queue
+ * where Scheduler puts a retry it could not deliver; the function may create schedules in the group.
+ */
+export function connectRetries(fn: PipelineFunction, retries: RetryScheduling): void {
+  fn.addEnvironment(ENV.QUEUE_ARN, retries.queue.queueArn);
+  fn.addEnvironment(ENV.SCHEDULE_GROUP, retries.group.scheduleGroupName);
+  fn.addEnvironment(ENV.SCHEDULER_ROLE_ARN, retries.role.roleArn);
+  fn.addEnvironment(ENV.SCHEDULER_DLQ_ARN, retries.deadLetterQueue.queueArn);
+  retries.grantCreateSchedules(fn.role);
+}
