@@ -107,9 +107,22 @@ export interface JobRepository {
   countByStatus(status: JobStatus, since?: string): Promise<number>;
 }
 
+/** When a retry scheduler can fire: how soon at the earliest, and on which grain. */
+export interface ScheduleTiming {
+  /** A retry is never due sooner than this after it is scheduled. */
+  readonly minimumLeadSeconds: number;
+  /** Due times are whole multiples of this many seconds (epoch-aligned). */
+  readonly precisionSeconds: number;
+}
+
 /** Sends a b2a envelope to the source queue at a later time. */
 export interface RetryScheduler {
-  /** Idempotent for one (job, run, attempt): scheduling the same retry twice makes one. */
+  /** What times this scheduler can keep; the core's retry policy computes `at` on it. */
+  readonly timing: ScheduleTiming;
+  /**
+   * Sends `envelope` at `at`, exactly (a time on `timing`'s grain, at least its lead away).
+   * Idempotent for one (job, run, attempt): scheduling the same retry twice makes one.
+   */
   schedule(envelope: B2aEnvelope, at: Date): Promise<void>;
 }
 

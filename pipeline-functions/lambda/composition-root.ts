@@ -71,8 +71,6 @@ export interface BuildOptions {
   readonly logger?: PipelineLogger;
   /** @default systemClock */
   readonly clock?: Clock;
-  /** Jitter source for retry delays. @default Math.random */
-  readonly random?: () => number;
 }
 
 let moduleLogger: Logger | undefined;
@@ -202,7 +200,6 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
   const handle = createTargetHandler({
     config,
     clock,
-    random: options.random ?? Math.random,
     jobs: new DynamoDbJobRepository(
       client(options, 'dynamodb', () => new DynamoDBClient({})),
       { tableName: env.B2A_TABLE_NAME, clock },
@@ -214,7 +211,6 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
         queueArn: env.B2A_QUEUE_ARN,
         roleArn: env.B2A_SCHEDULER_ROLE_ARN,
         deadLetterArn: env.B2A_SCHEDULER_DLQ_ARN,
-        clock,
       },
     ),
     notifier: new SnsNotifier(

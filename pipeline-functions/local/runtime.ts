@@ -73,8 +73,6 @@ export interface LocalRuntimeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** @default systemClock */
   readonly clock?: Clock;
-  /** Jitter source. @default Math.random */
-  readonly random?: () => number;
 }
 
 /** Something the runtime did, for tests, the dashboard and the benchmark. */
@@ -309,7 +307,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       scheduler,
       notifier,
       clock,
-      random: options.random ?? Math.random,
       onError: (item, error) =>
         log.error('target', `message ${item.messageId}: ${describeError(error)}`, {
           messageId: item.messageId,

@@ -17,6 +17,7 @@ import type {
   ObjectSource,
   Page,
   RetryScheduler,
+  ScheduleTiming,
 } from '../../pipeline-functions/core/ports.js';
 
 export class FakeClock implements Clock {
@@ -124,6 +125,9 @@ export class FakeJobs implements JobRepository {
 export class FakeScheduler implements RetryScheduler {
   public readonly scheduled: { envelope: B2aEnvelope; at: Date }[] = [];
   public fail?: Error;
+  public constructor(
+    public readonly timing: ScheduleTiming = { minimumLeadSeconds: 0, precisionSeconds: 1 },
+  ) {}
   public async schedule(envelope: B2aEnvelope, at: Date): Promise<void> {
     if (this.fail) throw this.fail;
     this.scheduled.push({ envelope, at });

@@ -24,6 +24,9 @@ export class InvalidFlagValueError extends B2aError {
   }
 }
 
+/** A retry time the scheduler cannot keep as given (the core computes times on the scheduler's grain). */
+export class UnschedulableTimeError extends B2aError {}
+
 /** A page cursor that this repository did not hand out (or that was altered). */
 export class InvalidCursorError extends B2aError {}
 

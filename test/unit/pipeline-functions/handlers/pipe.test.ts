@@ -47,7 +47,7 @@ describe('Handlers: enrichment then target', () => {
     notifier = new FakeNotifier();
     const clock = new FakeClock();
     enrichment = createEnrichmentHandler({ config, flag, jobs, objects, api, clock });
-    target = createTargetHandler({ config, jobs, scheduler, notifier, clock, random: () => 0.5 });
+    target = createTargetHandler({ config, jobs, scheduler, notifier, clock });
   });
 
   it('delivers a batch of nasty keys exactly once each, keeping messageIds', async () => {

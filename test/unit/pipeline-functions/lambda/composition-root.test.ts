@@ -205,7 +205,6 @@ describe('Module: lambda/composition-root', () => {
       clients: clients(),
       logger,
       clock,
-      random: () => 0,
     });
     const item = (messageId: string, key: string, result: EnrichedItem['result']): EnrichedItem => ({
       messageId,
