@@ -125,6 +125,7 @@ export class B2aStack extends Stack {
         [ENV.CONFIG]: pipelineConfig,
         [ENV.TABLE_NAME]: tableName,
         [ENV.FLAG_PARAMETER]: this.flag.parameterName,
+        [ENV.BUCKET_NAME]: this.source.bucket.bucketName,
       },
       logRetentionDays: config.logRetentionDays,
       removalPolicy,

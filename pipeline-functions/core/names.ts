@@ -8,6 +8,8 @@ export const ENV = {
   /** JSON of the pipeline configuration (see config.ts). */
   CONFIG: 'B2A_CONFIG',
   TABLE_NAME: 'B2A_TABLE_NAME',
+  /** The source bucket: the enrichment delivers objects of this bucket only. */
+  BUCKET_NAME: 'B2A_BUCKET_NAME',
   FLAG_PARAMETER: 'B2A_FLAG_PARAMETER',
   TOPIC_ARN: 'B2A_TOPIC_ARN',
   QUEUE_ARN: 'B2A_QUEUE_ARN',

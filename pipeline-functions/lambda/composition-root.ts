@@ -35,7 +35,7 @@ import {
 import { createTargetHandler, type BatchItemFailures, type TargetHandler } from '../handlers/target.js';
 
 /** Environment variables the enrichment function needs. */
-export const ENRICHMENT_ENV = [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER] as const;
+export const ENRICHMENT_ENV = [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, ENV.BUCKET_NAME] as const;
 
 /** Environment variables the target function needs. */
 export const TARGET_ENV = [
@@ -171,6 +171,7 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
   );
   const handle = createEnrichmentHandler({
     config,
+    bucket: env.B2A_BUCKET_NAME,
     clock,
     flag: new SsmEnabledFlag(
       client(options, 'ssm', () => new SSMClient({})),

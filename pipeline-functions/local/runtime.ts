@@ -296,7 +296,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         emit({ type: 'notification', notification: line });
       },
     });
-    const enrichment = createEnrichmentHandler({ config, flag, jobs, objects, api, clock });
+    const enrichment = createEnrichmentHandler({
+      config,
+      bucket: settings.bucket,
+      flag,
+      jobs,
+      objects,
+      api,
+      clock,
+    });
     const target = createTargetHandler({
       config,
       jobs: observed(jobs, (job) => {

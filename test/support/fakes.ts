@@ -42,19 +42,22 @@ export class FakeFlag implements EnabledFlag {
 export class FakeObjects implements ObjectSource {
   public readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
   public reads = 0;
+  public heads = 0;
   public put(bucket: string, key: string, body: string | Uint8Array, contentType = 'text/plain'): void {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     this.objects.set(`${bucket}/${key}`, { body: bytes, contentType });
   }
   public async head(ref: ObjectRef): Promise<ObjectInfo> {
+    this.heads++;
     const o = this.objects.get(`${ref.bucket}/${ref.key}`);
     if (!o) throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}`);
     return { size: o.body.byteLength, contentType: o.contentType };
   }
   public async read(ref: ObjectRef): Promise<{ body: Uint8Array; info: ObjectInfo }> {
     this.reads++;
-    const info = await this.head(ref);
-    return { body: this.objects.get(`${ref.bucket}/${ref.key}`)!.body, info };
+    const o = this.objects.get(`${ref.bucket}/${ref.key}`);
+    if (!o) throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}`);
+    return { body: o.body, info: { size: o.body.byteLength, contentType: o.contentType } };
   }
   public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<string> {
     return `https://signed.example/${encodeURIComponent(ref.key)}?expires=${expiresInSeconds}`;

@@ -20,6 +20,8 @@ import type { Clock, DownstreamApi, EnabledFlag, JobRepository, ObjectSource } f
 
 export interface DeliverDeps {
   readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters'>;
+  /** The source bucket: a message about any other bucket is ended at once, reading nothing. */
+  readonly bucket: string;
   readonly flag: EnabledFlag;
   readonly jobs: Pick<JobRepository, 'get'>;
   readonly objects: ObjectSource;
@@ -90,6 +92,14 @@ export async function deliverObject(
     ...(decoded.requestedBy ? { requestedBy: decoded.requestedBy } : {}),
     idempotencyKey: idempotencyKeyOf(object, run.id),
   };
+  // Another bucket's object is no object of ours (a rule or reprocess pointed at the wrong place):
+  // reading it would fail as "not found" or "access denied", and look retryable.
+  if (object.bucket !== deps.bucket) {
+    return item(
+      { kind: 'terminal', reason: `bucket ${object.bucket} is not the configured bucket ${deps.bucket}` },
+      request,
+    );
+  }
   const { prefix, suffix } = deps.config.filters;
   if (origin === 's3-event' && !(object.key.startsWith(prefix) && object.key.endsWith(suffix))) {
     return item({

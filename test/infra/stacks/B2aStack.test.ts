@@ -249,7 +249,7 @@ describe('Class: B2aStack', () => {
 
   describe('functions', () => {
     it.each<['enrichment' | 'target', string, readonly string[]]>([
-      ['enrichment', 'b2a-dev-enrichment', [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER]],
+      ['enrichment', 'b2a-dev-enrichment', [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, ENV.BUCKET_NAME]],
       [
         'target',
         'b2a-dev-target',
@@ -311,7 +311,7 @@ describe('Class: B2aStack', () => {
       expect(config['api']).toMatchObject({ auth: { type: 'secret', secretId: 'b2a/qa/token' } });
       // Only the names b2a defines: no variable carries the credential itself.
       expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(
-        [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, 'NODE_OPTIONS'].sort(),
+        [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, ENV.BUCKET_NAME, 'NODE_OPTIONS'].sort(),
       );
       qaTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
     });

@@ -37,6 +37,7 @@ function environment(apiUrl: string, auth: object = { type: 'none' }): NodeJS.Pr
     }),
     B2A_TABLE_NAME: 'b2a-test-jobs',
     B2A_FLAG_PARAMETER: '/b2a/test/enabled',
+    B2A_BUCKET_NAME: 'inbox',
     B2A_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:b2a-test',
     B2A_QUEUE_ARN: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source',
     B2A_SCHEDULE_GROUP: 'b2a-test',
@@ -91,7 +92,7 @@ describe('Module: lambda/composition-root', () => {
     api.reset();
   });
 
-  it.each(['B2A_TABLE_NAME', 'B2A_FLAG_PARAMETER', 'B2A_CONFIG'])(
+  it.each(['B2A_TABLE_NAME', 'B2A_FLAG_PARAMETER', 'B2A_BUCKET_NAME', 'B2A_CONFIG'])(
     'fails the enrichment build naming %s when it is missing',
     async (name) => {
       // Prepare

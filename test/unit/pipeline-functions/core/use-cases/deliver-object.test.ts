@@ -21,6 +21,7 @@ describe('Function: deliverBatch', () => {
   beforeEach(() => {
     deps = {
       config: parsePipelineConfig({ api: { url: 'http://127.0.0.1:1/in', maxConcurrentCalls: 2 } }),
+      bucket: 'inbox',
       flag: new FakeFlag(true),
       jobs: new FakeJobs(),
       objects: new FakeObjects(),
@@ -68,6 +69,34 @@ describe('Function: deliverBatch', () => {
       ['m5', 'ignored'],
     ]);
     expect(items[1]!.result).toMatchObject({ reason: expect.stringContaining('object not found') });
+  });
+
+  it('ends a message about another bucket at once, saying so, without reading S3 or calling the API', async () => {
+    // Prepare
+    deps.objects.put('elsewhere', 'a.csv', 'x');
+    const reprocess = encodeEnvelope({
+      kind: 'reprocess',
+      object: { bucket: 'elsewhere', key: 'b.csv' },
+      run: { id: 'r-1', startedAt: '2026-11-21T11:00:00.000Z' },
+      attempt: 1,
+      sentAt: '2026-11-21T11:00:00.000Z',
+    });
+
+    // Act
+    const items = await deliverBatch(deps, [
+      message('m1', s3Event('a.csv', { bucket: 'elsewhere' })),
+      message('m2', reprocess),
+    ]);
+
+    // Assess
+    for (const item of items) {
+      expect(item.result).toEqual({
+        kind: 'terminal',
+        reason: 'bucket elsewhere is not the configured bucket inbox',
+      });
+    }
+    expect(items[0]?.request?.object.bucket).toBe('elsewhere');
+    expect([deps.objects.heads, deps.objects.reads, deps.api.calls.length]).toEqual([0, 0, 0]);
   });
 
   it('skips without calling anything when the flag is off, reading the flag once per batch', async () => {
