@@ -5,9 +5,16 @@
 import type { B2aEnvelope } from './messages.js';
 import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 
+/**
+ * The enabled flag as read: on, off, or a value b2a does not understand (which the pipeline treats
+ * as off, with that value as the reason).
+ */
+export type FlagReading =
+  { readonly state: 'on' | 'off' } | { readonly state: 'not-understood'; readonly value: string };
+
 /** Whether b2a may call the API (the admin's on/off switch). */
 export interface EnabledFlag {
-  isEnabled(): Promise<boolean>;
+  read(): Promise<FlagReading>;
 }
 
 /** One change of the enabled flag. */
@@ -20,6 +27,8 @@ export interface FlagChange {
 
 /** The flag as admins see it: read, set, and who changed it when. */
 export interface FlagAdmin extends EnabledFlag {
+  /** Whether the flag is on (a value not understood is not on). */
+  isEnabled(): Promise<boolean>;
   setEnabled(enabled: boolean): Promise<void>;
   /** Newest first. */
   history(limit: number): Promise<FlagChange[]>;

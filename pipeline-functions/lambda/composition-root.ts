@@ -24,8 +24,10 @@ import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { credentialFromEnv, parsePipelineConfig, type PipelineConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { jobIdOf } from '../core/model.js';
-import { ENV, JOB_RECORDED_LOG } from '../core/names.js';
+import { flagSkipReason } from '../core/flag.js';
+import { ENV, FLAG_NOT_UNDERSTOOD_LOG, JOB_RECORDED_LOG } from '../core/names.js';
 import type { DeliveryResult, EnrichedItem } from '../core/outcome.js';
+import type { DeliverDeps } from '../core/use-cases/deliver-object.js';
 import { systemClock, type Clock } from '../core/ports.js';
 import {
   createEnrichmentHandler,
@@ -183,6 +185,7 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
     ),
     objects: new S3ObjectSource(client(options, 's3', () => new S3Client({}))),
     api: new HttpDownstreamApi({ api: config.api, ...(credential ? { credential } : {}), clock }),
+    onFlagNotUnderstood: flagWarning(logger, clock, env.B2A_FLAG_PARAMETER),
   });
   return async (event) => {
     const items = await handle(event);
@@ -263,6 +266,32 @@ export async function runTarget(
   if (context) defaultLogger().addContext(context);
   target ??= memo(buildTarget(), () => (target = undefined));
   return (await target)(event);
+}
+
+/**
+ * How often a container repeats the flag warning while the value lasts: once would let the alarm fall
+ * back to OK after one period although objects are still being SKIPPED; every batch would flood the log.
+ */
+export const FLAG_WARNING_REPEAT_MS = 60_000;
+
+/** Logs FLAG_NOT_UNDERSTOOD_LOG once per container and value, then at most once a minute. */
+function flagWarning(
+  logger: PipelineLogger,
+  clock: Clock,
+  parameter: string,
+): NonNullable<DeliverDeps['onFlagNotUnderstood']> {
+  let last: { readonly value: string; readonly at: number } | undefined;
+  return (reading) => {
+    const now = clock.now().getTime();
+    if (last?.value === reading.value && now - last.at < FLAG_WARNING_REPEAT_MS) return;
+    last = { value: reading.value, at: now };
+    // The stack's alarm counts these lines: the message is a contract (names.ts).
+    logger.error(FLAG_NOT_UNDERSTOOD_LOG, {
+      parameter,
+      value: reading.value,
+      reason: flagSkipReason(reading),
+    });
+  };
 }
 
 function memo<T>(building: Promise<T>, forget: () => void): Promise<T> {

@@ -50,7 +50,7 @@ export async function naiveDeliver(deps: NaiveDeps, event: NaiveEvent, attempt =
   const base = { at, runId: run.id, attempt, origin: attempt === 1 ? 's3-event' : 'reprocess' } as const;
   let status: JobStatus;
   let entry: Attempt;
-  if (await deps.flag.isEnabled()) {
+  if ((await deps.flag.read()).state === 'on') {
     const { body, info } = await deps.objects.read(object);
     const response = await deps.api.call({
       headers: {

@@ -8,6 +8,7 @@ import type {
   Clock,
   DownstreamApi,
   EnabledFlag,
+  FlagReading,
   JobNotification,
   JobQuery,
   JobRepository,
@@ -32,10 +33,12 @@ export class FakeClock implements Clock {
 
 export class FakeFlag implements EnabledFlag {
   public reads = 0;
+  /** What the stored value reads as, when set: overrides `enabled`. */
+  public reading?: FlagReading;
   public constructor(public enabled = true) {}
-  public async isEnabled(): Promise<boolean> {
+  public async read(): Promise<FlagReading> {
     this.reads++;
-    return this.enabled;
+    return this.reading ?? { state: this.enabled ? 'on' : 'off' };
   }
 }
 

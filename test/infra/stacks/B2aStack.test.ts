@@ -5,6 +5,7 @@ import {
   discoveryParameterName,
   ENV,
   flagParameterName,
+  FLAG_NOT_UNDERSTOOD_LOG,
   JOB_RECORDED_LOG,
   STATUS_INDEX,
   type DeployedResources,
@@ -807,6 +808,27 @@ describe('Class: B2aStack', () => {
       });
       devTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
         MetricTransformations: [Match.objectLike({ MetricName: 'ApiLatency', MetricValue: '$.latencyMs' })],
+      });
+    });
+
+    it("raises b2a-dev-flag-not-understood on the enrichment's flag warning lines", () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: ref(devStack.enrichment.logGroup),
+        FilterPattern: `{ $.message = "${FLAG_NOT_UNDERSTOOD_LOG}" }`,
+        MetricTransformations: [
+          { MetricName: 'FlagNotUnderstood', MetricNamespace: 'b2a/dev', MetricValue: '1', Unit: 'Count' },
+        ],
+      });
+      devTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'b2a-dev-flag-not-understood',
+        Namespace: 'b2a/dev',
+        MetricName: 'FlagNotUnderstood',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmDescription: Match.stringLikeRegexp('b2a toggle on'),
+        AlarmActions: [ref(devStack.notifications.topic)],
+        OKActions: [ref(devStack.notifications.topic)],
       });
     });
 

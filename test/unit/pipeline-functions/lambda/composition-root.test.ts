@@ -14,7 +14,8 @@ import {
   type PipelineLogger,
 } from '../../../../pipeline-functions/lambda/composition-root.js';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
-import { JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
+import { FLAG_NOT_UNDERSTOOD_LOG, JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
+import { FakeClock } from '../../../support/fakes.js';
 import type { EnrichedItem } from '../../../../pipeline-functions/core/outcome.js';
 import { startHttpStub, type HttpStub } from '../../../support/http-stub.js';
 
@@ -184,6 +185,42 @@ describe('Module: lambda/composition-root', () => {
       result: 'delivered',
       httpStatus: 202,
     });
+  });
+
+  it('skips every object under a flag value it does not understand, warning once per container and minute', async () => {
+    // Prepare: someone typed `true` in the SSM console
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true' } });
+    documents.on(GetCommand).resolves({});
+    const logger = fakeLogger();
+    const manual = new FakeClock(NOW);
+    const handler = await buildEnrichment({
+      env: environment(`${api.url}/in`),
+      clients: clients(),
+      logger,
+      clock: manual,
+    });
+    const batch = (n: number) =>
+      Array.from({ length: 3 }, (_, i) => ({ messageId: `m-${n}-${i}`, body: s3Event(`k${n}-${i}.txt`) }));
+
+    // Act
+    const first = await handler(batch(1));
+    manual.advance(10_000);
+    await handler(batch(2));
+    const warnedWithinTheMinute = logger.error.mock.calls.length;
+    manual.advance(60_000);
+    await handler(batch(3));
+
+    // Assess
+    expect(first.map((item) => item.result)).toEqual(
+      Array(3).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+    );
+    expect(warnedWithinTheMinute).toBe(1);
+    expect(logger.error.mock.calls).toEqual([
+      [FLAG_NOT_UNDERSTOOD_LOG, expect.objectContaining({ parameter: '/b2a/test/enabled', value: 'true' })],
+      [FLAG_NOT_UNDERSTOOD_LOG, expect.objectContaining({ value: 'true' })],
+    ]);
+    expect(api.requests).toHaveLength(0);
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
   });
 
   it('builds a target that records, schedules a retry, notifies a terminal state and logs each item', async () => {

@@ -99,6 +99,27 @@ describe('Function: deliverBatch', () => {
     expect([deps.objects.heads, deps.objects.reads, deps.api.calls.length]).toEqual([0, 0, 0]);
   });
 
+  it('skips with the value as reason when the flag holds one it does not understand, telling the edge once per batch', async () => {
+    // Prepare
+    deps.flag.reading = { state: 'not-understood', value: 'true' };
+    const told: unknown[] = [];
+    deps = { ...deps, onFlagNotUnderstood: (reading) => told.push(reading) };
+    deps.objects.put('inbox', 'a', 'x');
+
+    // Act
+    const items = await deliverBatch(deps, [
+      message('m1', s3Event('a')),
+      message('m2', s3Event('a', { etag: 'e2' })),
+    ]);
+
+    // Assess
+    expect(items.map((i) => i.result)).toEqual(
+      Array(2).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+    );
+    expect(told).toEqual([{ state: 'not-understood', value: 'true' }]);
+    expect([deps.objects.reads, deps.api.calls.length]).toEqual([0, 0]);
+  });
+
   it('skips without calling anything when the flag is off, reading the flag once per batch', async () => {
     deps.flag.enabled = false;
     deps.objects.put('inbox', 'a', 'x');
