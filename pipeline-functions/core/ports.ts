@@ -82,6 +82,8 @@ export interface JobUpdate {
   readonly entry: Attempt;
   readonly idempotencyKey: string;
   readonly nextAttemptAt?: string;
+  /** How many attempts the job keeps in its history (the newest; older ones only count). */
+  readonly historyLimit: number;
 }
 
 export interface Page<T> {
@@ -104,8 +106,9 @@ export interface JobRepository {
   get(jobId: string): Promise<Job | undefined>;
   /**
    * Records an attempt if it is newer than what the job holds (see `isNewerThan`), as one
-   * conditional write. Returns the job as now stored, or `undefined` when a newer state is already
-   * there (the update was stale and changed nothing).
+   * conditional write, keeping the newest `historyLimit` attempts and the totals. Returns the job as
+   * now stored, or `undefined` when a newer state is already there (the update was stale and
+   * changed nothing).
    */
   record(update: JobUpdate): Promise<Job | undefined>;
   /** Jobs in one status, newest first, through the status index (never a scan). */

@@ -224,6 +224,7 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
     onError: (item, error) =>
       logger.error('target: could not record or notify', { ...itemKeys(item), error: describeError(error) }),
     // The stack's metric filters count these lines: the message and fields are a contract (names.ts).
+    // The attempt is logged whole: the job keeps only the newest `jobs.historyLimit`, this log all.
     onRecorded: (item, job) =>
       logger.info(JOB_RECORDED_LOG, {
         ...itemKeys(item),
@@ -231,6 +232,7 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
         ...('latencyMs' in item.result && item.result.latencyMs !== undefined
           ? { latencyMs: item.result.latencyMs }
           : {}),
+        attempt: job.history.at(-1),
       }),
   });
   return async (event) => {

@@ -75,7 +75,15 @@ export async function naiveDeliver(deps: NaiveDeps, event: NaiveEvent, attempt =
     status = 'SKIPPED';
     entry = { ...base, outcome: 'skipped' };
   }
-  const job = await deps.jobs.record({ object, run, attempt, status, entry, idempotencyKey });
+  const job = await deps.jobs.record({
+    object,
+    run,
+    attempt,
+    status,
+    entry,
+    idempotencyKey,
+    historyLimit: 20,
+  });
   if (job) await deps.notifier.notify({ status, environment: deps.environment, job });
   return status;
 }

@@ -17,6 +17,9 @@ export class FlagParameterNotFoundError extends B2aError {
 /** A retry time the scheduler cannot keep as given (the core computes times on the scheduler's grain). */
 export class UnschedulableTimeError extends B2aError {}
 
+/** A job kept changing between the repository's read and its conditional write (a retryable race). */
+export class ConcurrentJobUpdateError extends B2aError {}
+
 /** A page cursor that this repository did not hand out (or that was altered). */
 export class InvalidCursorError extends B2aError {}
 

@@ -10,7 +10,7 @@ import type { Clock, JobRepository, Notifier, RetryScheduler } from '../ports.js
 import { mayRetry, nextAttemptAt, retryJitter } from '../retry-policy.js';
 
 export interface RecordDeps {
-  readonly config: Pick<PipelineConfig, 'environment' | 'retry' | 'notifications'>;
+  readonly config: Pick<PipelineConfig, 'environment' | 'retry' | 'notifications' | 'jobs'>;
   readonly jobs: Pick<JobRepository, 'record'>;
   readonly scheduler: RetryScheduler;
   readonly notifier: Notifier;
@@ -128,6 +128,7 @@ async function record(
     entry,
     idempotencyKey: request.idempotencyKey,
     ...(nextAttempt ? { nextAttemptAt: nextAttempt } : {}),
+    historyLimit: deps.config.jobs.historyLimit,
   });
   if (!job) return { kind: 'stale' };
   deps.onRecorded?.(item, job);

@@ -183,6 +183,9 @@ export function job(key: string, o: Partial<Job> = {}): Job {
     runStartedAt: '2026-11-21T10:00:00.000Z',
     attempt: 1,
     attempts: 1,
+    runs: 1,
+    firstAttemptAt: o.updatedAt ?? '2026-11-21T10:00:01.000Z',
+    lastAttemptAt: o.updatedAt ?? '2026-11-21T10:00:01.000Z',
     history: [
       {
         at: o.updatedAt ?? '2026-11-21T10:00:01.000Z',

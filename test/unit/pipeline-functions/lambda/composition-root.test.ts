@@ -225,16 +225,22 @@ describe('Module: lambda/composition-root', () => {
 
   it('builds a target that records, schedules a retry, notifies a terminal state and logs each item', async () => {
     // Prepare
-    documents.on(UpdateCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
-      Attributes: {
-        ...input.Key,
-        bucket: 'inbox',
-        key: 'k',
-        status: input.Key.pk.endsWith('bad') ? 'FAILED' : 'RETRYING',
-        attempts: 1,
-        updatedAt: NOW.toISOString(),
-      },
-    }));
+    documents.on(GetCommand).resolves({});
+    documents
+      .on(UpdateCommand)
+      .callsFake(
+        (input: { Key: { pk: string; sk: string }; ExpressionAttributeValues: Record<string, unknown> }) => ({
+          Attributes: {
+            ...input.Key,
+            bucket: 'inbox',
+            key: 'k',
+            status: input.Key.pk.endsWith('bad') ? 'FAILED' : 'RETRYING',
+            attempts: 1,
+            history: input.ExpressionAttributeValues[':history'],
+            updatedAt: NOW.toISOString(),
+          },
+        }),
+      );
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
     sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
     const logger = fakeLogger();
@@ -291,10 +297,20 @@ describe('Module: lambda/composition-root', () => {
       expect.objectContaining({ jobId: 'inbox/slow#v1', returnedToQueue: false }),
     );
     // The line the stack's metric filters count (JOB_RECORDED_LOG), once per recorded job.
+    // Each attempt whole, as the job keeps only the newest (config jobs.historyLimit).
     expect(logger.info).toHaveBeenCalledWith(JOB_RECORDED_LOG, {
       messageId: 'm-2',
       jobId: 'inbox/bad#v1',
       status: 'FAILED',
+      attempt: {
+        at: NOW.toISOString(),
+        runId: 'auto',
+        attempt: 1,
+        origin: 's3-event',
+        outcome: 'terminal',
+        httpStatus: 400,
+        error: 'HTTP 400',
+      },
     });
     expect(logger.info).toHaveBeenCalledWith(
       JOB_RECORDED_LOG,

@@ -147,6 +147,7 @@ describe('Function: deliverBatch', () => {
       status: 'SUCCEEDED',
       entry: { at: first!.at, runId: run.id, attempt: 1, origin: 's3-event', outcome: 'delivered' },
       idempotencyKey,
+      historyLimit: 20,
     });
     return first!;
   }
