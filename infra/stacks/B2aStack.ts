@@ -276,13 +276,16 @@ export class B2aStack extends Stack {
     }
   }
 
-  /** The target records jobs, publishes terminal states and schedules retries. */
+  /**
+   * The target records jobs (a consistent read, then a conditional write from it), publishes
+   * terminal states and schedules retries.
+   */
   private grantTarget(): void {
     const role = this.target.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'RecordJobs',
-        actions: ['dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [this.jobs.table.tableArn],
       }),
     );

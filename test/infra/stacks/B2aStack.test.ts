@@ -561,7 +561,12 @@ describe('Class: B2aStack', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: [getAtt(stack.target.logGroup)],
           },
-          { Sid: 'RecordJobs', Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [tableArn] },
+          {
+            Sid: 'RecordJobs',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            Resource: [tableArn],
+          },
           {
             Sid: 'NotifyTerminalStates',
             Effect: 'Allow',
