@@ -5,7 +5,7 @@ import {
   type ParameterHistory,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { readFlagValue } from '../../core/flag.js';
+import { FlagCache, readFlagValue } from '../../core/flag.js';
 import { FLAG_OFF, FLAG_ON } from '../../core/names.js';
 import {
   systemClock,
@@ -46,27 +46,24 @@ const HISTORY_PAGE_SIZE = 50;
  */
 export class SsmEnabledFlag implements FlagAdmin {
   private readonly parameterName: string;
-  private readonly cacheMs: number;
-  private readonly clock: Clock;
-  private cached?: { readonly reading: FlagReading; readonly until: number };
-  private inFlight?: Promise<FlagReading>;
+  private readonly cache: FlagCache;
 
   public constructor(
     private readonly client: SSMClient,
     options: SsmEnabledFlagOptions,
   ) {
     this.parameterName = options.parameterName;
-    this.cacheMs = (options.cacheSeconds ?? 5) * 1000;
-    this.clock = options.clock ?? systemClock;
+    this.cache = new FlagCache(options.clock ?? systemClock, (options.cacheSeconds ?? 5) * 1000);
   }
 
   /** @throws FlagParameterNotFoundError, or the SDK's error when no value was read before */
-  public async read(): Promise<FlagReading> {
-    if (this.cached && this.clock.now().getTime() < this.cached.until) return this.cached.reading;
-    this.inFlight ??= this.fetch().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+  public read(): Promise<FlagReading> {
+    return this.cache.read(async () => {
+      const { Parameter } = await this.guard(() =>
+        this.client.send(new GetParameterCommand({ Name: this.parameterName })),
+      );
+      return readFlagValue(Parameter?.Value);
+    }, isTransientAwsError);
   }
 
   /** @throws FlagParameterNotFoundError */
@@ -83,7 +80,7 @@ export class SsmEnabledFlag implements FlagAdmin {
         Overwrite: true,
       }),
     );
-    this.remember({ state: enabled ? 'on' : 'off' });
+    this.cache.remember({ state: enabled ? 'on' : 'off' });
   }
 
   /** Newest first. SSM keeps the last 100 versions, so that is as far back as it goes. */
@@ -112,23 +109,6 @@ export class SsmEnabledFlag implements FlagAdmin {
         at: (version.LastModifiedDate ?? new Date(0)).toISOString(),
         ...(version.LastModifiedUser ? { by: version.LastModifiedUser } : {}),
       }));
-  }
-
-  private async fetch(): Promise<FlagReading> {
-    try {
-      const { Parameter } = await this.guard(() =>
-        this.client.send(new GetParameterCommand({ Name: this.parameterName })),
-      );
-      return this.remember(readFlagValue(Parameter?.Value));
-    } catch (error) {
-      if (this.cached && isTransientAwsError(error)) return this.remember(this.cached.reading);
-      throw error;
-    }
-  }
-
-  private remember(reading: FlagReading): FlagReading {
-    this.cached = { reading, until: this.clock.now().getTime() + this.cacheMs };
-    return reading;
   }
 
   private async guard<T>(operation: () => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { readFlagValue } from '../../core/flag.js';
+import { FlagCache, readFlagValue } from '../../core/flag.js';
 import {
   systemClock,
   type Clock,
@@ -45,31 +45,23 @@ export interface FileFlagOptions {
  */
 export class FileFlagAdmin implements FlagAdmin {
   private readonly path: string;
-  private readonly cacheMs: number;
   private readonly changedBy: string | undefined;
   private readonly clock: Clock;
-  private cached: { readonly reading: FlagReading; readonly until: number } | undefined;
+  private readonly cache: FlagCache;
 
   public constructor(options: FileFlagOptions) {
     this.path = options.path;
-    this.cacheMs = (options.cacheSeconds ?? 0) * 1000;
     this.changedBy = options.changedBy;
     this.clock = options.clock ?? systemClock;
+    this.cache = new FlagCache(this.clock, (options.cacheSeconds ?? 0) * 1000);
   }
 
   /** @throws LocalStoreError when the file cannot be read and nothing was read before */
-  public async read(): Promise<FlagReading> {
-    const now = this.clock.now().getTime();
-    if (this.cached && now < this.cached.until) return this.cached.reading;
-    let reading: FlagReading;
-    try {
-      reading = (await this.load()).reading;
-    } catch (error) {
-      if (!this.cached) throw error;
-      reading = this.cached.reading;
-    }
-    this.cached = { reading, until: now + this.cacheMs };
-    return reading;
+  public read(): Promise<FlagReading> {
+    return this.cache.read(
+      async () => (await this.load()).reading,
+      () => true,
+    );
   }
 
   public async isEnabled(): Promise<boolean> {
@@ -86,7 +78,7 @@ export class FileFlagAdmin implements FlagAdmin {
     const next: FlagFile = { enabled, history: [change, ...current.history].slice(0, FLAG_HISTORY_LIMIT) };
     await mkdir(dirname(this.path), { recursive: true });
     await writeJsonAtomic(this.path, next);
-    this.cached = undefined;
+    this.cache.forget();
   }
 
   public async history(limit: number): Promise<FlagChange[]> {

@@ -10,6 +10,7 @@ import {
   STATUS_INDEX,
   type DeployedResources,
 } from '../../../pipeline-functions/core/names.js';
+import { ENRICHMENT_ENV, TARGET_ENV } from '../../../pipeline-functions/lambda/composition-root.js';
 import { STAGES } from '../../../infra/config/index.js';
 import { parseStageConfig, type StageConfig } from '../../../infra/config/stage-config.js';
 import { BUNDLING } from '../../../infra/constructs/PipelineFunction.js';
@@ -249,21 +250,10 @@ describe('Class: B2aStack', () => {
   });
 
   describe('functions', () => {
+    // Exactly the variables each function's composition root requires.
     it.each<['enrichment' | 'target', string, readonly string[]]>([
-      ['enrichment', 'b2a-dev-enrichment', [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, ENV.BUCKET_NAME]],
-      [
-        'target',
-        'b2a-dev-target',
-        [
-          ENV.CONFIG,
-          ENV.TABLE_NAME,
-          ENV.TOPIC_ARN,
-          ENV.QUEUE_ARN,
-          ENV.SCHEDULE_GROUP,
-          ENV.SCHEDULER_ROLE_ARN,
-          ENV.SCHEDULER_DLQ_ARN,
-        ],
-      ],
+      ['enrichment', 'b2a-dev-enrichment', ENRICHMENT_ENV],
+      ['target', 'b2a-dev-target', TARGET_ENV],
     ])('runs the %s on Node.js 22, ARM64, with its log group and variables', (step, name, variables) => {
       // Prepare
       const fn = step === 'enrichment' ? devStack.enrichment : devStack.target;

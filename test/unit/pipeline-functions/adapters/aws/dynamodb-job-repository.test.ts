@@ -3,9 +3,28 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
+import type { JobStatus } from '../../../../../pipeline-functions/core/model.js';
 import { STATUS_INDEX } from '../../../../../pipeline-functions/core/names.js';
+import type { JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
 
 const documents = mockClient(DynamoDBDocumentClient);
+
+/** An attempt of the automatic run of `inbox/k`, version `v`. */
+const attemptOf = (attempt: number, status: JobStatus): JobUpdate => ({
+  object: { bucket: 'inbox', key: 'k', versionId: 'v' },
+  run: { id: 'auto', startedAt: '2026-03-01T00:00:00Z' },
+  attempt,
+  status,
+  idempotencyKey: 'i',
+  historyLimit: 20,
+  entry: {
+    at: `2026-03-01T00:0${attempt}:00Z`,
+    runId: 'auto',
+    attempt,
+    origin: attempt === 1 ? 's3-event' : 'retry',
+    outcome: status === 'SUCCEEDED' ? 'delivered' : 'retryable',
+  },
+});
 
 describe('Class: DynamoDbJobRepository', () => {
   beforeEach(() => {
@@ -65,15 +84,7 @@ describe('Class: DynamoDbJobRepository', () => {
     const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
 
     // Act
-    const job = await repository.record({
-      object: { bucket: 'inbox', key: 'k', versionId: 'v' },
-      run: { id: 'auto', startedAt: '2026-03-01T00:00:00Z' },
-      attempt: 3,
-      status: 'RETRYING',
-      idempotencyKey: 'i',
-      historyLimit: 20,
-      entry: { at: '2026-03-01T00:03:00Z', runId: 'auto', attempt: 3, origin: 'retry', outcome: 'retryable' },
-    });
+    const job = await repository.record(attemptOf(3, 'RETRYING'));
 
     // Assess
     expect(job?.attempts).toBe(3);
@@ -91,21 +102,7 @@ describe('Class: DynamoDbJobRepository', () => {
     const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
 
     // Act
-    const recording = repository.record({
-      object: { bucket: 'b', key: 'k', versionId: 'v' },
-      run: { id: 'auto', startedAt: '2026-03-01T00:00:00Z' },
-      attempt: 1,
-      status: 'SUCCEEDED',
-      idempotencyKey: 'i',
-      historyLimit: 20,
-      entry: {
-        at: '2026-03-01T00:00:00Z',
-        runId: 'auto',
-        attempt: 1,
-        origin: 's3-event',
-        outcome: 'delivered',
-      },
-    });
+    const recording = repository.record(attemptOf(1, 'SUCCEEDED'));
 
     // Assess
     await expect(recording).rejects.toBe(throttled);

@@ -2,12 +2,24 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { parsePipelineConfig } from '../../../../../pipeline-functions/core/config.js';
 import { DownstreamTimeoutError } from '../../../../../pipeline-functions/core/errors.js';
 import { encodeEnvelope } from '../../../../../pipeline-functions/core/messages.js';
+import type { ObjectRef } from '../../../../../pipeline-functions/core/model.js';
 import {
   deliverBatch,
   type DeliverDeps,
   type ObjectReferencePayload,
 } from '../../../../../pipeline-functions/core/use-cases/deliver-object.js';
 import { FakeApi, FakeClock, FakeFlag, FakeJobs, FakeObjects, s3Event } from '../../../../support/fakes.js';
+
+/** A reprocess envelope for `object`, asked at `at`. */
+const reprocessOf = (object: ObjectRef, at: string, requestedBy?: string): string =>
+  encodeEnvelope({
+    kind: 'reprocess',
+    object,
+    run: { id: 'r-1', startedAt: at },
+    attempt: 1,
+    ...(requestedBy ? { requestedBy } : {}),
+    sentAt: at,
+  });
 
 const message = (messageId: string, body: unknown) => ({
   messageId,
@@ -74,13 +86,7 @@ describe('Function: deliverBatch', () => {
   it('ends a message about another bucket at once, saying so, without reading S3 or calling the API', async () => {
     // Prepare
     deps.objects.put('elsewhere', 'a.csv', 'x');
-    const reprocess = encodeEnvelope({
-      kind: 'reprocess',
-      object: { bucket: 'elsewhere', key: 'b.csv' },
-      run: { id: 'r-1', startedAt: '2026-11-21T11:00:00.000Z' },
-      attempt: 1,
-      sentAt: '2026-11-21T11:00:00.000Z',
-    });
+    const reprocess = reprocessOf({ bucket: 'elsewhere', key: 'b.csv' }, '2026-11-21T11:00:00.000Z');
 
     // Act
     const items = await deliverBatch(deps, [
@@ -163,14 +169,7 @@ describe('Function: deliverBatch', () => {
   it('delivers an explicit reprocess of a delivered version, with a new Idempotency-Key', async () => {
     deps.objects.put('inbox', 'a', 'x');
     const first = await deliverAndRecordSuccess('a');
-    const reprocess = encodeEnvelope({
-      kind: 'reprocess',
-      object: first.request!.object,
-      run: { id: 'r-1', startedAt: '2026-11-21T12:30:00Z' },
-      attempt: 1,
-      requestedBy: 'arn:aws:iam::1:user/ana',
-      sentAt: '2026-11-21T12:30:00Z',
-    });
+    const reprocess = reprocessOf(first.request!.object, '2026-11-21T12:30:00Z', 'arn:aws:iam::1:user/ana');
     const [again] = await deliverBatch(deps, [message('m2', reprocess)]);
     expect(again!.result.kind).toBe('delivered');
     expect(again!.request).toMatchObject({ origin: 'reprocess', requestedBy: 'arn:aws:iam::1:user/ana' });
