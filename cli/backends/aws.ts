@@ -193,6 +193,7 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
     environment: options.environment,
     bucket: resources.bucketName,
     flag: {
+      read: async () => (await flagAdapter()).read(),
       isEnabled: async () => (await flagAdapter()).isEnabled(),
       setEnabled: async (enabled) => (await flagAdapter()).setEnabled(enabled),
       history: async (limit) => (await flagAdapter()).history(limit),

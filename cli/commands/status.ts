@@ -1,5 +1,6 @@
 /** `b2a status`: who you are, the flag, the queues, the pipe and job counts, at a glance. */
 import { Command } from 'commander';
+import { flagSkipReason } from '../../pipeline-functions/core/flag.js';
 import { JOB_STATUSES, type JobStatus } from '../../pipeline-functions/core/model.js';
 import type { AdminPorts, Clock, Identity, QueueStats } from '../../pipeline-functions/core/ports.js';
 import { withAdmin, type CliDeps } from '../context.js';
@@ -13,6 +14,8 @@ export interface StatusReport {
   readonly bucket: string;
   readonly identity: Identity;
   readonly enabled: boolean;
+  /** Set when the flag holds a value b2a does not understand (the pipeline treats it as off). */
+  readonly flagProblem?: string;
   readonly queues: { readonly source: QueueStats; readonly deadLetter: QueueStats };
   readonly pipeState: string;
   /** Counts are of jobs updated since this time (ISO-8601). */
@@ -25,9 +28,9 @@ export const DEFAULT_SINCE = '24h';
 
 /** Reads the status, every part at once. */
 export async function readStatus(ports: AdminPorts, since: string): Promise<StatusReport> {
-  const [identity, enabled, queues, pipeState, counts] = await Promise.all([
+  const [identity, flag, queues, pipeState, counts] = await Promise.all([
     ports.identity.whoami(),
-    ports.flag.isEnabled(),
+    ports.flag.read(),
     ports.monitor.queueStats(),
     ports.monitor.pipeState(),
     Promise.all(
@@ -38,7 +41,8 @@ export async function readStatus(ports: AdminPorts, since: string): Promise<Stat
     environment: ports.environment,
     bucket: ports.bucket,
     identity,
-    enabled,
+    enabled: flag.state === 'on',
+    ...(flag.state === 'not-understood' ? { flagProblem: flagSkipReason(flag) } : {}),
     queues,
     pipeState,
     since,

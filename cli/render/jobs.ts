@@ -41,11 +41,20 @@ export function jobSummary(job: Job): [string, string][] {
     ['version', formatVersion(job)],
     ['size', formatBytes(job.size)],
     ['status', `${job.status} (attempt ${job.attempt} of run ${job.runId}; ${job.attempts} in all)`],
+    ['attempts', attemptTotals(job)],
     ['last', lastOutcome(job)],
     ...(job.nextAttemptAt ? ([['next attempt', formatTime(job.nextAttemptAt)]] as [string, string][]) : []),
     ['created', formatTime(job.createdAt)],
     ['updated', formatTime(job.updatedAt)],
   ];
+}
+
+/** All attempts, over all runs, and how many of them the history below lists. */
+function attemptTotals(job: Job): string {
+  const runs = `${job.runs} run${job.runs === 1 ? '' : 's'}`;
+  const span = `${formatTime(job.firstAttemptAt)} to ${formatTime(job.lastAttemptAt)}`;
+  const listed = job.history.length < job.attempts ? ` (newest ${job.history.length} listed)` : '';
+  return `${job.attempts} in ${runs}, ${span}${listed}`;
 }
 
 /** `b2a jobs show`: every version's job for the key, newest first, each with its attempt history. */

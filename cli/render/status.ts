@@ -19,11 +19,18 @@ export function statusLines(report: StatusReport): [string, string][] {
         ? `${report.identity.arn} (account ${report.identity.account})`
         : report.identity.arn,
     ],
-    ['flag', report.enabled ? 'ON: calling the API' : 'OFF: new objects are SKIPPED'],
+    ['flag', flagLine(report)],
     ['pipe', report.pipeState],
     ['queue', formatQueue(report.queues.source)],
     ['dead letters', formatQueue(report.queues.deadLetter)],
   ];
+}
+
+function flagLine(report: StatusReport): string {
+  if (report.enabled) return 'ON: calling the API';
+  if (report.flagProblem)
+    return `OFF: ${report.flagProblem}; new objects are SKIPPED (b2a toggle on|off sets it)`;
+  return 'OFF: new objects are SKIPPED';
 }
 
 /** The job counts line, e.g. `SUCCEEDED 120  RETRYING 2  FAILED 1  SKIPPED 0`. */

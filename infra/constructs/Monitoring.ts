@@ -7,7 +7,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.js';
+import { FLAG_NOT_UNDERSTOOD_LOG } from '../../pipeline-functions/core/names.js';
 import { JOB_METRICS, jobStatusPattern, latencyPattern } from './job-metrics.js';
+
+/** Metric of the enrichment's FLAG_NOT_UNDERSTOOD_LOG lines, in the stage's namespace. */
+export const FLAG_NOT_UNDERSTOOD_METRIC = 'FlagNotUnderstood';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -22,6 +26,8 @@ export interface MonitoringProps {
   readonly target: lambda.IFunction;
   /** The target's log group, where each recorded job is logged. */
   readonly targetLogGroup: logs.ILogGroup;
+  /** The enrichment's log group, where a flag value b2a does not understand is logged. */
+  readonly enrichmentLogGroup: logs.ILogGroup;
   readonly pipeName: string;
   readonly ruleName: string;
   readonly queue: sqs.IQueue;
@@ -66,6 +72,20 @@ export class Monitoring extends Construct {
       metricName: JOB_METRICS.apiLatency,
       metricValue: '$.latencyMs',
       unit: cloudwatch.Unit.MILLISECONDS,
+    });
+    new logs.MetricFilter(this, 'FlagNotUnderstoodFilter', {
+      logGroup: props.enrichmentLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', FLAG_NOT_UNDERSTOOD_LOG),
+      metricNamespace: props.namespace,
+      metricName: FLAG_NOT_UNDERSTOOD_METRIC,
+      metricValue: '1',
+      unit: cloudwatch.Unit.COUNT,
+    });
+    const flagNotUnderstood = new cloudwatch.Metric({
+      namespace: props.namespace,
+      metricName: FLAG_NOT_UNDERSTOOD_METRIC,
+      statistic: 'Sum',
+      period,
     });
     const latency = (statistic: string): cloudwatch.Metric =>
       new cloudwatch.Metric({
@@ -151,6 +171,15 @@ export class Monitoring extends Construct {
       {
         metric: failed,
         threshold: t.failedJobs,
+      },
+    );
+    alarm(
+      'FlagNotUnderstoodAlarm',
+      'flag-not-understood',
+      'The enabled flag holds a value b2a does not understand, so new objects are SKIPPED: `b2a status` shows it. Set it with `b2a toggle on` (or `off`), then `b2a reprocess --skipped`.',
+      {
+        metric: flagNotUnderstood,
+        threshold: 1,
       },
     );
     alarm('EnrichmentErrorsAlarm', 'enrichment-errors', 'The enrichment function threw: see its log group.', {

@@ -20,11 +20,11 @@ import { distinguishMissingObjects, type SourceBucket } from './SourceBucket.js'
 const TABLE_ACCESS = {
   /** The enrichment reads a job to skip stale or duplicate attempts. */
   read: { sid: 'ReadJobs', actions: ['dynamodb:GetItem'] },
-  /** The target records each attempt with one conditional write. */
-  record: { sid: 'RecordJobs', actions: ['dynamodb:UpdateItem'] },
+  /** The target records each attempt: a consistent read, then one conditional write from it. */
+  record: { sid: 'RecordJobs', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
 } as const;
 
-/** How a function uses the jobs table: `read` (GetItem) or `record` (UpdateItem). */
+/** How a function uses the jobs table: `read` (GetItem) or `record` (GetItem, then UpdateItem). */
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
 /** The pipeline configuration, as JSON in `B2A_CONFIG` (no grant: it names no resource). */
@@ -58,10 +58,11 @@ export function connectFlag(fn: PipelineFunction, flag: ssm.IStringParameter): v
 
 /**
  * The source bucket's objects, read (and presigned) by version, decrypted with the bucket's key when
- * it has one; the bucket itself is listable so that a missing object is a 404, not a 403. No variable:
- * the bucket and key come with each event.
+ * it has one; the bucket itself is listable so that a missing object is a 404, not a 403. The bucket's
+ * name is in `B2A_BUCKET_NAME`, so that a message about another bucket ends at once.
  */
 export function connectObjects(fn: PipelineFunction, source: SourceBucket): void {
+  fn.addEnvironment(ENV.BUCKET_NAME, source.bucket.bucketName);
   const objects = source.bucket.arnForObjects('*');
   fn.role.addToPrincipalPolicy(distinguishMissingObjects(source.bucket));
   fn.role.addToPrincipalPolicy(

@@ -217,6 +217,7 @@ export class B2aStack extends Stack {
       enrichment: this.enrichment.function,
       target: this.target.function,
       targetLogGroup: this.target.logGroup,
+      enrichmentLogGroup: this.enrichment.logGroup,
       pipeName: names.pipe,
       ruleName: names.sourceRule,
       queue,

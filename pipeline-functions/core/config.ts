@@ -92,6 +92,17 @@ export const PipelineConfigSchema = z.object({
       on: z.array(z.enum(['SUCCEEDED', 'FAILED', 'SKIPPED'])).default(['SUCCEEDED', 'FAILED', 'SKIPPED']),
     })
     .prefault({}),
+  jobs: z
+    .object({
+      /**
+       * Attempts kept in a job's history (the newest); the job also keeps totals of all attempts
+       * and runs. Every attempt is logged in full by the target, so older ones are in its logs.
+       * Bounded so that a version reprocessed many times stays far below DynamoDB's 400 KB item
+       * limit. @default 20
+       */
+      historyLimit: z.number().int().min(1).max(100).default(20),
+    })
+    .prefault({}),
   flag: z
     .object({
       /** How long a container trusts the enabled flag it read. @default 5 */

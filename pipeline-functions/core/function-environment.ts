@@ -16,7 +16,7 @@ export type PipelineFunctionName = 'enrichment' | 'target';
  * @example FUNCTION_ENVIRONMENT.enrichment.includes(ENV.FLAG_PARAMETER) === true
  */
 export const FUNCTION_ENVIRONMENT = {
-  enrichment: [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER],
+  enrichment: [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, ENV.BUCKET_NAME],
   target: [
     ENV.CONFIG,
     ENV.TABLE_NAME,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * The job model: one job is one object version's delivery to the downstream API.
- * Every attempt is kept in the job's history.
+ * The job keeps its newest attempts (config `jobs.historyLimit`) and totals of all of them.
  */
 
 /** Status vocabulary shown by the CLI and in `--json`. */
@@ -67,8 +67,15 @@ export interface Job {
   readonly runStartedAt: string;
   /** Attempt number within the current run (1-based). */
   readonly attempt: number;
-  /** Attempts across all runs. */
+  /** Attempts across all runs, including those no longer in `history`. */
   readonly attempts: number;
+  /** Runs in all: the automatic run and each reprocess. */
+  readonly runs: number;
+  /** When the first attempt was made. */
+  readonly firstAttemptAt: string;
+  /** When the latest attempt was made. */
+  readonly lastAttemptAt: string;
+  /** The newest attempts (at most config `jobs.historyLimit`), oldest first. */
   readonly history: readonly Attempt[];
   readonly lastHttpStatus?: number;
   readonly lastError?: string;

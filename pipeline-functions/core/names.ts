@@ -8,6 +8,8 @@ export const ENV = {
   /** JSON of the pipeline configuration (see config.ts). */
   CONFIG: 'B2A_CONFIG',
   TABLE_NAME: 'B2A_TABLE_NAME',
+  /** The source bucket: the enrichment delivers objects of this bucket only. */
+  BUCKET_NAME: 'B2A_BUCKET_NAME',
   FLAG_PARAMETER: 'B2A_FLAG_PARAMETER',
   TOPIC_ARN: 'B2A_TOPIC_ARN',
   QUEUE_ARN: 'B2A_QUEUE_ARN',
@@ -26,7 +28,13 @@ export const discoveryParameterName = (environment: string): string => `/b2a/${e
 /** The jobs table's status index: partition `status`, sort `updatedAt`. */
 export const STATUS_INDEX = 'by-status';
 
-/** Enabled flag values as stored. */
+/**
+ * The `message` of the line the enrichment logs (once per container, repeated at most once a minute)
+ * while the flag holds a value b2a does not understand. The stack's alarm counts these lines.
+ */
+export const FLAG_NOT_UNDERSTOOD_LOG = 'flag value not understood';
+
+/** Enabled flag values as stored (read case-insensitively, see core `readFlagValue`). */
 export const FLAG_ON = 'on';
 export const FLAG_OFF = 'off';
 

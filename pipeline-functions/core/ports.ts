@@ -5,9 +5,16 @@
 import type { B2aEnvelope } from './messages.js';
 import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 
+/**
+ * The enabled flag as read: on, off, or a value b2a does not understand (which the pipeline treats
+ * as off, with that value as the reason).
+ */
+export type FlagReading =
+  { readonly state: 'on' | 'off' } | { readonly state: 'not-understood'; readonly value: string };
+
 /** Whether b2a may call the API (the admin's on/off switch). */
 export interface EnabledFlag {
-  isEnabled(): Promise<boolean>;
+  read(): Promise<FlagReading>;
 }
 
 /** One change of the enabled flag. */
@@ -20,6 +27,8 @@ export interface FlagChange {
 
 /** The flag as admins see it: read, set, and who changed it when. */
 export interface FlagAdmin extends EnabledFlag {
+  /** Whether the flag is on (a value not understood is not on). */
+  isEnabled(): Promise<boolean>;
   setEnabled(enabled: boolean): Promise<void>;
   /** Newest first. */
   history(limit: number): Promise<FlagChange[]>;
@@ -80,6 +89,8 @@ export interface JobUpdate {
   readonly entry: Attempt;
   readonly idempotencyKey: string;
   readonly nextAttemptAt?: string;
+  /** How many attempts the job keeps in its history (the newest; older ones only count). */
+  readonly historyLimit: number;
 }
 
 export interface Page<T> {
@@ -102,8 +113,9 @@ export interface JobRepository {
   get(jobId: string): Promise<Job | undefined>;
   /**
    * Records an attempt if it is newer than what the job holds (see `isNewerThan`), as one
-   * conditional write. Returns the job as now stored, or `undefined` when a newer state is already
-   * there (the update was stale and changed nothing).
+   * conditional write, keeping the newest `historyLimit` attempts and the totals. Returns the job as
+   * now stored, or `undefined` when a newer state is already there (the update was stale and
+   * changed nothing).
    */
   record(update: JobUpdate): Promise<Job | undefined>;
   /** Jobs in one status, newest first, through the status index (never a scan). */
@@ -114,9 +126,22 @@ export interface JobRepository {
   countByStatus(status: JobStatus, since?: string): Promise<number>;
 }
 
+/** When a retry scheduler can fire: how soon at the earliest, and on which grain. */
+export interface ScheduleTiming {
+  /** A retry is never due sooner than this after it is scheduled. */
+  readonly minimumLeadSeconds: number;
+  /** Due times are whole multiples of this many seconds (epoch-aligned). */
+  readonly precisionSeconds: number;
+}
+
 /** Sends a b2a envelope to the source queue at a later time. */
 export interface RetryScheduler {
-  /** Idempotent for one (job, run, attempt): scheduling the same retry twice makes one. */
+  /** What times this scheduler can keep; the core's retry policy computes `at` on it. */
+  readonly timing: ScheduleTiming;
+  /**
+   * Sends `envelope` at `at`, exactly (a time on `timing`'s grain, at least its lead away).
+   * Idempotent for one (job, run, attempt): scheduling the same retry twice makes one.
+   */
   schedule(envelope: B2aEnvelope, at: Date): Promise<void>;
 }
 

@@ -25,8 +25,10 @@ import { credentialFromEnv, parsePipelineConfig, type PipelineConfig } from '../
 import { ConfigError } from '../core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../core/function-environment.js';
 import { jobIdOf } from '../core/model.js';
-import { ENV, JOB_RECORDED_LOG } from '../core/names.js';
+import { flagSkipReason } from '../core/flag.js';
+import { ENV, FLAG_NOT_UNDERSTOOD_LOG, JOB_RECORDED_LOG } from '../core/names.js';
 import type { DeliveryResult, EnrichedItem } from '../core/outcome.js';
+import type { DeliverDeps } from '../core/use-cases/deliver-object.js';
 import { systemClock, type Clock } from '../core/ports.js';
 import {
   createEnrichmentHandler,
@@ -58,8 +60,6 @@ export interface BuildOptions {
   readonly logger?: PipelineLogger;
   /** @default systemClock */
   readonly clock?: Clock;
-  /** Jitter source for retry delays. @default Math.random */
-  readonly random?: () => number;
 }
 
 let moduleLogger: Logger | undefined;
@@ -160,6 +160,7 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
   );
   const handle = createEnrichmentHandler({
     config,
+    bucket: env.B2A_BUCKET_NAME,
     clock,
     flag: new SsmEnabledFlag(
       client(options, 'ssm', () => new SSMClient({})),
@@ -171,6 +172,7 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
     ),
     objects: new S3ObjectSource(client(options, 's3', () => new S3Client({}))),
     api: new HttpDownstreamApi({ api: config.api, ...(credential ? { credential } : {}), clock }),
+    onFlagNotUnderstood: flagWarning(logger, clock, env.B2A_FLAG_PARAMETER),
   });
   return async (event) => {
     const items = await handle(event);
@@ -189,7 +191,6 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
   const handle = createTargetHandler({
     config,
     clock,
-    random: options.random ?? Math.random,
     jobs: new DynamoDbJobRepository(
       client(options, 'dynamodb', () => new DynamoDBClient({})),
       { tableName: env.B2A_TABLE_NAME, clock },
@@ -201,7 +202,6 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
         queueArn: env.B2A_QUEUE_ARN,
         roleArn: env.B2A_SCHEDULER_ROLE_ARN,
         deadLetterArn: env.B2A_SCHEDULER_DLQ_ARN,
-        clock,
       },
     ),
     notifier: new SnsNotifier(
@@ -211,6 +211,7 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
     onError: (item, error) =>
       logger.error('target: could not record or notify', { ...itemKeys(item), error: describeError(error) }),
     // The stack's metric filters count these lines: the message and fields are a contract (names.ts).
+    // The attempt is logged whole: the job keeps only the newest `jobs.historyLimit`, this log all.
     onRecorded: (item, job) =>
       logger.info(JOB_RECORDED_LOG, {
         ...itemKeys(item),
@@ -218,6 +219,7 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
         ...('latencyMs' in item.result && item.result.latencyMs !== undefined
           ? { latencyMs: item.result.latencyMs }
           : {}),
+        attempt: job.history.at(-1),
       }),
   });
   return async (event) => {
@@ -253,6 +255,32 @@ export async function runTarget(
   if (context) defaultLogger().addContext(context);
   target ??= memo(buildTarget(), () => (target = undefined));
   return (await target)(event);
+}
+
+/**
+ * How often a container repeats the flag warning while the value lasts: once would let the alarm fall
+ * back to OK after one period although objects are still being SKIPPED; every batch would flood the log.
+ */
+export const FLAG_WARNING_REPEAT_MS = 60_000;
+
+/** Logs FLAG_NOT_UNDERSTOOD_LOG once per container and value, then at most once a minute. */
+function flagWarning(
+  logger: PipelineLogger,
+  clock: Clock,
+  parameter: string,
+): NonNullable<DeliverDeps['onFlagNotUnderstood']> {
+  let last: { readonly value: string; readonly at: number } | undefined;
+  return (reading) => {
+    const now = clock.now().getTime();
+    if (last?.value === reading.value && now - last.at < FLAG_WARNING_REPEAT_MS) return;
+    last = { value: reading.value, at: now };
+    // The stack's alarm counts these lines: the message is a contract (names.ts).
+    logger.error(FLAG_NOT_UNDERSTOOD_LOG, {
+      parameter,
+      value: reading.value,
+      reason: flagSkipReason(reading),
+    });
+  };
 }
 
 function memo<T>(building: Promise<T>, forget: () => void): Promise<T> {

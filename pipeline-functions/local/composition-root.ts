@@ -153,7 +153,15 @@ export class LocalCompositionRoot {
     const api = this.activity.countCalls(
       new HttpDownstreamApi({ api: config.api, credential: resolveCredential(config, env), clock }),
     );
-    return createEnrichmentHandler({ config, flag, jobs, objects: this.objects, api, clock });
+    return createEnrichmentHandler({
+      config,
+      bucket: this.setup.settings.bucket,
+      flag,
+      jobs,
+      objects: this.objects,
+      api,
+      clock,
+    });
   }
 
   private buildTarget(config: PipelineConfig, jobs: JobRepository): TargetHandler {
@@ -167,7 +175,6 @@ export class LocalCompositionRoot {
       scheduler: this.scheduler,
       notifier,
       clock: this.setup.clock,
-      random: this.setup.random,
       onError: (item, error) => this.reporter.targetFailed(item, error),
       onRecorded: (_item, job) => this.reporter.jobRecorded(job),
     });

@@ -91,7 +91,15 @@ function logJob(log: RuntimeLog, job: Job): void {
   const last = job.history[job.history.length - 1];
   const http = last?.httpStatus !== undefined ? `HTTP ${last.httpStatus}` : undefined;
   const latency = last?.latencyMs !== undefined ? `${last.latencyMs} ms` : undefined;
-  const data = { jobId: job.jobId, key: job.key, status: job.status, attempt: job.attempt, runId: job.runId };
+  const data = {
+    jobId: job.jobId,
+    key: job.key,
+    status: job.status,
+    attempt: job.attempt,
+    runId: job.runId,
+    // The whole attempt: the job keeps only the newest `jobs.historyLimit`, the log every one.
+    ...(last ? { entry: last } : {}),
+  };
   switch (job.status) {
     case 'SUCCEEDED':
       log.info(
@@ -113,7 +121,7 @@ function logJob(log: RuntimeLog, job: Job): void {
     case 'SKIPPED':
       log.info(
         'job',
-        `SKIPPED   ${name}: the enabled flag is off (b2a reprocess --skipped sends it again)`,
+        `SKIPPED   ${name}: ${last?.error ?? 'the enabled flag is off'} (b2a reprocess --skipped sends it again)`,
         data,
       );
       break;

@@ -31,8 +31,6 @@ export interface LocalRuntimeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** @default systemClock */
   readonly clock?: Clock;
-  /** Jitter source. @default Math.random */
-  readonly random?: () => number;
 }
 
 /** The options resolved, the configuration read and the data directory claimed. */
@@ -41,7 +39,6 @@ export interface RuntimeSetup {
   readonly paths: LocalPaths;
   readonly log: RuntimeLog;
   readonly clock: Clock;
-  readonly random: () => number;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly demoApiScenarios: boolean;
   /** The merged configuration input (`api.url` may still be missing). */
@@ -79,7 +76,6 @@ export async function prepareRuntime(options: LocalRuntimeOptions): Promise<Runt
     paths,
     log,
     clock: options.clock ?? systemClock,
-    random: options.random ?? Math.random,
     env: options.env ?? process.env,
     demoApiScenarios: options.demoApiScenarios ?? false,
     input: loaded.input,

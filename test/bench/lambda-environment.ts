@@ -19,6 +19,7 @@ export function lambdaEnvironment(config: PipelineConfig): Record<string, string
     [ENV.CONFIG]: JSON.stringify(config),
     [ENV.TABLE_NAME]: 'b2a-prod-jobs',
     [ENV.FLAG_PARAMETER]: flagParameterName('prod'),
+    [ENV.BUCKET_NAME]: 'b2a-prod-inbox',
     [ENV.TOPIC_ARN]: 'arn:aws:sns:us-east-1:111111111111:b2a-prod-notifications',
     [ENV.QUEUE_ARN]: 'arn:aws:sqs:us-east-1:111111111111:b2a-prod-source',
     [ENV.SCHEDULE_GROUP]: 'b2a-prod',

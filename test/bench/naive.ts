@@ -50,7 +50,7 @@ export async function naiveDeliver(deps: NaiveDeps, event: NaiveEvent, attempt =
   const base = { at, runId: run.id, attempt, origin: attempt === 1 ? 's3-event' : 'reprocess' } as const;
   let status: JobStatus;
   let entry: Attempt;
-  if (await deps.flag.isEnabled()) {
+  if ((await deps.flag.read()).state === 'on') {
     const { body, info } = await deps.objects.read(object);
     const response = await deps.api.call({
       headers: {
@@ -75,7 +75,15 @@ export async function naiveDeliver(deps: NaiveDeps, event: NaiveEvent, attempt =
     status = 'SKIPPED';
     entry = { ...base, outcome: 'skipped' };
   }
-  const job = await deps.jobs.record({ object, run, attempt, status, entry, idempotencyKey });
+  const job = await deps.jobs.record({
+    object,
+    run,
+    attempt,
+    status,
+    entry,
+    idempotencyKey,
+    historyLimit: 20,
+  });
   if (job) await deps.notifier.notify({ status, environment: deps.environment, job });
   return status;
 }

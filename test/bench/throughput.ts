@@ -200,6 +200,7 @@ async function measureStore(
         latencyMs: 20,
       },
       idempotencyKey: `store-${i}`,
+      historyLimit: 20,
     };
   });
   const writeStarted = performance.now();

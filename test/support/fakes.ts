@@ -8,6 +8,7 @@ import type {
   Clock,
   DownstreamApi,
   EnabledFlag,
+  FlagReading,
   JobNotification,
   JobQuery,
   JobRepository,
@@ -18,6 +19,7 @@ import type {
   Page,
   PresignedUrl,
   RetryScheduler,
+  ScheduleTiming,
 } from '../../pipeline-functions/core/ports.js';
 
 export class FakeClock implements Clock {
@@ -32,10 +34,12 @@ export class FakeClock implements Clock {
 
 export class FakeFlag implements EnabledFlag {
   public reads = 0;
+  /** What the stored value reads as, when set: overrides `enabled`. */
+  public reading?: FlagReading;
   public constructor(public enabled = true) {}
-  public async isEnabled(): Promise<boolean> {
+  public async read(): Promise<FlagReading> {
     this.reads++;
-    return this.enabled;
+    return this.reading ?? { state: this.enabled ? 'on' : 'off' };
   }
 }
 
@@ -46,19 +50,22 @@ export class FakeObjects implements ObjectSource {
   public clock: Clock = new FakeClock();
   /** Seconds the signing credentials have left, when they would cut a URL short. */
   public credentialSeconds?: number;
+  public heads = 0;
   public put(bucket: string, key: string, body: string | Uint8Array, contentType = 'text/plain'): void {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     this.objects.set(`${bucket}/${key}`, { body: bytes, contentType });
   }
   public async head(ref: ObjectRef): Promise<ObjectInfo> {
+    this.heads++;
     const o = this.objects.get(`${ref.bucket}/${ref.key}`);
     if (!o) throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}`);
     return { size: o.body.byteLength, contentType: o.contentType };
   }
   public async read(ref: ObjectRef): Promise<{ body: Uint8Array; info: ObjectInfo }> {
     this.reads++;
-    const info = await this.head(ref);
-    return { body: this.objects.get(`${ref.bucket}/${ref.key}`)!.body, info };
+    const o = this.objects.get(`${ref.bucket}/${ref.key}`);
+    if (!o) throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}`);
+    return { body: o.body, info: { size: o.body.byteLength, contentType: o.contentType } };
   }
   public async presign(ref: ObjectRef, expiresInSeconds: number): Promise<PresignedUrl> {
     const now = this.clock.now();
@@ -106,7 +113,10 @@ export class FakeJobs implements JobRepository {
       runStartedAt: u.run.startedAt,
       attempt: u.attempt,
       attempts: (previous?.attempts ?? 0) + 1,
-      history: [...(previous?.history ?? []), u.entry],
+      runs: !previous ? 1 : previous.runId === u.run.id ? previous.runs : previous.runs + 1,
+      firstAttemptAt: previous?.firstAttemptAt ?? u.entry.at,
+      lastAttemptAt: u.entry.at,
+      history: [...(previous?.history ?? []), u.entry].slice(-u.historyLimit),
       ...(u.entry.httpStatus !== undefined ? { lastHttpStatus: u.entry.httpStatus } : {}),
       ...(u.entry.error ? { lastError: u.entry.error } : {}),
       ...(u.nextAttemptAt ? { nextAttemptAt: u.nextAttemptAt } : {}),
@@ -134,6 +144,9 @@ export class FakeJobs implements JobRepository {
 export class FakeScheduler implements RetryScheduler {
   public readonly scheduled: { envelope: B2aEnvelope; at: Date }[] = [];
   public fail?: Error;
+  public constructor(
+    public readonly timing: ScheduleTiming = { minimumLeadSeconds: 0, precisionSeconds: 1 },
+  ) {}
   public async schedule(envelope: B2aEnvelope, at: Date): Promise<void> {
     if (this.fail) throw this.fail;
     this.scheduled.push({ envelope, at });

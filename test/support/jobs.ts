@@ -16,6 +16,9 @@ export function recordedJob(key: string, status: Job['status'], overrides: Parti
     runStartedAt: '2026-11-21T12:00:00.000Z',
     attempt: 1,
     attempts: 1,
+    runs: 1,
+    firstAttemptAt: '2026-11-21T12:00:00.000Z',
+    lastAttemptAt: '2026-11-21T12:00:00.000Z',
     history: [
       {
         at: '2026-11-21T12:00:00.000Z',

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Job, JobStatus } from '../../core/model.js';
+import { isNewerThan, jobIdOf, type Attempt, type Job, type JobStatus } from '../../core/model.js';
 import {
   systemClock,
   type Clock,
@@ -15,7 +15,7 @@ import {
   type JobUpdate,
   type Page,
 } from '../../core/ports.js';
-import { InvalidCursorError } from './errors.js';
+import { ConcurrentJobUpdateError, InvalidCursorError } from './errors.js';
 import { DEFAULT_RETENTION_DAYS, JOBS_TABLE, jobIdFromKey, jobKeyFromId, jobKeyOf } from './jobs-table.js';
 
 /** Options of {@link DynamoDbJobRepository}. */
@@ -27,6 +27,9 @@ export interface DynamoDbJobRepositoryOptions {
   readonly clock?: Clock;
 }
 
+/** Reads and conditional writes `record` tries before it gives up on a job that keeps changing. */
+const MAX_RECORD_ROUNDS = 5;
+
 /** Page size of `listByStatus` when the query names none. @default 50 */
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -37,8 +40,12 @@ type Item = Record<string, unknown>;
 /**
  * The job repository on DynamoDB (and on dynalite, locally). See `jobs-table.ts` for the layout.
  *
- * `record()` is one conditional UpdateItem that enforces core `isNewerThan`, so a stale retry or a
- * duplicate delivery that arrives after newer state changes nothing, however the messages race.
+ * `record()` reads the job (strongly consistent) and writes it with one conditional UpdateItem that
+ * enforces core `isNewerThan` on the state it read, so a stale retry or a duplicate delivery that
+ * arrives after newer state changes nothing, however the messages race. The history keeps the
+ * newest `historyLimit` attempts (so an item stays far below DynamoDB's 400 KB limit however often a
+ * version is reprocessed: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html),
+ * with totals of all attempts and runs.
  *
  * @example
  * const jobs = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'b2a-prod-jobs' });
@@ -66,8 +73,33 @@ export class DynamoDbJobRepository implements JobRepository {
   }
 
   public async record(update: JobUpdate): Promise<Job | undefined> {
+    for (let round = 1; ; round++) {
+      const current = await this.get(jobIdOf(update.object));
+      if (!isNewerThan(current, update.run, update.attempt)) return undefined;
+      try {
+        return await this.write(update, current);
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+        // Another attempt was recorded since the read: read again, and give up (stale) if it is newer.
+        if (round >= MAX_RECORD_ROUNDS) {
+          throw new ConcurrentJobUpdateError(
+            `job ${jobIdOf(update.object)} changed under ${MAX_RECORD_ROUNDS} writes in a row`,
+            { cause: error },
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * One conditional UpdateItem that writes the job from the state read before it. An update
+   * expression cannot slice a list (nor SET a list and REMOVE one of its elements at once), so the
+   * trimmed history is written whole; the condition makes the write happen only on that very state
+   * (no job yet, or the same `attempts`) and, as core `isNewerThan` demands, only for a newer attempt.
+   */
+  private async write(update: JobUpdate, current: Job | undefined): Promise<Job> {
     const now = this.clock.now();
-    const { object } = update;
+    const { object, entry } = update;
     const set: Record<string, unknown> = {
       bucket: object.bucket,
       key: object.key,
@@ -78,32 +110,21 @@ export class DynamoDbJobRepository implements JobRepository {
       runId: update.run.id,
       runStartedAt: update.run.startedAt,
       attempt: update.attempt,
+      attempts: (current?.attempts ?? 0) + 1,
+      runs: !current ? 1 : current.runId === update.run.id ? current.runs : current.runs + 1,
+      firstAttemptAt: current?.firstAttemptAt ?? entry.at,
+      lastAttemptAt: entry.at,
+      history: [...(current?.history ?? []), entry].slice(-update.historyLimit),
       idempotencyKey: update.idempotencyKey,
-      lastHttpStatus: update.entry.httpStatus,
-      lastError: update.entry.error,
+      lastHttpStatus: entry.httpStatus,
+      lastError: entry.error,
       nextAttemptAt: update.nextAttemptAt,
       updatedAt: now.toISOString(),
       [JOBS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + this.retentionSeconds,
     };
-    const names: Record<string, string> = {
-      '#pk': JOBS_TABLE.partitionKey,
-      '#history': 'history',
-      '#attempts': 'attempts',
-      '#createdAt': 'createdAt',
-    };
-    const values: Record<string, unknown> = {
-      ':entry': [update.entry],
-      ':empty': [],
-      ':zero': 0,
-      ':one': 1,
-      ':now': now.toISOString(),
-      ':succeeded': 'SUCCEEDED' satisfies JobStatus,
-    };
-    const assignments = [
-      '#history = list_append(if_not_exists(#history, :empty), :entry)',
-      '#attempts = if_not_exists(#attempts, :zero) + :one',
-      '#createdAt = if_not_exists(#createdAt, :now)',
-    ];
+    const names: Record<string, string> = { '#createdAt': 'createdAt' };
+    const values: Record<string, unknown> = { ':now': now.toISOString() };
+    const assignments = ['#createdAt = if_not_exists(#createdAt, :now)'];
     // An optional field this attempt does not have is removed, so e.g. the error of a failed
     // attempt does not linger on the job after a later attempt succeeds.
     const removals: string[] = [];
@@ -116,29 +137,32 @@ export class DynamoDbJobRepository implements JobRepository {
         assignments.push(`#${attribute} = :${attribute}`);
       }
     }
-    try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: jobKeyOf(object),
-          UpdateExpression: `SET ${assignments.join(', ')}${removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : ''}`,
-          // Exactly core isNewerThan: no job yet; or a run that started later; or, within the same
-          // run, a later attempt of a job that has not succeeded.
-          ConditionExpression:
-            'attribute_not_exists(#pk)' +
-            ' OR (#runId <> :runId AND #runStartedAt < :runStartedAt)' +
-            ' OR (#runId = :runId AND #status <> :succeeded AND #attempt < :attempt)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!Attributes) throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes');
-      return toJob(Attributes);
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
-      throw error;
+    let condition: string;
+    if (current) {
+      // The very state read (`attempts` counts every write), and exactly core isNewerThan: a run
+      // that started later, or, within the same run, a later attempt of a job that has not succeeded.
+      condition =
+        '#attempts = :read AND ((#runId <> :runId AND #runStartedAt < :runStartedAt)' +
+        ' OR (#runId = :runId AND #status <> :succeeded AND #attempt < :attempt))';
+      values[':read'] = current.attempts;
+      values[':succeeded'] = 'SUCCEEDED' satisfies JobStatus;
+    } else {
+      condition = 'attribute_not_exists(#pk)';
+      names['#pk'] = JOBS_TABLE.partitionKey;
     }
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: jobKeyOf(object),
+        UpdateExpression: `SET ${assignments.join(', ')}${removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : ''}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!Attributes) throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes');
+    return toJob(Attributes);
   }
 
   public async listByStatus(query: JobQuery): Promise<Page<Job>> {
@@ -209,7 +233,15 @@ export class DynamoDbJobRepository implements JobRepository {
 
 function toJob(item: Item): Job {
   const { pk, sk, [JOBS_TABLE.ttlAttribute]: _ttl, ...fields } = item;
-  return { ...fields, jobId: jobIdFromKey({ pk: String(pk), sk: String(sk) }) } as unknown as Job;
+  // Jobs written before the totals existed kept every attempt: their totals follow from the history.
+  const history = (Array.isArray(fields['history']) ? fields['history'] : []) as Attempt[];
+  const derived = {
+    history,
+    runs: Math.max(1, new Set(history.map((attempt) => attempt.runId)).size),
+    firstAttemptAt: history[0]?.at ?? fields['createdAt'],
+    lastAttemptAt: history.at(-1)?.at ?? fields['updatedAt'],
+  };
+  return { ...derived, ...fields, jobId: jobIdFromKey({ pk: String(pk), sk: String(sk) }) } as unknown as Job;
 }
 
 function encodeCursor(key: Item): string {

@@ -14,15 +14,11 @@ export class FlagParameterNotFoundError extends B2aError {
   }
 }
 
-/** The enabled flag parameter holds something other than `on` or `off`. */
-export class InvalidFlagValueError extends B2aError {
-  public constructor(
-    public readonly parameterName: string,
-    public readonly value: string | undefined,
-  ) {
-    super(`the enabled flag parameter ${parameterName} holds ${JSON.stringify(value)}, not "on" or "off"`);
-  }
-}
+/** A retry time the scheduler cannot keep as given (the core computes times on the scheduler's grain). */
+export class UnschedulableTimeError extends B2aError {}
+
+/** A job kept changing between the repository's read and its conditional write (a retryable race). */
+export class ConcurrentJobUpdateError extends B2aError {}
 
 /** A page cursor that this repository did not hand out (or that was altered). */
 export class InvalidCursorError extends B2aError {}
@@ -35,3 +31,31 @@ export class DeadLetterReleaseError extends B2aError {}
 
 /** The credentials that would sign a presigned URL expire too soon for the URL to be of use. Retryable. */
 export class SigningCredentialsExpiringError extends B2aError {}
+/** What the SDK tells of a failed call, on the errors it throws. */
+interface SdkErrorFields {
+  readonly $fault?: 'client' | 'server';
+  readonly $retryable?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly code?: unknown;
+}
+
+/**
+ * Whether an AWS call failed for a passing reason worth waiting out: the SDK marks it retryable, or
+ * AWS answered 429 / a server fault / a throttling error (SSM's `ThrottlingException` is a 400), or no
+ * answer came at all (a network error or timeout, which carries no `$metadata`).
+ */
+export function isTransientAwsError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const fields = error as Error & SdkErrorFields;
+  if (fields.$metadata === undefined) {
+    return error.name === 'TimeoutError' || (typeof fields.code === 'string' && fields.code.startsWith('E'));
+  }
+  const status = fields.$metadata.httpStatusCode ?? 0;
+  return (
+    fields.$retryable !== undefined ||
+    fields.$fault === 'server' ||
+    status === 429 ||
+    status >= 500 ||
+    /throttl/i.test(error.name)
+  );
+}

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
-import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { encodeEnvelope, type B2aEnvelope } from '../../core/messages.js';
 import { jobIdOf } from '../../core/model.js';
-import { systemClock, type Clock, type RetryScheduler } from '../../core/ports.js';
+import type { RetryScheduler, ScheduleTiming } from '../../core/ports.js';
+import { UnschedulableTimeError } from './errors.js';
 
 /** Options of {@link SchedulerRetryScheduler}. */
 export interface SchedulerRetrySchedulerOptions {
@@ -16,12 +21,14 @@ export interface SchedulerRetrySchedulerOptions {
   readonly deadLetterArn?: string;
   /** Scheduler's own retries if SendMessage fails. @default 24 h, 185 attempts (Scheduler's defaults) */
   readonly retryPolicy?: { readonly maximumEventAgeSeconds: number; readonly maximumRetryAttempts: number };
-  /** @default systemClock */
-  readonly clock?: Clock;
 }
 
-/** Scheduler fires one-time schedules with one-minute precision, so nothing is scheduled sooner. */
-export const MINIMUM_LEAD_SECONDS = 60;
+/**
+ * Scheduler invokes targets with 60 second precision: a schedule `at(…T10:01:00)` fires between
+ * 10:01:00 and 10:01:59 (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+ * Retries are therefore due on whole minutes, and never sooner than a minute away.
+ */
+export const SCHEDULER_TIMING: ScheduleTiming = { minimumLeadSeconds: 60, precisionSeconds: 60 };
 
 /** Scheduler's own defaults for retrying a failed SendMessage. */
 export const DEFAULT_TARGET_RETRY_POLICY = {
@@ -30,33 +37,41 @@ export const DEFAULT_TARGET_RETRY_POLICY = {
 } as const;
 
 const NAME_PREFIX = 'b2a-';
-/** Scheduler names match [0-9a-zA-Z-_.]{1,64}; client tokens are at most 64 characters. */
+/** Scheduler names match [0-9a-zA-Z-_.]{1,64}. */
 const MAX_NAME_LENGTH = 64;
 
 /**
  * Schedules retries as EventBridge Scheduler one-time schedules that put the b2a envelope on the
  * source queue and delete themselves afterwards.
  *
- * The name and client token are a hash of (job, run, attempt), so scheduling the same retry twice
- * (the target retried by the pipe, a duplicate message) creates one schedule; an existing schedule
- * of that name counts as success.
+ * The name is a hash of (job, run, attempt), so scheduling the same retry twice (the target retried
+ * by the pipe, a duplicate message) creates one schedule; an existing schedule of that name counts as
+ * success. The core makes the request itself the same each time (its time and jitter depend on
+ * nothing else), and the client token is a hash of the whole request, so one token always names one
+ * request: AWS answers a token reused with other parameters with an error, not with the schedule.
  *
  * @example
  * const scheduler = new SchedulerRetryScheduler(new SchedulerClient({}), { groupName, queueArn, roleArn });
  * await scheduler.schedule(envelope, new Date(Date.now() + 120_000));
  */
 export class SchedulerRetryScheduler implements RetryScheduler {
-  private readonly clock: Clock;
+  public readonly timing = SCHEDULER_TIMING;
 
   public constructor(
     private readonly client: SchedulerClient,
     private readonly options: SchedulerRetrySchedulerOptions,
-  ) {
-    this.clock = options.clock ?? systemClock;
-  }
+  ) {}
 
+  /**
+   * @throws UnschedulableTimeError when `at` is not on the minute: the core computes due times on
+   * `timing`, and this adapter never moves one (the job records it as the time the retry fires).
+   */
   public async schedule(envelope: B2aEnvelope, at: Date): Promise<void> {
-    const hash = scheduleHash(envelope);
+    if (at.getTime() % (SCHEDULER_TIMING.precisionSeconds * 1000) !== 0) {
+      throw new UnschedulableTimeError(
+        `a retry is due at ${at.toISOString()}, not on a whole minute as Scheduler fires`,
+      );
+    }
     const {
       groupName,
       queueArn,
@@ -64,41 +79,35 @@ export class SchedulerRetryScheduler implements RetryScheduler {
       deadLetterArn,
       retryPolicy = DEFAULT_TARGET_RETRY_POLICY,
     } = this.options;
+    const request = {
+      Name: scheduleNameOf(envelope),
+      GroupName: groupName,
+      ScheduleExpression: atExpression(at),
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      State: 'ENABLED',
+      Description: `b2a retry: attempt ${envelope.attempt} of run ${envelope.run.id}`.slice(0, 512),
+      Target: {
+        Arn: queueArn,
+        RoleArn: roleArn,
+        Input: encodeEnvelope(envelope),
+        RetryPolicy: {
+          MaximumEventAgeInSeconds: retryPolicy.maximumEventAgeSeconds,
+          MaximumRetryAttempts: retryPolicy.maximumRetryAttempts,
+        },
+        ...(deadLetterArn ? { DeadLetterConfig: { Arn: deadLetterArn } } : {}),
+      },
+    } satisfies Omit<CreateScheduleCommandInput, 'ClientToken'>;
     try {
       await this.client.send(
-        new CreateScheduleCommand({
-          Name: scheduleNameOf(envelope),
-          GroupName: groupName,
-          ClientToken: hash.slice(0, MAX_NAME_LENGTH),
-          ScheduleExpression: atExpression(this.fireTime(at)),
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          State: 'ENABLED',
-          Description: `b2a retry: attempt ${envelope.attempt} of run ${envelope.run.id}`.slice(0, 512),
-          Target: {
-            Arn: queueArn,
-            RoleArn: roleArn,
-            Input: encodeEnvelope(envelope),
-            RetryPolicy: {
-              MaximumEventAgeInSeconds: retryPolicy.maximumEventAgeSeconds,
-              MaximumRetryAttempts: retryPolicy.maximumRetryAttempts,
-            },
-            ...(deadLetterArn ? { DeadLetterConfig: { Arn: deadLetterArn } } : {}),
-          },
-        }),
+        new CreateScheduleCommand({ ...request, ClientToken: sha256(JSON.stringify(request)) }),
       );
     } catch (error) {
       // The same retry was scheduled before (same name): that is the idempotent outcome we want.
       if (error instanceof Error && error.name === 'ConflictException') return;
       throw error;
     }
-  }
-
-  /** No sooner than the minimum lead, rounded up to the whole second `at()` can express. */
-  private fireTime(at: Date): Date {
-    const earliest = this.clock.now().getTime() + MINIMUM_LEAD_SECONDS * 1000;
-    return new Date(Math.ceil(Math.max(at.getTime(), earliest) / 1000) * 1000);
   }
 }
 
@@ -113,7 +122,10 @@ export function atExpression(time: Date): string {
 }
 
 function scheduleHash(envelope: B2aEnvelope): string {
-  return createHash('sha256')
-    .update(`${jobIdOf(envelope.object)}|${envelope.run.id}|${envelope.attempt}`)
-    .digest('hex');
+  return sha256(`${jobIdOf(envelope.object)}|${envelope.run.id}|${envelope.attempt}`);
+}
+
+/** Hex SHA-256: 64 characters, which is also the longest client token Scheduler takes. */
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

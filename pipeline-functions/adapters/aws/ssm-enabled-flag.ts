@@ -5,9 +5,16 @@ import {
   type ParameterHistory,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { FlagCache, readFlagValue } from '../../core/flag.js';
 import { FLAG_OFF, FLAG_ON } from '../../core/names.js';
-import { systemClock, type Clock, type FlagAdmin, type FlagChange } from '../../core/ports.js';
-import { FlagParameterNotFoundError, InvalidFlagValueError } from './errors.js';
+import {
+  systemClock,
+  type Clock,
+  type FlagAdmin,
+  type FlagChange,
+  type FlagReading,
+} from '../../core/ports.js';
+import { FlagParameterNotFoundError, isTransientAwsError } from './errors.js';
 
 /** Options of {@link SsmEnabledFlag}. */
 export interface SsmEnabledFlagOptions {
@@ -23,11 +30,15 @@ export interface SsmEnabledFlagOptions {
 const HISTORY_PAGE_SIZE = 50;
 
 /**
- * The enabled flag in an SSM String parameter holding `on` or `off`.
+ * The enabled flag in an SSM String parameter holding `on` or `off` (read case-insensitively; any
+ * other value is read as not understood, see core `readFlagValue`).
  *
  * GetParameter is limited to 40 TPS per account and region, shared by every container: reads are
  * cached per container for `cacheSeconds`, and concurrent callers share one request in flight, so a
- * container makes at most one GetParameter per cache period. A failed read is not cached.
+ * container makes at most one GetParameter per cache period. When a read fails transiently
+ * (throttled, an SSM server error, the network) the last value read is kept for another period:
+ * failing the batch instead would send every message round again, burning receive counts. Other
+ * failures (the parameter is missing, access is denied) are thrown, and not cached.
  *
  * @example
  * const flag = new SsmEnabledFlag(new SSMClient({}), { parameterName: flagParameterName('prod') });
@@ -35,27 +46,29 @@ const HISTORY_PAGE_SIZE = 50;
  */
 export class SsmEnabledFlag implements FlagAdmin {
   private readonly parameterName: string;
-  private readonly cacheMs: number;
-  private readonly clock: Clock;
-  private cached?: { readonly enabled: boolean; readonly until: number };
-  private inFlight?: Promise<boolean>;
+  private readonly cache: FlagCache;
 
   public constructor(
     private readonly client: SSMClient,
     options: SsmEnabledFlagOptions,
   ) {
     this.parameterName = options.parameterName;
-    this.cacheMs = (options.cacheSeconds ?? 5) * 1000;
-    this.clock = options.clock ?? systemClock;
+    this.cache = new FlagCache(options.clock ?? systemClock, (options.cacheSeconds ?? 5) * 1000);
   }
 
-  /** @throws FlagParameterNotFoundError | InvalidFlagValueError */
+  /** @throws FlagParameterNotFoundError, or the SDK's error when no value was read before */
+  public read(): Promise<FlagReading> {
+    return this.cache.read(async () => {
+      const { Parameter } = await this.guard(() =>
+        this.client.send(new GetParameterCommand({ Name: this.parameterName })),
+      );
+      return readFlagValue(Parameter?.Value);
+    }, isTransientAwsError);
+  }
+
+  /** @throws FlagParameterNotFoundError */
   public async isEnabled(): Promise<boolean> {
-    if (this.cached && this.clock.now().getTime() < this.cached.until) return this.cached.enabled;
-    this.inFlight ??= this.read().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    return (await this.read()).state === 'on';
   }
 
   public async setEnabled(enabled: boolean): Promise<void> {
@@ -67,7 +80,7 @@ export class SsmEnabledFlag implements FlagAdmin {
         Overwrite: true,
       }),
     );
-    this.remember(enabled);
+    this.cache.remember({ state: enabled ? 'on' : 'off' });
   }
 
   /** Newest first. SSM keeps the last 100 versions, so that is as far back as it goes. */
@@ -92,24 +105,10 @@ export class SsmEnabledFlag implements FlagAdmin {
       .reverse()
       .slice(0, limit)
       .map((version) => ({
-        enabled: version.Value === FLAG_ON,
+        enabled: readFlagValue(version.Value).state === 'on',
         at: (version.LastModifiedDate ?? new Date(0)).toISOString(),
         ...(version.LastModifiedUser ? { by: version.LastModifiedUser } : {}),
       }));
-  }
-
-  private async read(): Promise<boolean> {
-    const { Parameter } = await this.guard(() =>
-      this.client.send(new GetParameterCommand({ Name: this.parameterName })),
-    );
-    const value = Parameter?.Value;
-    if (value !== FLAG_ON && value !== FLAG_OFF) throw new InvalidFlagValueError(this.parameterName, value);
-    return this.remember(value === FLAG_ON);
-  }
-
-  private remember(enabled: boolean): boolean {
-    this.cached = { enabled, until: this.clock.now().getTime() + this.cacheMs };
-    return enabled;
   }
 
   private async guard<T>(operation: () => Promise<T>): Promise<T> {

@@ -5,8 +5,14 @@
  */
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { systemClock, type Clock, type FlagAdmin, type FlagChange } from '../../core/ports.js';
-import { LocalStoreError } from './errors.js';
+import { FlagCache, readFlagValue } from '../../core/flag.js';
+import {
+  systemClock,
+  type Clock,
+  type FlagAdmin,
+  type FlagChange,
+  type FlagReading,
+} from '../../core/ports.js';
 import { readJsonFile, writeJsonAtomic } from './files.js';
 
 /** Changes kept in the file's history. @default 200 */
@@ -30,31 +36,36 @@ export interface FileFlagOptions {
 }
 
 /**
- * A file-backed {@link FlagAdmin}.
+ * A file-backed {@link FlagAdmin}. `enabled` holds `true` or `false` (or `"on"`/`"off"` in any case);
+ * any other content is read as not understood, which the pipeline treats as off with that value as
+ * the reason. A file that cannot be read keeps the last reading, as the SSM flag does on AWS.
  * @example
  * const flag = new FileFlagAdmin({ path: '.b2a/flag.json', cacheSeconds: 1 });
  * if (await flag.isEnabled()) { ... }
  */
 export class FileFlagAdmin implements FlagAdmin {
   private readonly path: string;
-  private readonly cacheMs: number;
   private readonly changedBy: string | undefined;
   private readonly clock: Clock;
-  private cached: { readonly enabled: boolean; readonly until: number } | undefined;
+  private readonly cache: FlagCache;
 
   public constructor(options: FileFlagOptions) {
     this.path = options.path;
-    this.cacheMs = (options.cacheSeconds ?? 0) * 1000;
     this.changedBy = options.changedBy;
     this.clock = options.clock ?? systemClock;
+    this.cache = new FlagCache(this.clock, (options.cacheSeconds ?? 0) * 1000);
+  }
+
+  /** @throws LocalStoreError when the file cannot be read and nothing was read before */
+  public read(): Promise<FlagReading> {
+    return this.cache.read(
+      async () => (await this.load()).reading,
+      () => true,
+    );
   }
 
   public async isEnabled(): Promise<boolean> {
-    const now = this.clock.now().getTime();
-    if (this.cached && now < this.cached.until) return this.cached.enabled;
-    const { enabled } = await this.load();
-    this.cached = { enabled, until: now + this.cacheMs };
-    return enabled;
+    return (await this.read()).state === 'on';
   }
 
   public async setEnabled(enabled: boolean): Promise<void> {
@@ -67,20 +78,23 @@ export class FileFlagAdmin implements FlagAdmin {
     const next: FlagFile = { enabled, history: [change, ...current.history].slice(0, FLAG_HISTORY_LIMIT) };
     await mkdir(dirname(this.path), { recursive: true });
     await writeJsonAtomic(this.path, next);
-    this.cached = undefined;
+    this.cache.forget();
   }
 
   public async history(limit: number): Promise<FlagChange[]> {
     return (await this.load()).history.slice(0, limit);
   }
 
-  private async load(): Promise<FlagFile> {
+  /** @throws LocalStoreError when the file is not JSON */
+  private async load(): Promise<{ reading: FlagReading; history: FlagChange[] }> {
     const raw = await readJsonFile(this.path);
-    if (raw === undefined) return { enabled: true, history: [] };
-    if (typeof raw !== 'object' || raw === null || !('enabled' in raw) || typeof raw.enabled !== 'boolean') {
-      throw new LocalStoreError(this.path, 'is not a b2a flag file (expected {"enabled": true|false})');
-    }
-    const history = 'history' in raw && Array.isArray(raw.history) ? (raw.history as FlagChange[]) : [];
-    return { enabled: raw.enabled, history };
+    if (raw === undefined) return { reading: { state: 'on' }, history: [] };
+    const fields =
+      typeof raw === 'object' && raw !== null ? (raw as Partial<Record<keyof FlagFile, unknown>>) : {};
+    const history = Array.isArray(fields.history) ? (fields.history as FlagChange[]) : [];
+    const { enabled } = fields;
+    if (typeof enabled === 'boolean') return { reading: { state: enabled ? 'on' : 'off' }, history };
+    const reading = readFlagValue(typeof enabled === 'string' ? enabled : JSON.stringify(enabled ?? raw));
+    return { reading, history };
   }
 }

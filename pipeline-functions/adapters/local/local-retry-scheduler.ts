@@ -9,7 +9,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeEnvelope, type B2aEnvelope } from '../../core/messages.js';
 import { jobIdOf } from '../../core/model.js';
-import { systemClock, type Clock, type RetryScheduler } from '../../core/ports.js';
+import { systemClock, type Clock, type RetryScheduler, type ScheduleTiming } from '../../core/ports.js';
 import { LocalStoreError } from './errors.js';
 import { hasErrorCode, isTemporaryName, readJsonFile, writeJsonAtomic } from './files.js';
 
@@ -42,6 +42,9 @@ export interface LocalRetrySchedulerOptions {
   readonly onError?: (retry: ScheduledRetry, error: unknown) => void;
 }
 
+/** Local timers keep any time; whole seconds keep the recorded times readable. */
+export const LOCAL_TIMING: ScheduleTiming = { minimumLeadSeconds: 0, precisionSeconds: 1 };
+
 /** Longest delay `setTimeout` takes; longer timers are re-armed when they fire. */
 const MAX_TIMER_MS = 2_147_483_647;
 const RETRY_FAILED_SEND_MS = 1000;
@@ -65,6 +68,7 @@ export function scheduleNameOf(envelope: Pick<B2aEnvelope, 'object' | 'run' | 'a
  * await scheduler.start();
  */
 export class LocalRetryScheduler implements RetryScheduler {
+  public readonly timing = LOCAL_TIMING;
   private readonly options: LocalRetrySchedulerOptions;
   private readonly clock: Clock;
   private readonly timeScale: number;

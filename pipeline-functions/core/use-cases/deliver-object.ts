@@ -6,6 +6,7 @@
  */
 import { mapLimit } from '../concurrency.js';
 import type { PipelineConfig } from '../config.js';
+import { flagSkipReason } from '../flag.js';
 import { InvalidMessageError, ObjectNotFoundError, PayloadTooLargeError } from '../errors.js';
 import { decodeMessage } from '../messages.js';
 import { idempotencyKeyOf, isNewerThan, jobIdOf, type ObjectRef } from '../model.js';
@@ -16,15 +17,29 @@ import {
   type DeliveryResult,
   type EnrichedItem,
 } from '../outcome.js';
-import type { Clock, DownstreamApi, EnabledFlag, JobRepository, ObjectSource } from '../ports.js';
+import type {
+  Clock,
+  DownstreamApi,
+  EnabledFlag,
+  FlagReading,
+  JobRepository,
+  ObjectSource,
+} from '../ports.js';
 
 export interface DeliverDeps {
   readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters'>;
+  /** The source bucket: a message about any other bucket is ended at once, reading nothing. */
+  readonly bucket: string;
   readonly flag: EnabledFlag;
   readonly jobs: Pick<JobRepository, 'get'>;
   readonly objects: ObjectSource;
   readonly api: DownstreamApi;
   readonly clock: Clock;
+  /**
+   * Told, once per batch, that the flag holds a value b2a does not understand (the batch's objects
+   * are SKIPPED with that value as the reason). The edge decides how loudly to say it.
+   */
+  readonly onFlagNotUnderstood?: (reading: Extract<FlagReading, { state: 'not-understood' }>) => void;
 }
 
 /** A queue message as the pipe hands it over. */
@@ -55,15 +70,16 @@ export async function deliverBatch(
   messages: readonly QueueMessage[],
 ): Promise<EnrichedItem[]> {
   // One flag read per batch; the adapter also caches it across batches (SSM allows 40 TPS).
-  const enabled = await deps.flag.isEnabled();
-  return mapLimit(messages, deps.config.api.maxConcurrentCalls, (m) => deliverObject(deps, m, enabled));
+  const flag = await deps.flag.read();
+  if (flag.state === 'not-understood') deps.onFlagNotUnderstood?.(flag);
+  return mapLimit(messages, deps.config.api.maxConcurrentCalls, (m) => deliverObject(deps, m, flag));
 }
 
 /** Delivers one queue message. Never throws: every failure becomes a result. */
 export async function deliverObject(
   deps: DeliverDeps,
   message: QueueMessage,
-  enabled: boolean,
+  flag: FlagReading,
 ): Promise<EnrichedItem> {
   const item = (result: DeliveryResult, request?: DeliveryRequest): EnrichedItem => ({
     messageId: message.messageId,
@@ -90,6 +106,14 @@ export async function deliverObject(
     ...(decoded.requestedBy ? { requestedBy: decoded.requestedBy } : {}),
     idempotencyKey: idempotencyKeyOf(object, run.id),
   };
+  // Another bucket's object is no object of ours (a rule or reprocess pointed at the wrong place):
+  // reading it would fail as "not found" or "access denied", and look retryable.
+  if (object.bucket !== deps.bucket) {
+    return item(
+      { kind: 'terminal', reason: `bucket ${object.bucket} is not the configured bucket ${deps.bucket}` },
+      request,
+    );
+  }
   const { prefix, suffix } = deps.config.filters;
   if (origin === 's3-event' && !(object.key.startsWith(prefix) && object.key.endsWith(suffix))) {
     return item({
@@ -107,7 +131,7 @@ export async function deliverObject(
           : `a newer attempt is recorded (${job?.status} at attempt ${job?.attempt} of run ${job?.runId})`;
       return item({ kind: 'duplicate', reason }, request);
     }
-    if (!enabled) return item({ kind: 'skipped', reason: 'the enabled flag is off' }, request);
+    if (flag.state !== 'on') return item({ kind: 'skipped', reason: flagSkipReason(flag) }, request);
     return item(await call(deps, request), request);
   } catch (error) {
     return item({ kind: 'unprocessed', reason: describe(error) }, request);

@@ -4,19 +4,17 @@
  * notify on terminal states. Items that could not be recorded are returned so the pipe retries them.
  */
 import type { PipelineConfig } from '../config.js';
-import type { Attempt, Job, JobStatus } from '../model.js';
+import { jobIdOf, type Attempt, type Job, type JobStatus } from '../model.js';
 import type { DeliveryRequest, DeliveryResult, EnrichedItem } from '../outcome.js';
 import type { Clock, JobRepository, Notifier, RetryScheduler } from '../ports.js';
-import { mayRetry, retryDelaySeconds } from '../retry-policy.js';
+import { mayRetry, nextAttemptAt, retryJitter } from '../retry-policy.js';
 
 export interface RecordDeps {
-  readonly config: Pick<PipelineConfig, 'environment' | 'retry' | 'notifications'>;
+  readonly config: Pick<PipelineConfig, 'environment' | 'retry' | 'notifications' | 'jobs'>;
   readonly jobs: Pick<JobRepository, 'record'>;
   readonly scheduler: RetryScheduler;
   readonly notifier: Notifier;
   readonly clock: Clock;
-  /** Jitter source, in [0, 1). */
-  readonly random: () => number;
   /** Told about errors: a failed record (the item is returned as a failure) or a failed notification. */
   readonly onError?: (item: EnrichedItem, error: unknown) => void;
   /** Told about every job this step wrote (for logs, metrics and the local dashboard). */
@@ -66,7 +64,7 @@ async function record(
 ): Promise<RecordResult> {
   let status: JobStatus;
   let error = 'reason' in result ? result.reason : undefined;
-  let nextAttemptAt: string | undefined;
+  let nextAttempt: string | undefined;
   switch (result.kind) {
     case 'delivered':
       status = 'SUCCEEDED';
@@ -80,14 +78,15 @@ async function record(
     case 'retryable':
       if (mayRetry(request.attempt, deps.config.retry)) {
         status = 'RETRYING';
-        const delay = retryDelaySeconds(
-          request.attempt,
-          deps.config.retry,
-          deps.random,
-          result.retryAfterSeconds,
-        );
-        const at = new Date(deps.clock.now().getTime() + delay * 1000);
-        nextAttemptAt = at.toISOString();
+        const at = nextAttemptAt({
+          now: deps.clock.now(),
+          attempt: request.attempt,
+          settings: deps.config.retry,
+          timing: deps.scheduler.timing,
+          jitter: retryJitter(jobIdOf(request.object), request.run.id, request.attempt),
+          ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
+        });
+        nextAttempt = at.toISOString();
         // Schedule before recording: if the record fails, the pipe retries and the schedule (same
         // name) is not made twice; the other order could leave a RETRYING job with no retry.
         await deps.scheduler.schedule(
@@ -98,7 +97,9 @@ async function record(
             run: request.run,
             attempt: request.attempt + 1,
             ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
-            sentAt: deps.clock.now().toISOString(),
+            // When the envelope is sent, not when it was scheduled: the envelope is part of the
+            // schedule request, which must be the same each time this retry is scheduled.
+            sentAt: nextAttempt,
           },
           at,
         );
@@ -126,7 +127,8 @@ async function record(
     status,
     entry,
     idempotencyKey: request.idempotencyKey,
-    ...(nextAttemptAt ? { nextAttemptAt } : {}),
+    ...(nextAttempt ? { nextAttemptAt: nextAttempt } : {}),
+    historyLimit: deps.config.jobs.historyLimit,
   });
   if (!job) return { kind: 'stale' };
   deps.onRecorded?.(item, job);

@@ -210,7 +210,7 @@ describe('Function: pipelineConfigOf', () => {
 
     // Assess
     expect(Object.keys(pipeline).sort()).toEqual(
-      ['api', 'batch', 'environment', 'filters', 'flag', 'notifications', 'payload', 'retry'].sort(),
+      ['api', 'batch', 'environment', 'filters', 'flag', 'jobs', 'notifications', 'payload', 'retry'].sort(),
     );
     expect(pipeline.filters.prefix).toBe('in/');
   });

@@ -54,10 +54,10 @@ function variablesOf(stack: Stack, fn: PipelineFunction): Json {
 }
 
 describe('Function: connectTable', () => {
-  it.each<[TableAccess, string, string]>([
-    ['read', 'ReadJobs', 'dynamodb:GetItem'],
-    ['record', 'RecordJobs', 'dynamodb:UpdateItem'],
-  ])('sets B2A_TABLE_NAME and grants %s access only (%s: %s)', (access, sid, action) => {
+  it.each<[TableAccess, string, string[]]>([
+    ['read', 'ReadJobs', ['dynamodb:GetItem']],
+    ['record', 'RecordJobs', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+  ])('sets B2A_TABLE_NAME and grants %s access only (%s: %s)', (access, sid, actions) => {
     // Prepare
     const { stack, table, fn } = fixture([ENV.TABLE_NAME]);
 
@@ -72,7 +72,7 @@ describe('Function: connectTable', () => {
       {
         Sid: sid,
         Effect: 'Allow',
-        Action: [action],
+        Action: actions,
         Resource: [{ 'Fn::GetAtt': [logicalIdOf(table), 'Arn'] }],
       },
     ]);

@@ -8,6 +8,7 @@ import {
   discoveryParameterName,
   ENV,
   flagParameterName,
+  FLAG_NOT_UNDERSTOOD_LOG,
   JOB_RECORDED_LOG,
   STATUS_INDEX,
   type DeployedResources,
@@ -280,6 +281,7 @@ describe('Class: B2aStack', () => {
   });
 
   describe('functions', () => {
+    // Exactly the variables each function's composition root requires.
     it.each<['enrichment' | 'target', string, readonly string[]]>([
       ['enrichment', 'b2a-dev-enrichment', FUNCTION_ENVIRONMENT.enrichment],
       ['target', 'b2a-dev-target', FUNCTION_ENVIRONMENT.target],
@@ -596,7 +598,12 @@ describe('Class: B2aStack', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: [getAtt(stack.target.logGroup)],
           },
-          { Sid: 'RecordJobs', Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [tableArn] },
+          {
+            Sid: 'RecordJobs',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            Resource: [tableArn],
+          },
           {
             Sid: 'NotifyTerminalStates',
             Effect: 'Allow',
@@ -888,6 +895,27 @@ describe('Class: B2aStack', () => {
       });
       devTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
         MetricTransformations: [Match.objectLike({ MetricName: 'ApiLatency', MetricValue: '$.latencyMs' })],
+      });
+    });
+
+    it("raises b2a-dev-flag-not-understood on the enrichment's flag warning lines", () => {
+      // Assess
+      devTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: ref(devStack.enrichment.logGroup),
+        FilterPattern: `{ $.message = "${FLAG_NOT_UNDERSTOOD_LOG}" }`,
+        MetricTransformations: [
+          { MetricName: 'FlagNotUnderstood', MetricNamespace: 'b2a/dev', MetricValue: '1', Unit: 'Count' },
+        ],
+      });
+      devTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'b2a-dev-flag-not-understood',
+        Namespace: 'b2a/dev',
+        MetricName: 'FlagNotUnderstood',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmDescription: Match.stringLikeRegexp('b2a toggle on'),
+        AlarmActions: [ref(devStack.notifications.topic)],
+        OKActions: [ref(devStack.notifications.topic)],
       });
     });
 

@@ -33,6 +33,25 @@ describe('Function: readStatus', () => {
 });
 
 describe('Command: b2a status', () => {
+  it('says when the flag holds a value b2a does not understand, and that it counts as off', async () => {
+    // Prepare
+    const a = admin();
+    a.flag.reading = { state: 'not-understood', value: 'true' };
+
+    // Act
+    const text = await runCli(['status'], a);
+    const json = await runCli(['status', '--json'], a);
+
+    // Assess
+    expect(text.stdout).toContain(
+      'flag          OFF: flag value "true" not understood; treated as off; new objects are SKIPPED (b2a toggle on|off sets it)',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      enabled: false,
+      flagProblem: 'flag value "true" not understood; treated as off',
+    });
+  });
+
   it('prints the status as plain text, counting the last 24 hours', async () => {
     // Act
     const { code, stdout } = await runCli(['status'], admin());

@@ -8,6 +8,7 @@ import type {
   DeadLetterQueue,
   FlagAdmin,
   FlagChange,
+  FlagReading,
   Identity,
   IdentityProvider,
   JobQuery,
@@ -30,9 +31,14 @@ export const NOW = new Date('2026-11-21T12:00:00.000Z');
 export class FakeFlagAdmin implements FlagAdmin {
   public readonly changes: FlagChange[] = [];
   public writes = 0;
+  /** What the stored value reads as, when set: overrides `enabled`. */
+  public reading?: FlagReading;
   public constructor(public enabled = true) {}
+  public async read(): Promise<FlagReading> {
+    return this.reading ?? { state: this.enabled ? 'on' : 'off' };
+  }
   public async isEnabled(): Promise<boolean> {
-    return this.enabled;
+    return (await this.read()).state === 'on';
   }
   public async setEnabled(enabled: boolean): Promise<void> {
     this.writes++;
@@ -182,6 +188,9 @@ export function job(key: string, o: Partial<Job> = {}): Job {
     runStartedAt: '2026-11-21T10:00:00.000Z',
     attempt: 1,
     attempts: 1,
+    runs: 1,
+    firstAttemptAt: o.updatedAt ?? '2026-11-21T10:00:01.000Z',
+    lastAttemptAt: o.updatedAt ?? '2026-11-21T10:00:01.000Z',
     history: [
       {
         at: o.updatedAt ?? '2026-11-21T10:00:01.000Z',

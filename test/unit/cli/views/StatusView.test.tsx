@@ -33,4 +33,17 @@ describe('Component: StatusView', () => {
       'jobs          SUCCEEDED 120  RETRYING 3  FAILED 2  SKIPPED 40  (since 2026-11-20 12:00:00Z)',
     ]);
   });
+
+  it('says the flag value is not understood, and counts as off', () => {
+    // Act
+    const frame =
+      render(
+        <StatusView
+          report={{ ...report, flagProblem: 'flag value "true" not understood; treated as off' }}
+        />,
+      ).lastFrame() ?? '';
+
+    // Assess
+    expect(frame).toContain('OFF: flag value "true" not understood; treated as off; new objects are SKIPPED');
+  });
 });

@@ -12,6 +12,7 @@ describe('Function: parsePipelineConfig', () => {
       retry: { maxAttempts: 17, baseDelaySeconds: 60 },
       batch: { size: 10, windowSeconds: 5 },
       flag: { cacheSeconds: 5 },
+      jobs: { historyLimit: 20 },
     });
   });
 
@@ -34,6 +35,8 @@ describe('Function: parsePipelineConfig', () => {
     [{ api: { url: 'https://x.test', timeoutMs: 5 } }, 'api.timeoutMs'],
     [{ api: { url: 'https://x.test' }, retry: { maxAttempts: 0 } }, 'retry.maxAttempts'],
     [{ api: { url: 'https://x.test' }, payload: { mode: 'zip' } }, 'payload.mode'],
+    [{ api: { url: 'https://x.test' }, jobs: { historyLimit: 0 } }, 'jobs.historyLimit'],
+    [{ api: { url: 'https://x.test' }, jobs: { historyLimit: 101 } }, 'jobs.historyLimit'],
   ])('names the invalid field (%#)', (input, field) => {
     let error: unknown;
     try {

@@ -46,8 +46,8 @@ describe('Handlers: enrichment then target', () => {
     scheduler = new FakeScheduler();
     notifier = new FakeNotifier();
     const clock = new FakeClock();
-    enrichment = createEnrichmentHandler({ config, flag, jobs, objects, api, clock });
-    target = createTargetHandler({ config, jobs, scheduler, notifier, clock, random: () => 0.5 });
+    enrichment = createEnrichmentHandler({ config, bucket: 'inbox', flag, jobs, objects, api, clock });
+    target = createTargetHandler({ config, jobs, scheduler, notifier, clock });
   });
 
   it('delivers a batch of nasty keys exactly once each, keeping messageIds', async () => {
@@ -138,5 +138,25 @@ describe('Handlers: enrichment then target', () => {
       status: 'FAILED',
       lastError: expect.stringContaining('object not found (deleted before processing?)'),
     });
+  });
+
+  it('ends a message for another bucket at once as FAILED, naming both buckets, with no retry and no call', async () => {
+    // Prepare
+    objects.put('other-bucket', 'a.csv', 'x');
+
+    // Act
+    const out = await target(
+      await enrichment([sqsRecord('m1', s3Event('a.csv', { bucket: 'other-bucket' }))]),
+    );
+
+    // Assess
+    expect(out).toEqual({ batchItemFailures: [] });
+    expect([...jobs.jobs.values()][0]).toMatchObject({
+      status: 'FAILED',
+      lastError: 'bucket other-bucket is not the configured bucket inbox',
+    });
+    expect([objects.heads, objects.reads, api.calls.length, scheduler.scheduled.length]).toEqual([
+      0, 0, 0, 0,
+    ]);
   });
 });

@@ -15,7 +15,8 @@ import {
 } from '../../../../pipeline-functions/lambda/composition-root.js';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../../../pipeline-functions/core/function-environment.js';
-import { JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
+import { FLAG_NOT_UNDERSTOOD_LOG, JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
+import { FakeClock } from '../../../support/fakes.js';
 import type { EnrichedItem } from '../../../../pipeline-functions/core/outcome.js';
 import { startHttpStub, type HttpStub } from '../../../support/http-stub.js';
 
@@ -38,6 +39,7 @@ function environment(apiUrl: string, auth: object = { type: 'none' }): NodeJS.Pr
     }),
     B2A_TABLE_NAME: 'b2a-test-jobs',
     B2A_FLAG_PARAMETER: '/b2a/test/enabled',
+    B2A_BUCKET_NAME: 'inbox',
     B2A_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:b2a-test',
     B2A_QUEUE_ARN: 'arn:aws:sqs:eu-west-1:123456789012:b2a-test-source',
     B2A_SCHEDULE_GROUP: 'b2a-test',
@@ -186,18 +188,60 @@ describe('Module: lambda/composition-root', () => {
     });
   });
 
+  it('skips every object under a flag value it does not understand, warning once per container and minute', async () => {
+    // Prepare: someone typed `true` in the SSM console
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true' } });
+    documents.on(GetCommand).resolves({});
+    const logger = fakeLogger();
+    const manual = new FakeClock(NOW);
+    const handler = await buildEnrichment({
+      env: environment(`${api.url}/in`),
+      clients: clients(),
+      logger,
+      clock: manual,
+    });
+    const batch = (n: number) =>
+      Array.from({ length: 3 }, (_, i) => ({ messageId: `m-${n}-${i}`, body: s3Event(`k${n}-${i}.txt`) }));
+
+    // Act
+    const first = await handler(batch(1));
+    manual.advance(10_000);
+    await handler(batch(2));
+    const warnedWithinTheMinute = logger.error.mock.calls.length;
+    manual.advance(60_000);
+    await handler(batch(3));
+
+    // Assess
+    expect(first.map((item) => item.result)).toEqual(
+      Array(3).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+    );
+    expect(warnedWithinTheMinute).toBe(1);
+    expect(logger.error.mock.calls).toEqual([
+      [FLAG_NOT_UNDERSTOOD_LOG, expect.objectContaining({ parameter: '/b2a/test/enabled', value: 'true' })],
+      [FLAG_NOT_UNDERSTOOD_LOG, expect.objectContaining({ value: 'true' })],
+    ]);
+    expect(api.requests).toHaveLength(0);
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
+  });
+
   it('builds a target that records, schedules a retry, notifies a terminal state and logs each item', async () => {
     // Prepare
-    documents.on(UpdateCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
-      Attributes: {
-        ...input.Key,
-        bucket: 'inbox',
-        key: 'k',
-        status: input.Key.pk.endsWith('bad') ? 'FAILED' : 'RETRYING',
-        attempts: 1,
-        updatedAt: NOW.toISOString(),
-      },
-    }));
+    documents.on(GetCommand).resolves({});
+    documents
+      .on(UpdateCommand)
+      .callsFake(
+        (input: { Key: { pk: string; sk: string }; ExpressionAttributeValues: Record<string, unknown> }) => ({
+          Attributes: {
+            ...input.Key,
+            bucket: 'inbox',
+            key: 'k',
+            status: input.Key.pk.endsWith('bad') ? 'FAILED' : 'RETRYING',
+            attempts: 1,
+            history: input.ExpressionAttributeValues[':history'],
+            updatedAt: NOW.toISOString(),
+          },
+        }),
+      );
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
     sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
     const logger = fakeLogger();
@@ -206,7 +250,6 @@ describe('Module: lambda/composition-root', () => {
       clients: clients(),
       logger,
       clock,
-      random: () => 0,
     });
     const item = (messageId: string, key: string, result: EnrichedItem['result']): EnrichedItem => ({
       messageId,
@@ -255,10 +298,20 @@ describe('Module: lambda/composition-root', () => {
       expect.objectContaining({ jobId: 'inbox/slow#v1', returnedToQueue: false }),
     );
     // The line the stack's metric filters count (JOB_RECORDED_LOG), once per recorded job.
+    // Each attempt whole, as the job keeps only the newest (config jobs.historyLimit).
     expect(logger.info).toHaveBeenCalledWith(JOB_RECORDED_LOG, {
       messageId: 'm-2',
       jobId: 'inbox/bad#v1',
       status: 'FAILED',
+      attempt: {
+        at: NOW.toISOString(),
+        runId: 'auto',
+        attempt: 1,
+        origin: 's3-event',
+        outcome: 'terminal',
+        httpStatus: 400,
+        error: 'HTTP 400',
+      },
     });
     expect(logger.info).toHaveBeenCalledWith(
       JOB_RECORDED_LOG,

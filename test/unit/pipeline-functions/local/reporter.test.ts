@@ -37,7 +37,15 @@ describe('Class: RuntimeReporter', () => {
         level: 'info',
         event: 'job',
         message: 'SUCCEEDED local-inbox/a b.csv (HTTP 200, 12 ms, attempt 1)',
-        data: { jobId: succeeded.jobId, key: 'a b.csv', status: 'SUCCEEDED', attempt: 1, runId: 'auto' },
+        // The whole attempt rides along: the job keeps only the newest ones, the log every one.
+        data: {
+          jobId: succeeded.jobId,
+          key: 'a b.csv',
+          status: 'SUCCEEDED',
+          attempt: 1,
+          runId: 'auto',
+          entry: succeeded.history[0],
+        },
       }),
     ]);
     expect(heard).toEqual([{ type: 'job', job: succeeded }]);

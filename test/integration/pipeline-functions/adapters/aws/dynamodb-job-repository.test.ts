@@ -31,6 +31,7 @@ function update(
   attempt: number,
   status: JobStatus,
   httpStatus?: number,
+  at = '2026-03-01T00:00:00Z',
 ): JobUpdate {
   return {
     object,
@@ -38,8 +39,9 @@ function update(
     attempt,
     status,
     idempotencyKey: `idem-${run.id}`,
+    historyLimit: 20,
     entry: {
-      at: '2026-03-01T00:00:00Z',
+      at,
       runId: run.id,
       attempt,
       origin: attempt === 1 ? 's3-event' : 'retry',
@@ -180,6 +182,49 @@ describe('Class: DynamoDbJobRepository', () => {
       expect(newRun).toMatchObject({ runId: 'r-1', attempt: 1, attempts: 2, status: 'RETRYING' });
       expect(oldRun).toBeUndefined();
       expect(await repository.get(jobIdOf(object))).toMatchObject({ runId: 'r-1', status: 'RETRYING' });
+    });
+
+    it('keeps the newest 20 of 30 attempts with totals of all, in one conditional write each, and stale messages change nothing', async () => {
+      // Prepare: three runs (the S3 event's and two reprocesses) of ten attempts each
+      const { repository, clock } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'busy.csv', versionId: 'v1' };
+      const runs: Run[] = [
+        AUTO,
+        { id: 'r-1', startedAt: '2026-03-02T00:00:00.000Z' },
+        { id: 'r-2', startedAt: '2026-03-03T00:00:00.000Z' },
+      ];
+      const times: string[] = [];
+
+      // Act
+      for (const run of runs) {
+        for (let attempt = 1; attempt <= 10; attempt++) {
+          clock.tick(60);
+          const at = clock.now().toISOString();
+          times.push(at);
+          await repository.record(update(object, run, attempt, 'RETRYING', 503, at));
+        }
+      }
+      const recorded = await repository.get(jobIdOf(object));
+      const stale = [
+        await repository.record(update(object, runs[1]!, 11, 'SUCCEEDED', 200, clock.now().toISOString())),
+        await repository.record(update(object, runs[2]!, 10, 'SUCCEEDED', 200, clock.now().toISOString())),
+      ];
+      const after = await repository.get(jobIdOf(object));
+
+      // Assess
+      expect(recorded).toMatchObject({
+        runId: 'r-2',
+        attempt: 10,
+        attempts: 30,
+        runs: 3,
+        firstAttemptAt: times[0],
+        lastAttemptAt: times[29],
+      });
+      expect(recorded?.history).toHaveLength(20);
+      expect(recorded?.history.map((a) => a.at)).toEqual(times.slice(10));
+      expect(recorded?.history[0]).toMatchObject({ runId: 'r-1', attempt: 1 });
+      expect(stale).toEqual([undefined, undefined]);
+      expect(after).toEqual(recorded);
     });
 
     it.each([

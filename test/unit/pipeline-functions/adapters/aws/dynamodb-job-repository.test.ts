@@ -1,11 +1,30 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
+import type { JobStatus } from '../../../../../pipeline-functions/core/model.js';
 import { STATUS_INDEX } from '../../../../../pipeline-functions/core/names.js';
+import type { JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
 
 const documents = mockClient(DynamoDBDocumentClient);
+
+/** An attempt of the automatic run of `inbox/k`, version `v`. */
+const attemptOf = (attempt: number, status: JobStatus): JobUpdate => ({
+  object: { bucket: 'inbox', key: 'k', versionId: 'v' },
+  run: { id: 'auto', startedAt: '2026-03-01T00:00:00Z' },
+  attempt,
+  status,
+  idempotencyKey: 'i',
+  historyLimit: 20,
+  entry: {
+    at: `2026-03-01T00:0${attempt}:00Z`,
+    runId: 'auto',
+    attempt,
+    origin: attempt === 1 ? 's3-event' : 'retry',
+    outcome: status === 'SUCCEEDED' ? 'delivered' : 'retryable',
+  },
+});
 
 describe('Class: DynamoDbJobRepository', () => {
   beforeEach(() => {
@@ -35,6 +54,45 @@ describe('Class: DynamoDbJobRepository', () => {
     });
   });
 
+  it('reads again and writes on the new state when another attempt was recorded between its read and its write', async () => {
+    // Prepare: DynamoDB answers a failed condition with ConditionalCheckFailedException
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#API_UpdateItem_Errors)
+    const stored = (attempts: number) => ({
+      pk: 'inbox/k',
+      sk: 'v',
+      bucket: 'inbox',
+      key: 'k',
+      status: 'RETRYING',
+      runId: 'auto',
+      runStartedAt: '2026-03-01T00:00:00Z',
+      attempt: attempts,
+      attempts,
+      history: [],
+    });
+    documents
+      .on(GetCommand)
+      .resolvesOnce({ Item: stored(1) })
+      .resolves({ Item: stored(2) });
+    documents
+      .on(UpdateCommand)
+      .rejectsOnce(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      )
+      .callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({
+        Attributes: { ...stored(3), attempts: input.ExpressionAttributeValues[':attempts'] },
+      }));
+    const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
+
+    // Act
+    const job = await repository.record(attemptOf(3, 'RETRYING'));
+
+    // Assess
+    expect(job?.attempts).toBe(3);
+    const writes = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(writes.map((w) => w.ExpressionAttributeValues?.[':read'])).toEqual([1, 2]);
+    expect(writes[1]?.ConditionExpression).toMatch(/^#attempts = :read AND /);
+  });
+
   it('passes failures other than a failed condition on', async () => {
     // Prepare
     const throttled = Object.assign(new Error('slow down'), {
@@ -44,20 +102,7 @@ describe('Class: DynamoDbJobRepository', () => {
     const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
 
     // Act
-    const recording = repository.record({
-      object: { bucket: 'b', key: 'k', versionId: 'v' },
-      run: { id: 'auto', startedAt: '2026-03-01T00:00:00Z' },
-      attempt: 1,
-      status: 'SUCCEEDED',
-      idempotencyKey: 'i',
-      entry: {
-        at: '2026-03-01T00:00:00Z',
-        runId: 'auto',
-        attempt: 1,
-        origin: 's3-event',
-        outcome: 'delivered',
-      },
-    });
+    const recording = repository.record(attemptOf(1, 'SUCCEEDED'));
 
     // Assess
     await expect(recording).rejects.toBe(throttled);

@@ -6,13 +6,18 @@ import {
   ValidationException,
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
+import { UnschedulableTimeError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import {
   DEFAULT_TARGET_RETRY_POLICY,
   SchedulerRetryScheduler,
   atExpression,
   scheduleNameOf,
 } from '../../../../../pipeline-functions/adapters/aws/scheduler-retry-scheduler.js';
+import { parsePipelineConfig } from '../../../../../pipeline-functions/core/config.js';
 import type { B2aEnvelope } from '../../../../../pipeline-functions/core/messages.js';
+import type { EnrichedItem } from '../../../../../pipeline-functions/core/outcome.js';
+import { recordBatch } from '../../../../../pipeline-functions/core/use-cases/record-outcome.js';
+import { FakeClock, FakeJobs, FakeNotifier } from '../../../../support/fakes.js';
 
 const scheduler = mockClient(SchedulerClient);
 const NOW = new Date('2026-03-01T10:00:00.250Z');
@@ -33,7 +38,6 @@ const subject = () =>
     groupName: 'b2a-test',
     queueArn: QUEUE_ARN,
     roleArn: ROLE_ARN,
-    clock: { now: () => NOW },
   });
 
 describe('Class: SchedulerRetryScheduler', () => {
@@ -73,7 +77,6 @@ describe('Class: SchedulerRetryScheduler', () => {
       queueArn: QUEUE_ARN,
       roleArn: ROLE_ARN,
       deadLetterArn,
-      clock: { now: () => NOW },
     });
 
     // Act
@@ -107,20 +110,74 @@ describe('Class: SchedulerRetryScheduler', () => {
     expect(otherKey).not.toBe(first);
   });
 
-  it.each([
-    ['in the past', '2026-03-01T09:00:00.000Z'],
-    ['under a minute away', '2026-03-01T10:00:30.000Z'],
-  ])('moves a time %s to one minute from now, rounded up to the second', async (_, at) => {
+  it('never moves the time it is given: one off the minute is refused, as the job records it as the firing time', async () => {
     // Prepare
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
 
     // Act
-    await subject().schedule(envelope(2), new Date(at));
+    const offGrain = subject().schedule(envelope(2), new Date('2026-03-01T10:01:30.000Z'));
 
     // Assess
-    expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, {
-      ScheduleExpression: 'at(2026-03-01T10:01:01)',
-    });
+    await expect(offGrain).rejects.toBeInstanceOf(UnschedulableTimeError);
+    expect(scheduler).toHaveReceivedCommandTimes(CreateScheduleCommand, 0);
+  });
+
+  it('sends the identical request, token included, when the target is re-run for the same retry in the same minute', async () => {
+    // Prepare: a record that fails once, so the pipe re-runs the target (ClientToken: "ensure the
+    // idempotency of the request", https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html;
+    // AWS answers a token reused with other parameters with an error, e.g.
+    // https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html)
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    const clock = new FakeClock(new Date('2026-03-01T10:00:05.000Z'));
+    const jobs = new FakeJobs();
+    jobs.failRecord = new Error('ProvisionedThroughputExceededException');
+    const deps = {
+      config: parsePipelineConfig({ environment: 'test', api: { url: 'https://x.test' } }),
+      jobs,
+      scheduler: subject(),
+      notifier: new FakeNotifier(),
+      clock,
+    };
+    const failed: EnrichedItem = {
+      messageId: 'm-1',
+      at: clock.now().toISOString(),
+      result: { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 },
+      request: {
+        object: { bucket: 'inbox', key: 'a.csv', versionId: 'v1' },
+        run: { id: 'auto', startedAt: '2026-03-01T09:59:58.000Z' },
+        attempt: 1,
+        origin: 's3-event',
+        idempotencyKey: 'k',
+      },
+    };
+
+    // Act
+    const first = await recordBatch(deps, [failed]);
+    jobs.failRecord = undefined;
+    clock.advance(45_000);
+    const second = await recordBatch(deps, [{ ...failed, at: clock.now().toISOString() }]);
+
+    // Assess
+    expect([first.failedMessageIds, second.failedMessageIds]).toEqual([['m-1'], []]);
+    const [a, b] = scheduler.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input);
+    expect(b).toEqual(a);
+    expect(jobs.jobs.get('inbox/a.csv#v1')?.nextAttemptAt).toBe(
+      `${/^at\((.*)\)$/.exec(a?.ScheduleExpression ?? '')?.[1]}.000Z`,
+    );
+  });
+
+  it('gives a different request a different client token, so that one token never names two requests', async () => {
+    // Prepare
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+
+    // Act
+    await subject().schedule(envelope(2), new Date('2026-03-01T10:30:00.000Z'));
+    await subject().schedule(envelope(2), new Date('2026-03-01T10:31:00.000Z'));
+
+    // Assess
+    const [a, b] = scheduler.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input);
+    expect(a?.Name).toBe(b?.Name);
+    expect(a?.ClientToken).not.toBe(b?.ClientToken);
   });
 
   it('treats an existing schedule of the same name as success', async () => {

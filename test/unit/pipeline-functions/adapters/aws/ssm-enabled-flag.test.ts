@@ -2,15 +2,14 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import {
   GetParameterCommand,
   GetParameterHistoryCommand,
+  InternalServerError,
   ParameterNotFound,
   PutParameterCommand,
   SSMClient,
+  ThrottlingException,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  FlagParameterNotFoundError,
-  InvalidFlagValueError,
-} from '../../../../../pipeline-functions/adapters/aws/errors.js';
+import { FlagParameterNotFoundError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import { SsmEnabledFlag } from '../../../../../pipeline-functions/adapters/aws/ssm-enabled-flag.js';
 
 const NAME = '/b2a/test/enabled';
@@ -101,17 +100,106 @@ describe('Class: SsmEnabledFlag', () => {
     await expect(subject.isEnabled()).resolves.toBe(true);
   });
 
-  it('rejects a value that is neither on nor off', async () => {
+  it.each([
+    [' ON ', 'on'],
+    ['Off', 'off'],
+    ['oN\n', 'on'],
+  ])('reads %j as %s: the documented words in any case, trimmed', async (value, state) => {
     // Prepare
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'yes' } });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: value } });
     const { flag: subject } = flag();
 
     // Act
-    const read = subject.isEnabled();
+    const reading = await subject.read();
 
     // Assess
-    await expect(read).rejects.toBeInstanceOf(InvalidFlagValueError);
-    await expect(read).rejects.toThrow('"yes"');
+    expect(reading).toEqual({ state });
+  });
+
+  it('reads any other value as not understood, without throwing', async () => {
+    // Prepare: someone typed `true` in the SSM console
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true' } });
+    const { flag: subject } = flag();
+
+    // Act
+    const reading = await subject.read();
+    const enabled = await subject.isEnabled();
+
+    // Assess
+    expect(reading).toEqual({ state: 'not-understood', value: 'true' });
+    expect(enabled).toBe(false);
+  });
+
+  // As SSM answers them: a throttled GetParameter is a ThrottlingException with HTTP 400
+  // (https://docs.aws.amazon.com/botocore/latest/reference/services/ssm/client/exceptions/ThrottlingException.html,
+  // https://repost.aws/knowledge-center/ssm-parameter-store-rate-exceeded), a server failure an
+  // InternalServerError with HTTP 500 (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
+  it.each([
+    [
+      'ThrottlingException',
+      new ThrottlingException({
+        message: 'Rate exceeded',
+        Message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    ],
+    ['InternalServerError', new InternalServerError({ message: 'oops', $metadata: { httpStatusCode: 500 } })],
+  ])(
+    'keeps using the value it read when SSM answers %s, and asks again a period later',
+    async (_, failure) => {
+      // Prepare
+      ssm
+        .on(GetParameterCommand)
+        .resolvesOnce({ Parameter: { Value: 'on' } })
+        .rejectsOnce(failure)
+        .resolves({ Parameter: { Value: 'off' } });
+      const { flag: subject, clock } = flag();
+      await subject.read();
+      clock.advance(5);
+
+      // Act
+      const during = await subject.read();
+      clock.advance(5);
+      const after = await subject.read();
+
+      // Assess
+      expect([during, after]).toEqual([{ state: 'on' }, { state: 'off' }]);
+      expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 3);
+    },
+  );
+
+  it('passes a transient failure on when it has never read a value', async () => {
+    // Prepare
+    const throttled = new ThrottlingException({
+      message: 'Rate exceeded',
+      Message: 'Rate exceeded',
+      $metadata: { httpStatusCode: 400 },
+    });
+    ssm.on(GetParameterCommand).rejects(throttled);
+    const { flag: subject } = flag();
+
+    // Act
+    const reading = subject.read();
+
+    // Assess
+    await expect(reading).rejects.toBe(throttled);
+  });
+
+  it('passes on a failure that is not transient, even with a value read before', async () => {
+    // Prepare
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: 'on' } })
+      .rejects(new ParameterNotFound({ message: 'not found', $metadata: { httpStatusCode: 400 } }));
+    const { flag: subject, clock } = flag();
+    await subject.read();
+    clock.advance(5);
+
+    // Act
+    const reading = subject.read();
+
+    // Assess
+    await expect(reading).rejects.toBeInstanceOf(FlagParameterNotFoundError);
   });
 
   it('sets the flag with an overwrite and trusts what it wrote', async () => {

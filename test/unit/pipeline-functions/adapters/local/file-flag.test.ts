@@ -56,10 +56,42 @@ describe('Class: FileFlagAdmin', () => {
     expect(fresh).toBe(false);
   });
 
-  it('rejects a file that is not a flag file', async () => {
+  it.each([
+    ['{"enabled":" ON "}', { state: 'on' }],
+    ['{"enabled":"off"}', { state: 'off' }],
+    ['{"enabled":"yes"}', { state: 'not-understood', value: 'yes' }],
+    ['{"enabled":1}', { state: 'not-understood', value: '1' }],
+    ['["on"]', { state: 'not-understood', value: '["on"]' }],
+  ])('reads %s as %j, never throwing for a value it does not understand', async (content, reading) => {
+    // Prepare
+    await writeFile(path, content);
+    // Act & Assess
+    expect(await new FileFlagAdmin({ path }).read()).toEqual(reading);
+  });
+
+  it('keeps the last reading when the file cannot be read, and fails only when it never read one', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const flag = new FileFlagAdmin({ path, cacheSeconds: 1, clock });
+    await writeFile(path, '{"enabled":false}');
+    await flag.read();
+    await writeFile(path, '{"enabled": fa');
+    clock.advance(1000);
+    // Act
+    const kept = await flag.read();
+    const fresh = new FileFlagAdmin({ path }).read();
+    // Assess
+    expect(kept).toEqual({ state: 'off' });
+    await expect(fresh).rejects.toBeInstanceOf(LocalStoreError);
+  });
+
+  it('overwrites a value it did not understand when set', async () => {
     // Prepare
     await writeFile(path, '{"enabled":"yes"}');
-    // Act & Assess
-    await expect(new FileFlagAdmin({ path }).isEnabled()).rejects.toBeInstanceOf(LocalStoreError);
+    const flag = new FileFlagAdmin({ path });
+    // Act
+    await flag.setEnabled(true);
+    // Assess
+    expect(await flag.read()).toEqual({ state: 'on' });
   });
 });

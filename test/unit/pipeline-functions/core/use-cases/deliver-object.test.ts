@@ -2,12 +2,24 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { parsePipelineConfig } from '../../../../../pipeline-functions/core/config.js';
 import { DownstreamTimeoutError } from '../../../../../pipeline-functions/core/errors.js';
 import { encodeEnvelope } from '../../../../../pipeline-functions/core/messages.js';
+import type { ObjectRef } from '../../../../../pipeline-functions/core/model.js';
 import {
   deliverBatch,
   type DeliverDeps,
   type ObjectReferencePayload,
 } from '../../../../../pipeline-functions/core/use-cases/deliver-object.js';
 import { FakeApi, FakeClock, FakeFlag, FakeJobs, FakeObjects, s3Event } from '../../../../support/fakes.js';
+
+/** A reprocess envelope for `object`, asked at `at`. */
+const reprocessOf = (object: ObjectRef, at: string, requestedBy?: string): string =>
+  encodeEnvelope({
+    kind: 'reprocess',
+    object,
+    run: { id: 'r-1', startedAt: at },
+    attempt: 1,
+    ...(requestedBy ? { requestedBy } : {}),
+    sentAt: at,
+  });
 
 const message = (messageId: string, body: unknown) => ({
   messageId,
@@ -27,6 +39,7 @@ describe('Function: deliverBatch', () => {
   beforeEach(() => {
     deps = {
       config: parsePipelineConfig({ api: { url: 'http://127.0.0.1:1/in', maxConcurrentCalls: 2 } }),
+      bucket: 'inbox',
       flag: new FakeFlag(true),
       jobs: new FakeJobs(),
       objects: new FakeObjects(),
@@ -77,6 +90,49 @@ describe('Function: deliverBatch', () => {
     expect(items[1]!.result).toMatchObject({ reason: expect.stringContaining('object not found') });
   });
 
+  it('ends a message about another bucket at once, saying so, without reading S3 or calling the API', async () => {
+    // Prepare
+    deps.objects.put('elsewhere', 'a.csv', 'x');
+    const reprocess = reprocessOf({ bucket: 'elsewhere', key: 'b.csv' }, '2026-11-21T11:00:00.000Z');
+
+    // Act
+    const items = await deliverBatch(deps, [
+      message('m1', s3Event('a.csv', { bucket: 'elsewhere' })),
+      message('m2', reprocess),
+    ]);
+
+    // Assess
+    for (const item of items) {
+      expect(item.result).toEqual({
+        kind: 'terminal',
+        reason: 'bucket elsewhere is not the configured bucket inbox',
+      });
+    }
+    expect(items[0]?.request?.object.bucket).toBe('elsewhere');
+    expect([deps.objects.heads, deps.objects.reads, deps.api.calls.length]).toEqual([0, 0, 0]);
+  });
+
+  it('skips with the value as reason when the flag holds one it does not understand, telling the edge once per batch', async () => {
+    // Prepare
+    deps.flag.reading = { state: 'not-understood', value: 'true' };
+    const told: unknown[] = [];
+    deps = { ...deps, onFlagNotUnderstood: (reading) => told.push(reading) };
+    deps.objects.put('inbox', 'a', 'x');
+
+    // Act
+    const items = await deliverBatch(deps, [
+      message('m1', s3Event('a')),
+      message('m2', s3Event('a', { etag: 'e2' })),
+    ]);
+
+    // Assess
+    expect(items.map((i) => i.result)).toEqual(
+      Array(2).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+    );
+    expect(told).toEqual([{ state: 'not-understood', value: 'true' }]);
+    expect([deps.objects.reads, deps.api.calls.length]).toEqual([0, 0]);
+  });
+
   it('skips without calling anything when the flag is off, reading the flag once per batch', async () => {
     deps.flag.enabled = false;
     deps.objects.put('inbox', 'a', 'x');
@@ -104,6 +160,7 @@ describe('Function: deliverBatch', () => {
       status: 'SUCCEEDED',
       entry: { at: first!.at, runId: run.id, attempt: 1, origin: 's3-event', outcome: 'delivered' },
       idempotencyKey,
+      historyLimit: 20,
     });
     return first!;
   }
@@ -119,14 +176,7 @@ describe('Function: deliverBatch', () => {
   it('delivers an explicit reprocess of a delivered version, with a new Idempotency-Key', async () => {
     deps.objects.put('inbox', 'a', 'x');
     const first = await deliverAndRecordSuccess('a');
-    const reprocess = encodeEnvelope({
-      kind: 'reprocess',
-      object: first.request!.object,
-      run: { id: 'r-1', startedAt: '2026-11-21T12:30:00Z' },
-      attempt: 1,
-      requestedBy: 'arn:aws:iam::1:user/ana',
-      sentAt: '2026-11-21T12:30:00Z',
-    });
+    const reprocess = reprocessOf(first.request!.object, '2026-11-21T12:30:00Z', 'arn:aws:iam::1:user/ana');
     const [again] = await deliverBatch(deps, [message('m2', reprocess)]);
     expect(again!.result.kind).toBe('delivered');
     expect(again!.request).toMatchObject({ origin: 'reprocess', requestedBy: 'arn:aws:iam::1:user/ana' });

@@ -36,7 +36,6 @@ describe('Function: recordBatch', () => {
       scheduler: new FakeScheduler(),
       notifier: new FakeNotifier(),
       clock: new FakeClock(),
-      random: () => 0,
       onError: (_item, error) => errors.push(error),
     };
   });
@@ -64,13 +63,44 @@ describe('Function: recordBatch', () => {
     expect(deps.scheduler.scheduled).toHaveLength(1);
     const { envelope, at } = deps.scheduler.scheduled[0]!;
     expect(envelope).toMatchObject({ b2a: 1, kind: 'retry', attempt: 2, object, run: { id: 'auto' } });
-    expect(at.toISOString()).toBe('2026-11-21T12:00:30.000Z');
+    // 60 s base: half fixed, half jittered, on the fake scheduler's one-second grain.
+    expect(at.getTime() - Date.parse('2026-11-21T12:00:00.000Z')).toBeGreaterThanOrEqual(30_000);
+    expect(at.getTime() - Date.parse('2026-11-21T12:00:00.000Z')).toBeLessThanOrEqual(60_000);
     expect(deps.jobs.jobs.get('inbox/a b#etag:e1')).toMatchObject({
       status: 'RETRYING',
-      nextAttemptAt: '2026-11-21T12:00:30.000Z',
+      nextAttemptAt: at.toISOString(),
       lastError: 'HTTP 503',
     });
     expect(deps.notifier.sent).toHaveLength(0);
+  });
+
+  it('records the time Scheduler really fires the retry, and spreads a batch that failed together', async () => {
+    // Prepare: Scheduler's timing (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html:
+    // 60 second precision), the clock 20 s into the minute
+    deps = {
+      ...deps,
+      scheduler: new FakeScheduler({ minimumLeadSeconds: 60, precisionSeconds: 60 }),
+      clock: new FakeClock(new Date('2026-11-21T12:00:20.000Z')),
+    };
+    const failed = Array.from({ length: 20 }, (_, i) => ({
+      ...item(`m${i}`, { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 }),
+      request: {
+        ...item('x', { kind: 'delivered', httpStatus: 200, latencyMs: 1 }).request!,
+        object: { ...object, key: `k${i}` },
+      },
+    }));
+
+    // Act
+    await recordBatch(deps, failed);
+
+    // Assess
+    const times = deps.scheduler.scheduled.map(({ at }) => at.toISOString());
+    for (const [i, at] of times.entries()) {
+      expect(Date.parse(at) % 60_000).toBe(0);
+      expect(Date.parse(at) - Date.parse('2026-11-21T12:00:20.000Z')).toBeGreaterThanOrEqual(60_000);
+      expect(deps.jobs.jobs.get(`inbox/k${i}#etag:e1`)?.nextAttemptAt).toBe(at);
+    }
+    expect(new Set(times)).toEqual(new Set(['2026-11-21T12:02:00.000Z', '2026-11-21T12:03:00.000Z']));
   });
 
   it('honours Retry-After when scheduling', async () => {
@@ -78,6 +108,7 @@ describe('Function: recordBatch', () => {
       item('m1', { kind: 'retryable', reason: 'HTTP 429', httpStatus: 429, retryAfterSeconds: 600 }),
     ]);
     expect(deps.scheduler.scheduled[0]!.at.toISOString()).toBe('2026-11-21T12:10:00.000Z');
+    expect(deps.jobs.jobs.get('inbox/a b#etag:e1')?.nextAttemptAt).toBe('2026-11-21T12:10:00.000Z');
   });
 
   it('fails the job after the last attempt and notifies', async () => {
