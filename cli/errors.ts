@@ -14,7 +14,7 @@ import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/lo
 import { resourceNamesOf } from '../pipeline-functions/core/resource-names.js';
 import { permissionsFor } from './permissions.js';
 
-/** Exit codes, documented in `b2a --help` and docs/readme/cli.md. */
+/** Exit codes, documented in `b2a --help` and docs/cli.md. */
 export const EXIT_CODES = {
   OK: 0,
   /** A bug or an error b2a has no word for (the message says what happened). */

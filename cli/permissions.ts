@@ -1,6 +1,6 @@
 /**
  * The IAM actions each command calls on AWS, so that an AccessDenied can say what is missing even
- * when AWS does not name the action, and so that docs/readme/cli.md and the admin policy agree.
+ * when AWS does not name the action, and so that docs/cli.md and the admin policy agree.
  */
 
 /** Every AWS command first reads the discovery parameter `/b2a/<env>/resources`. */

@@ -76,7 +76,7 @@ export function localCommand(): Command {
       `
 Drop files into <data-dir>/inbox/ (subfolders are key prefixes). In a terminal you get a live view;
 otherwise one log line per event (--json: JSON lines). Other b2a commands reach this runtime with
---data-dir. See docs/readme/local.md for the config file and the data directory layout.
+--data-dir. See docs/local.md for the config file and the data directory layout.
 
 Examples:
   $ b2a local up
