@@ -40,9 +40,9 @@ describe('Class: HttpDownstreamApi', () => {
       api: apiConfig(`${stub.url}/ingest?tenant=a`, {
         method: 'PUT',
         headers: { 'X-Tenant': 'acme' },
-        auth: { type: 'secret', secretId: 's', header: 'Authorization', prefix: 'Bearer ' },
+        auth: { type: 'header', header: 'Authorization', prefix: 'Bearer ', credential: { secretId: 's' } },
       }),
-      credential: 'tok3n',
+      credentials: { read: () => Promise.resolve('tok3n') },
       clock,
     });
 
@@ -193,10 +193,10 @@ describe('Class: HttpDownstreamApi', () => {
     expect(stub.requests).toHaveLength(30);
   });
 
-  it('refuses an auth configuration without a credential', () => {
+  it('refuses an auth configuration without a credential store', () => {
     // Prepare
     const config = apiConfig(stub.url, {
-      auth: { type: 'env', variable: 'API_TOKEN', header: 'X-Key', prefix: '' },
+      auth: { type: 'header', header: 'X-Key', prefix: '', credential: { env: 'API_TOKEN' } },
     });
 
     // Act
