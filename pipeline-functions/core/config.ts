@@ -28,35 +28,29 @@ export const CredentialSourceSchema = z.union(
 /** Where one secret value is read. */
 export type CredentialSource = z.infer<typeof CredentialSourceSchema>;
 
+/** Where a `header` auth's value goes: `<header>: <prefix><value>`. */
+const headerPlacement = {
+  header: header.default('Authorization'),
+  prefix: z.string().default('Bearer '),
+};
+
 /**
  * The auth types of b2a 0.1, kept working: each becomes a `header` auth, `{type:'secret', secretId}`
  * reading `{"secretId": secretId}` and `{type:'env', variable}` reading `{"env": variable}`.
  */
 const legacyAuth = [
   z
-    .object({
-      type: z.literal('secret'),
-      secretId: z.string().min(1),
-      header: header.default('Authorization'),
-      prefix: z.string().default('Bearer '),
-    })
-    .transform(({ secretId, header, prefix }) => ({
+    .object({ type: z.literal('secret'), secretId: z.string().min(1), ...headerPlacement })
+    .transform(({ secretId, ...placement }) => ({
+      ...placement,
       type: 'header' as const,
-      header,
-      prefix,
       credential: { secretId },
     })),
   z
-    .object({
-      type: z.literal('env'),
-      variable: envName,
-      header: header.default('Authorization'),
-      prefix: z.string().default('Bearer '),
-    })
-    .transform(({ variable, header, prefix }) => ({
+    .object({ type: z.literal('env'), variable: envName, ...headerPlacement })
+    .transform(({ variable, ...placement }) => ({
+      ...placement,
       type: 'header' as const,
-      header,
-      prefix,
       credential: { env: variable },
     })),
 ] as const;
@@ -65,8 +59,7 @@ const authSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({
     type: z.literal('header'),
-    header: header.default('Authorization'),
-    prefix: z.string().default('Bearer '),
+    ...headerPlacement,
     /** The value sent after `prefix`. */
     credential: CredentialSourceSchema,
   }),

@@ -17,31 +17,20 @@ describe('Function: parsePipelineConfig', () => {
   });
 
   // Changed on purpose (issue 12): the 0.1 auth types now parse into a `header` auth with a credential source.
-  it('maps a 0.1 secret auth onto a header auth reading Secrets Manager', () => {
-    const config = parsePipelineConfig({
-      api: { url: 'https://x.test', auth: { type: 'secret', secretId: 's' } },
-    });
-    expect(config.api.auth).toEqual({
-      type: 'header',
-      header: 'Authorization',
-      prefix: 'Bearer ',
-      credential: { secretId: 's' },
-    });
-  });
-
-  it('maps a 0.1 env auth onto a header auth reading the variable, keeping header and prefix', () => {
-    const config = parsePipelineConfig({
-      api: {
-        url: 'https://x.test',
-        auth: { type: 'env', variable: 'API_TOKEN', header: 'X-Key', prefix: '' },
-      },
-    });
-    expect(config.api.auth).toEqual({
-      type: 'header',
-      header: 'X-Key',
-      prefix: '',
-      credential: { env: 'API_TOKEN' },
-    });
+  it.each([
+    [
+      'secret, with the default header and prefix',
+      { type: 'secret', secretId: 's' },
+      { type: 'header', header: 'Authorization', prefix: 'Bearer ', credential: { secretId: 's' } },
+    ],
+    [
+      'env, keeping its header and prefix',
+      { type: 'env', variable: 'API_TOKEN', header: 'X-Key', prefix: '' },
+      { type: 'header', header: 'X-Key', prefix: '', credential: { env: 'API_TOKEN' } },
+    ],
+  ])('maps a 0.1 %s auth onto a header auth reading a credential source', (_, auth, expected) => {
+    const config = parsePipelineConfig({ api: { url: 'https://x.test', auth } });
+    expect(config.api.auth).toEqual(expected);
   });
 
   it('fills the defaults of an oauth2 auth and keeps a signing section', () => {
