@@ -8,12 +8,13 @@ import {
   flagParameterName,
   type DeployedResources,
 } from '../../pipeline-functions/core/names.js';
+import { secretIdsOf } from '../../pipeline-functions/core/config.js';
 import { ConfigError } from '../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-environment.js';
 import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
 import { AdminAccess } from '../constructs/AdminAccess.js';
 import {
-  connectApiCredential,
+  connectApiCredentials,
   connectConfig,
   connectFlag,
   connectObjects,
@@ -141,7 +142,7 @@ export class B2aStack extends Stack {
     connectFlag(this.enrichment, this.flag);
     connectTable(this.enrichment, this.jobs.table, 'read');
     connectObjects(this.enrichment, this.source);
-    if (config.api.auth.type === 'secret') connectApiCredential(this.enrichment, config.api.auth.secretId);
+    connectApiCredentials(this.enrichment, secretIdsOf(config.api));
 
     this.target = new PipelineFunction(this, 'Target', {
       functionName: names.targetFunction,

@@ -2,6 +2,7 @@
  * Ports: what the core needs from the world, named by capability. Adapters in
  * `pipeline-functions/adapters/{aws,local,http}` implement them; the core never imports an adapter.
  */
+import type { CredentialSource } from './config.js';
 import type { B2aEnvelope } from './messages.js';
 import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 
@@ -40,6 +41,8 @@ export interface ObjectInfo {
   readonly contentType: string;
   readonly versionId?: string;
   readonly etag?: string;
+  /** The base64 SHA-256 of the whole object, when the store holds one (never a multipart composite). */
+  readonly sha256?: string;
 }
 
 /** A presigned URL and when it really stops working. */
@@ -59,6 +62,18 @@ export interface ObjectSource {
   presign(ref: ObjectRef, expiresInSeconds: number): Promise<PresignedUrl>;
 }
 
+/**
+ * Reads one secret value from where the config says it is.
+ * @example const secret = await credentials.read({ env: 'B2A_CLIENT_SECRET' }, 'api.auth.clientSecret');
+ */
+export interface CredentialStore {
+  /**
+   * @param field the config path that names the source, for error messages (never the value)
+   * @throws ConfigError when the source cannot be read here or holds nothing usable
+   */
+  read(source: CredentialSource, field: string): Promise<string>;
+}
+
 /** One HTTP call to the downstream API. */
 export interface ApiRequest {
   readonly headers: Readonly<Record<string, string>>;
@@ -74,9 +89,12 @@ export interface ApiResponse {
   readonly bodySnippet?: string;
 }
 
-/** The downstream HTTP API. Method, URL, auth and timeout are the adapter's configuration. */
+/**
+ * The downstream HTTP API. Method, URL, auth, signing and timeout are the adapter's configuration;
+ * the request's `idempotency-key` header is also its Standard Webhooks `webhook-id`.
+ */
 export interface DownstreamApi {
-  /** @throws DownstreamNetworkError | DownstreamTimeoutError; any HTTP status is a response. */
+  /** @throws DownstreamNetworkError | DownstreamTimeoutError | ApiAuthError; any HTTP status is a response. */
   call(request: ApiRequest): Promise<ApiResponse>;
 }
 

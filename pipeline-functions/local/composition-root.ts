@@ -10,20 +10,21 @@
  * @example
  * const root = new LocalCompositionRoot(await prepareRuntime({ dataDir: '.b2a' }));
  * await root.store.start();
- * root.composePipeline();
+ * await root.composePipeline();
  * await root.pipeline.pipe.start();
  */
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
 import { DurableQueue } from '../adapters/local/durable-queue.js';
+import { EnvFileCredentialStore } from '../adapters/local/env-file-credential-store.js';
 import { FileFlagAdmin } from '../adapters/local/file-flag.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { localUserName } from '../adapters/local/local-identity.js';
 import { LocalRetryScheduler } from '../adapters/local/local-retry-scheduler.js';
-import { credentialFromEnv, type PipelineConfig } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
-import type { JobRepository } from '../core/ports.js';
+import type { PipelineConfig } from '../core/config.js';
+import { CachedCredentialStore, checkCredentials } from '../core/credentials.js';
+import type { CredentialStore, JobRepository } from '../core/ports.js';
 import { createEnrichmentHandler, type EnrichmentHandler } from '../handlers/enrichment.js';
 import { createTargetHandler, type TargetHandler } from '../handlers/target.js';
 import { Activity } from './activity.js';
@@ -118,16 +119,24 @@ export class LocalCompositionRoot {
   }
 
   /**
-   * Composes the pipeline, once: call it after the store and the demo API started.
-   * @throws ConfigError when the configuration or the API credential is not usable locally
+   * Composes the pipeline, once: call it after the store and the demo API started. Every credential
+   * the config names is read and checked here, so a missing variable or a malformed signing secret
+   * stops the start with the field's name.
+   * @throws ConfigError when the configuration or a credential is not usable locally
    */
-  public composePipeline(): void {
-    this.composed ??= this.buildPipeline();
+  public async composePipeline(): Promise<void> {
+    this.composed ??= await this.buildPipeline();
   }
 
-  private buildPipeline(): LocalPipeline {
+  private async buildPipeline(): Promise<LocalPipeline> {
     const { setup } = this;
     const config = resolvePipelineConfig(setup.input, this.apiUrl, setup.configSource);
+    const credentials = new CachedCredentialStore(
+      new EnvFileCredentialStore({ env: setup.env }),
+      setup.clock,
+      config.api.credentialCacheSeconds * 1000,
+    );
+    await checkCredentials(config.api, credentials);
     const flag = new FileFlagAdmin({
       path: setup.paths.flag,
       cacheSeconds: config.flag.cacheSeconds,
@@ -138,7 +147,7 @@ export class LocalCompositionRoot {
       tableName: LOCAL_TABLE_NAME,
       clock: setup.clock,
     });
-    const enrichment = this.buildEnrichment(config, flag, jobs);
+    const enrichment = this.buildEnrichment(config, flag, jobs, credentials);
     const target = this.buildTarget(config, jobs);
     const pipe = this.buildPipe(config, enrichment, target);
     return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox() };
@@ -148,11 +157,10 @@ export class LocalCompositionRoot {
     config: PipelineConfig,
     flag: FileFlagAdmin,
     jobs: JobRepository,
+    credentials: CredentialStore,
   ): EnrichmentHandler {
-    const { clock, env } = this.setup;
-    const api = this.activity.countCalls(
-      new HttpDownstreamApi({ api: config.api, credential: resolveCredential(config, env), clock }),
-    );
+    const { clock } = this.setup;
+    const api = this.activity.countCalls(new HttpDownstreamApi({ api: config.api, credentials, clock }));
     return createEnrichmentHandler({
       config,
       bucket: this.setup.settings.bucket,
@@ -247,20 +255,4 @@ function buildDemoApi(setup: RuntimeSetup): DemoApi {
     scenarios: setup.demoApiScenarios,
     clock: setup.clock,
   });
-}
-
-/** The credential for `api.auth`, locally from an environment variable. */
-function resolveCredential(
-  config: PipelineConfig,
-  env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  const { auth } = config.api;
-  if (auth.type === 'none') return undefined;
-  if (auth.type === 'secret') {
-    throw new ConfigError(
-      'api.auth',
-      'type "secret" reads Secrets Manager, which is AWS-only; locally use {"type": "env", "variable": "MY_API_TOKEN"}',
-    );
-  }
-  return credentialFromEnv(auth, env);
 }
