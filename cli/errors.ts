@@ -10,9 +10,16 @@ import {
   ObjectNotFoundError,
   RedriveInProgressError,
 } from '../pipeline-functions/core/errors.js';
+import {
+  JobsNotSucceededError,
+  KeyHasNoJobsError,
+  KeysNotFoundError,
+  ObjectsNotSentError,
+} from '../pipeline-functions/core/use-cases/admin/errors.js';
 import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/local/errors.js';
 import { resourceNamesOf } from '../pipeline-functions/core/resource-names.js';
 import { permissionsFor } from './permissions.js';
+import { shellQuote } from './render/format.js';
 
 /** Exit codes, documented in `b2a --help` and docs/readme/cli.md. */
 export const EXIT_CODES = {
@@ -138,15 +145,15 @@ export class AbortedError extends CliError {
 
 /** `reprocess --wait` ended with a job that did not succeed, or timed out. Exit 6. */
 export class NotSucceededError extends CliError {
-  public constructor(message: string, hint?: string) {
-    super(message, EXIT_CODES.NOT_SUCCEEDED, hint);
+  public constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, EXIT_CODES.NOT_SUCCEEDED, hint, options);
   }
 }
 
 /** `reprocess` sent some objects but not others (access denied, or an error). Exit 7. */
 export class NotAllSentError extends CliError {
-  public constructor(message: string, hint: string) {
-    super(message, EXIT_CODES.NOT_ALL_SENT, hint);
+  public constructor(message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, EXIT_CODES.NOT_ALL_SENT, hint, options);
   }
 }
 
@@ -210,6 +217,8 @@ interface SdkErrorShape {
  */
 export function toCliError(error: unknown, context: ErrorContext): CliError {
   if (error instanceof CliError) return error;
+  const adminError = fromAdminError(error);
+  if (adminError) return adminError;
   if (error instanceof ObjectNotFoundError)
     return new NotFoundError(error.message, undefined, { cause: error });
   if (error instanceof ObjectAccessDeniedError) {
@@ -320,6 +329,43 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
       cause: error,
     },
   );
+}
+
+/** The CLI error (exit code and hint) for an error of the admin use cases. */
+function fromAdminError(error: unknown): CliError | undefined {
+  const cause = { cause: error };
+  if (error instanceof KeysNotFoundError) {
+    return new NotFoundError(
+      error.message,
+      'check the key (it is case-sensitive), or list jobs with: b2a jobs --prefix <start of the key>',
+      cause,
+    );
+  }
+  if (error instanceof KeyHasNoJobsError) {
+    return new NotFoundError(
+      error.message,
+      `keys are case-sensitive; list recent jobs with: b2a jobs --prefix ${shellQuote(error.key.slice(0, 8))}`,
+      cause,
+    );
+  }
+  if (error instanceof ObjectsNotSentError) {
+    const denied =
+      error.counts.denied > 0 ? `S3 answered 403: check ${ObjectAccessDeniedError.likelyCauses}. ` : '';
+    return new NotAllSentError(
+      error.message,
+      `${denied}Then reprocess only the objects listed as not sent: rerunning the whole selection would send the others again`,
+      cause,
+    );
+  }
+  if (error instanceof JobsNotSucceededError) {
+    const hint = error.timedOut
+      ? 'follow them with: b2a jobs show <key>'
+      : error.statuses.includes('SKIPPED')
+        ? 'b2a is off: turn it on with b2a toggle on'
+        : 'see why with: b2a jobs show <key>';
+    return new NotSucceededError(error.message, hint, cause);
+  }
+  return undefined;
 }
 
 /** The SDK's credential messages go on with advice that the hint gives better. */
