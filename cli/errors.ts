@@ -2,6 +2,7 @@
  * The CLI's typed errors and exit codes. Commands and backends throw these (or let the SDK's and the
  * core's errors through); `cli/main.ts` decides at the edge what each one prints and how the process exits.
  */
+import { isThrottlingError } from '@smithy/core/retry';
 import { FlagParameterNotFoundError } from '../pipeline-functions/adapters/aws/errors.js';
 import {
   B2aError,
@@ -165,21 +166,10 @@ export interface ErrorContext {
   readonly profile?: string;
 }
 
-/** Error names (or `Code`s) AWS uses when a caller is throttled. */
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-  'AWS.SimpleQueueService.RequestThrottled',
-]);
-
-/** Error names for credentials AWS does not accept (as opposed to no credentials at all). */
+/**
+ * Error names for credentials AWS does not accept (as opposed to no credentials at all). The SDK
+ * classifies errors for retrying (throttling, transient, clock skew), not these: none is retryable.
+ */
 const REJECTED_CREDENTIALS = new Set([
   'UnrecognizedClientException',
   'InvalidClientTokenId',
@@ -296,7 +286,15 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
       cause: error,
     });
   }
-  if (THROTTLING.has(name) || THROTTLING.has(code)) return new ThrottledError(message, { cause: error });
+  // The SDK's own classification (its retry strategy's): HTTP 429, the throttling error names of
+  // every service, or a throttling trait in the service model.
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    isThrottlingError(error as Parameters<typeof isThrottlingError>[0])
+  ) {
+    return new ThrottledError(message, { cause: error });
+  }
   if (
     name === 'ResourceNotFoundException' ||
     name === 'QueueDoesNotExist' ||

@@ -125,6 +125,16 @@ describe('Function: toCliError', () => {
     },
   );
 
+  it('maps what the SDK classifies as throttling: an HTTP 429 whatever the error is called', () => {
+    // A HEAD has no body, so the SDK can only name its error from the status; 429 is the status of
+    // throttling across AWS APIs (e.g. https://docs.aws.amazon.com/scheduler/latest/APIReference/CommonErrors.html).
+    const error = toCliError(
+      sdkError('Unknown', 'UnknownError', { $metadata: { httpStatusCode: 429 } }),
+      context,
+    );
+    expect(error).toBeInstanceOf(ThrottledError);
+  });
+
   it('maps a missing object to not found (exit 3)', () => {
     const error = toCliError(new ObjectNotFoundError('s3://inbox/a.txt'), context);
     expect(error).toBeInstanceOf(NotFoundError);
