@@ -126,8 +126,9 @@ describe('Function: toCliError', () => {
   );
 
   it('maps what the SDK classifies as throttling: an HTTP 429 whatever the error is called', () => {
-    // A HEAD has no body, so the SDK can only name its error from the status; 429 is the status of
-    // throttling across AWS APIs (e.g. https://docs.aws.amazon.com/scheduler/latest/APIReference/CommonErrors.html).
+    // 429 Too Many Requests is HTTP's answer to a caller sending too many requests
+    // (https://www.rfc-editor.org/rfc/rfc6585#section-4); the SDK's isThrottlingError counts it whatever
+    // the body names, and an answer without a body has no name to match a list of names.
     const error = toCliError(
       sdkError('Unknown', 'UnknownError', { $metadata: { httpStatusCode: 429 } }),
       context,
