@@ -11,7 +11,16 @@ export const COMMAND_PERMISSIONS: Readonly<Record<string, readonly string[]>> = 
   toggle: ['ssm:GetParameter', 'ssm:GetParameterHistory'],
   'toggle on|off': ['ssm:GetParameter', 'ssm:PutParameter'],
   'toggle history': ['ssm:GetParameterHistory'],
-  reprocess: ['s3:GetObject', 's3:GetObjectVersion', 'sqs:SendMessage', 'dynamodb:Query', 'dynamodb:GetItem'],
+  // s3:ListBucket: without it S3 answers a HEAD of a missing key with 403, not 404, so a mistyped key
+  // would read as access denied (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+  reprocess: [
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:ListBucket',
+    'sqs:SendMessage',
+    'dynamodb:Query',
+    'dynamodb:GetItem',
+  ],
   jobs: ['dynamodb:Query'],
   'jobs show': ['dynamodb:Query'],
   status: ['ssm:GetParameter', 'sqs:GetQueueAttributes', 'pipes:DescribePipe', 'dynamodb:Query'],

@@ -11,6 +11,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { discoveryParameterName, type DeployedResources } from '../../pipeline-functions/core/names.js';
 import type {
+  AdminSession,
   DeadLetterQueue,
   FlagAdmin,
   IdentityProvider,
@@ -20,7 +21,6 @@ import type {
   WorkQueue,
 } from '../../pipeline-functions/core/ports.js';
 import { NotDeployedError } from '../errors.js';
-import type { AdminSession } from './index.js';
 
 /** Which stage to open, with which credentials. */
 export interface AwsAdminOptions {

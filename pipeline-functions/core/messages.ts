@@ -177,10 +177,25 @@ function canonicalTime(value: string, field: string): string {
   return new Date(ms).toISOString();
 }
 
-/** Builds the envelope for a retry or reprocess. */
-export function encodeEnvelope(envelope: Omit<B2aEnvelope, 'b2a'>): string {
-  const full: B2aEnvelope = { b2a: 1, ...envelope };
-  return JSON.stringify(full);
+/** What a retry or reprocess envelope names; `requestedBy` may be unknown (an automatic run). */
+export type EnvelopeFields = Omit<B2aEnvelope, 'b2a' | 'requestedBy'> & {
+  readonly requestedBy?: string | undefined;
+};
+
+/**
+ * The one builder of b2a envelopes: the target's retries and the CLI's reprocesses both make theirs
+ * here, so the two never differ in shape or field order (a retry's body is part of its schedule
+ * request, which must be the same each time it is sent).
+ * @example b2aEnvelope({ kind: 'reprocess', object, run, attempt: 1, requestedBy: arn, sentAt: now })
+ */
+export function b2aEnvelope(fields: EnvelopeFields): B2aEnvelope {
+  const { kind, object, run, attempt, requestedBy, sentAt } = fields;
+  return { b2a: 1, kind, object, run, attempt, ...(requestedBy ? { requestedBy } : {}), sentAt };
+}
+
+/** The message body of a retry or reprocess. */
+export function encodeEnvelope(envelope: EnvelopeFields): string {
+  return JSON.stringify(b2aEnvelope(envelope));
 }
 
 function compact<T extends object>(o: T): T {

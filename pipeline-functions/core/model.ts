@@ -113,6 +113,20 @@ export function jobIdOf(ref: ObjectRef): string {
  */
 export function isNewerThan(job: Job | undefined, run: Run, attempt: number): boolean {
   if (!job) return true;
-  if (run.id !== job.runId) return run.startedAt > job.runStartedAt;
+  if (run.id !== job.runId) return isLaterRun(run, runOf(job));
   return job.status !== 'SUCCEEDED' && attempt > job.attempt;
+}
+
+/**
+ * Whether `run` supersedes `other`: it is another run that started later. The one ordering of runs,
+ * used to decide whether an attempt may act ({@link isNewerThan}) and whether a run someone waits
+ * for was taken over by a newer one.
+ */
+export function isLaterRun(run: Run, other: Run): boolean {
+  return run.id !== other.id && run.startedAt > other.startedAt;
+}
+
+/** The run a job is in. */
+export function runOf(job: Pick<Job, 'runId' | 'runStartedAt'>): Run {
+  return { id: job.runId, startedAt: job.runStartedAt };
 }

@@ -247,3 +247,9 @@ export interface AdminPorts {
   readonly deadLetters: DeadLetterQueue;
   readonly identity: IdentityProvider;
 }
+
+/** The admin ports of one environment, open until `close()` (the CLI opens one per command). */
+export interface AdminSession extends AdminPorts {
+  /** Releases connections (SDK clients, the local store's client). */
+  close(): Promise<void>;
+}

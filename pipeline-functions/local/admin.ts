@@ -15,7 +15,7 @@ import { LocalDeadLetterQueue } from '../adapters/local/local-dead-letter-queue.
 import { LocalIdentityProvider, localUserName } from '../adapters/local/local-identity.js';
 import { LocalPipelineMonitor } from '../adapters/local/local-pipeline-monitor.js';
 import { LocalWorkQueue } from '../adapters/local/local-work-queue.js';
-import type { AdminPorts } from '../core/ports.js';
+import type { AdminSession } from '../core/ports.js';
 import { localPaths, LOCAL_TABLE_NAME } from './data-dir.js';
 import { localDynamoClient, DynamoStore } from './dynamo-store.js';
 import { DataDirNotFoundError, StoreLockedError } from './errors.js';
@@ -32,7 +32,7 @@ export interface LocalAdminOptions {
 }
 
 /** The admin ports of a local data directory, open until `close()`. */
-export type LocalAdmin = AdminPorts & { close(): Promise<void> };
+export type LocalAdmin = AdminSession;
 
 /** Connects to the running runtime's store, or opens the store itself. */
 async function openJobStore(

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  paginateQuery,
   QueryCommand,
   UpdateCommand,
   type QueryCommandInput,
@@ -182,38 +183,27 @@ export class DynamoDbJobRepository implements JobRepository {
 
   public async listByKey(bucket: string, key: string): Promise<Job[]> {
     const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': `${bucket}/${key}` },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey },
+        ExpressionAttributeValues: { ':pk': `${bucket}/${key}` },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
     return items.map(toJob).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
   public async countByStatus(status: JobStatus, since?: string): Promise<number> {
     let count = 0;
-    let start: Item | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          ...this.statusQuery(status, since),
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.documents },
+      { ...this.statusQuery(status, since), Select: 'COUNT' },
+    );
+    for await (const page of pages) count += page.Count ?? 0;
     return count;
   }
 

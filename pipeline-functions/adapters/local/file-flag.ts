@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { z } from 'zod';
 import { FlagCache, readFlagValue } from '../../core/flag.js';
 import {
   systemClock,
@@ -22,6 +23,21 @@ interface FlagFile {
   readonly enabled: boolean;
   readonly history: FlagChange[];
 }
+
+const FlagChangeSchema = z.object({
+  enabled: z.boolean(),
+  at: z.string(),
+  by: z.string().optional(),
+}) satisfies z.ZodType<FlagChange>;
+
+/**
+ * The flag file as read: `enabled` may hold anything (a value not understood reads as off, with that
+ * value as the reason), and a `history` that is not a list reads as none.
+ */
+const FlagFileSchema = z.object({
+  enabled: z.unknown(),
+  history: z.array(z.unknown()).optional().catch(undefined),
+});
 
 /** Options of {@link FileFlagAdmin}. */
 export interface FileFlagOptions {
@@ -89,9 +105,14 @@ export class FileFlagAdmin implements FlagAdmin {
   private async load(): Promise<{ reading: FlagReading; history: FlagChange[] }> {
     const raw = await readJsonFile(this.path);
     if (raw === undefined) return { reading: { state: 'on' }, history: [] };
-    const fields =
-      typeof raw === 'object' && raw !== null ? (raw as Partial<Record<keyof FlagFile, unknown>>) : {};
-    const history = Array.isArray(fields.history) ? (fields.history as FlagChange[]) : [];
+    const fields: z.infer<typeof FlagFileSchema> = FlagFileSchema.safeParse(raw).data ?? {
+      enabled: undefined,
+    };
+    // A change that is not one (edited by hand) is left out; the others stay.
+    const history = (fields.history ?? []).flatMap((entry) => {
+      const change = FlagChangeSchema.safeParse(entry);
+      return change.success ? [change.data] : [];
+    });
     const { enabled } = fields;
     if (typeof enabled === 'boolean') return { reading: { state: enabled ? 'on' : 'off' }, history };
     const reading = readFlagValue(typeof enabled === 'string' ? enabled : JSON.stringify(enabled ?? raw));

@@ -4,6 +4,7 @@
  * notify on terminal states. Items that could not be recorded are returned so the pipe retries them.
  */
 import type { PipelineConfig } from '../config.js';
+import { b2aEnvelope } from '../messages.js';
 import { jobIdOf, type Attempt, type Job, type JobStatus } from '../model.js';
 import type { DeliveryRequest, DeliveryResult, EnrichedItem } from '../outcome.js';
 import type { Clock, JobRepository, Notifier, RetryScheduler } from '../ports.js';
@@ -90,17 +91,16 @@ async function record(
         // Schedule before recording: if the record fails, the pipe retries and the schedule (same
         // name) is not made twice; the other order could leave a RETRYING job with no retry.
         await deps.scheduler.schedule(
-          {
-            b2a: 1,
+          b2aEnvelope({
             kind: 'retry',
             object: request.object,
             run: request.run,
             attempt: request.attempt + 1,
-            ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+            requestedBy: request.requestedBy,
             // When the envelope is sent, not when it was scheduled: the envelope is part of the
             // schedule request, which must be the same each time this retry is scheduled.
             sentAt: nextAttempt,
-          },
+          }),
           at,
         );
       } else {

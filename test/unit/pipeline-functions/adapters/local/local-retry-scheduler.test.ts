@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalStoreError } from '../../../../../pipeline-functions/adapters/local/errors.js';
 import {
   LocalRetryScheduler,
   scheduleNameOf,
@@ -121,5 +122,16 @@ describe('Class: LocalRetryScheduler', () => {
     // Assess
     expect(String(errors[0])).toContain('disk full');
     expect(await readdir(dir)).toHaveLength(1);
+  });
+
+  it('refuses to start on a file that is not a scheduled retry, rather than fail when it is due', async () => {
+    // Prepare
+    await writeFile(
+      join(dir, 'r.json'),
+      JSON.stringify({ name: 'r', dueAt: '2026-11-21T12:00:00.000Z', envelope: null }),
+    );
+    const scheduler = new LocalRetryScheduler({ dir, queue });
+    // Act & Assess
+    await expect(scheduler.start()).rejects.toBeInstanceOf(LocalStoreError);
   });
 });
