@@ -3,6 +3,8 @@
  * own credentials, and builds the AWS adapters on them. Each SDK client and adapter is created on
  * first use, so `b2a toggle` loads only SSM.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { PipesClient } from '@aws-sdk/client-pipes';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -31,8 +33,8 @@ export interface AwsAdminOptions {
   readonly profile?: string;
   /** @default the profile's region or AWS_REGION for discovery; the stage's region after it */
   readonly region?: string;
-  /** Where backfill checkpoints are kept on this machine. */
-  readonly checkpointDir: string;
+  /** Where backfill checkpoints are kept on this machine. @default ~/.b2a/checkpoints/<environment> */
+  readonly checkpointDir?: string;
 }
 
 /** Settings every SDK client gets. */
@@ -221,7 +223,9 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
       },
     },
     filters: resources.filters ?? { prefix: '', suffix: '' },
-    checkpoints: new FileCheckpointStore(options.checkpointDir),
+    checkpoints: new FileCheckpointStore(
+      options.checkpointDir ?? join(homedir(), '.b2a', 'checkpoints', options.environment),
+    ),
     queue: {
       send: async (envelope) => (await queueAdapter()).send(envelope),
       sendBatch: async (envelopes) => (await queueAdapter()).sendBatch(envelopes),

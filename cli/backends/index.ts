@@ -2,8 +2,7 @@
  * Picks the backend of an environment: the local runtime for `--env local`, AWS otherwise. Each is
  * imported only when used, so `b2a --help` loads neither the AWS SDK nor the local runtime.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AdminSession } from '../../pipeline-functions/core/ports.js';
 import type { GlobalOptions } from '../global-options.js';
 
@@ -21,6 +20,5 @@ export const openAdmin: OpenAdmin = async (options) => {
     environment: options.env,
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.region ? { region: options.region } : {}),
-    checkpointDir: join(homedir(), '.b2a', 'checkpoints', options.env),
   });
 };

@@ -166,14 +166,12 @@ export async function backfill(
     const checkpoint: Checkpoint = {
       ...state,
       counts,
-      retry: [...failed.map(listedOf)],
+      retry: failed.flatMap((notSent) => listedByJob.get(jobIdOf(notSent)) ?? []),
       ...(position ? { position } : {}),
     };
     await ports.checkpoints.write(name, checkpoint);
   };
   const listedByJob = new Map<string, ListedObject>();
-  const listedOf = (notSent: BackfillNotSent): ListedObject =>
-    listedByJob.get(jobIdOf(notSent)) as ListedObject;
 
   const send = async (objects: readonly ListedObject[]): Promise<void> => {
     if (request.dryRun) {
