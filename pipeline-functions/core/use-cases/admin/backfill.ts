@@ -206,16 +206,15 @@ export async function backfill(
     });
   };
 
-  // What the queue refused last time goes first; each is looked up again, as it may have a job by now.
-  if (retry.length > 0)
-    await send(
-      await withoutJobs(
-        ports,
-        retry,
-        request.all,
-        (n) => (counts = { ...counts, alreadyDone: counts.alreadyDone + n }),
-      ),
+  const sendMissing = async (objects: readonly ListedObject[]): Promise<void> =>
+    send(
+      await withoutJobs(ports, objects, request.all, (n) => {
+        counts = { ...counts, alreadyDone: counts.alreadyDone + n };
+      }),
     );
+
+  // What the queue refused last time goes first; each is looked up again, as it may have a job by now.
+  if (retry.length > 0) await sendMissing(retry);
 
   const after = state.after;
   const listPrefix = narrowestPrefix(request.prefix ?? '', ports.filters.prefix);
@@ -233,14 +232,7 @@ export async function backfill(
         listed: counts.listed + page.length,
         skippedByFilter: counts.skippedByFilter + page.length - eligible.length,
       };
-      await send(
-        await withoutJobs(
-          ports,
-          eligible,
-          request.all,
-          (n) => (counts = { ...counts, alreadyDone: counts.alreadyDone + n }),
-        ),
-      );
+      await sendMissing(eligible);
       const last = page.at(-1);
       if (last) position = positionOf(last);
       await save();

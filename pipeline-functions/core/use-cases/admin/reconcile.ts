@@ -9,6 +9,7 @@ import { jobIdOf, type Job } from '../../model.js';
 import type { AdminPorts, Clock, ListedObject, Pacer } from '../../ports.js';
 import { backfillEnvelope, narrowestPrefix, type BackfillNotSent } from './backfill.js';
 import { selectJobs } from './job-selection.js';
+import { objectOfJob } from './reprocess.js';
 import { sendInBatches } from './send-in-batches.js';
 
 /** How late a retry may be before it counts as stuck: Scheduler fires within a minute, so 15 minutes is plenty. */
@@ -118,13 +119,7 @@ export async function fixDrift(
     ...report.stuck.map((job) =>
       b2aEnvelope({
         kind: 'retry',
-        object: {
-          bucket: job.bucket,
-          key: job.key,
-          ...(job.versionId ? { versionId: job.versionId } : {}),
-          ...(job.etag ? { etag: job.etag } : {}),
-          ...(job.size !== undefined ? { size: job.size } : {}),
-        },
+        object: objectOfJob(job),
         run: { id: job.runId, startedAt: job.runStartedAt },
         attempt: job.attempt + 1,
         requestedBy: arn,

@@ -195,7 +195,8 @@ async function head(ports: AdminPorts, ref: ObjectRef): Promise<ObjectRef> {
   });
 }
 
-function objectOfJob(job: Job): ObjectRef {
+/** The object version a job is about. */
+export function objectOfJob(job: Job): ObjectRef {
   return compact({
     bucket: job.bucket,
     key: job.key,
