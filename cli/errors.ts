@@ -12,6 +12,7 @@ import {
   RedriveInProgressError,
 } from '../pipeline-functions/core/errors.js';
 import {
+  BackfillIncompleteError,
   JobsNotSucceededError,
   KeyHasNoJobsError,
   KeysNotFoundError,
@@ -40,7 +41,7 @@ export const EXIT_CODES = {
   ABORTED: 5,
   /** `reprocess --wait`: a job did not succeed (FAILED or SKIPPED), or was still running at `--timeout`. */
   NOT_SUCCEEDED: 6,
-  /** `reprocess`: some objects were not sent (access denied or an error); the others were. */
+  /** `reprocess`, `backfill`, `reconcile --fix`: some objects were not sent (access denied or an error); the others were. */
   NOT_ALL_SENT: 7,
 } as const;
 
@@ -56,7 +57,8 @@ export const EXIT_CODES_HELP = `Exit codes:
      missing or expired, access denied, throttled, unreachable
   5  aborted at the confirmation prompt
   6  reprocess --wait: a job did not succeed, or --timeout passed
-  7  reprocess: some objects could not be sent (denied or an error); the rest were`;
+  7  reprocess, backfill, reconcile --fix: some objects could not be sent (denied or
+     an error); the rest were`;
 
 /** An error the CLI knows how to report: one line, a hint, an exit code. */
 export class CliError extends B2aError {
@@ -352,6 +354,13 @@ function fromAdminError(error: unknown): CliError | undefined {
     return new NotAllSentError(
       error.message,
       `${denied}Then reprocess only the objects listed as not sent: rerunning the whole selection would send the others again`,
+      cause,
+    );
+  }
+  if (error instanceof BackfillIncompleteError) {
+    return new NotAllSentError(
+      error.message,
+      'run the same command again: it continues from its checkpoint and sends only those',
       cause,
     );
   }

@@ -21,6 +21,11 @@ export const COMMAND_PERMISSIONS: Readonly<Record<string, readonly string[]>> = 
     'dynamodb:Query',
     'dynamodb:GetItem',
   ],
+  // Both list with ListObjectVersions (s3:ListBucketVersions; see S3BucketListing for why not
+  // ListObjectsV2) and send with SendMessageBatch, which sqs:SendMessage authorises
+  // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html).
+  backfill: ['s3:ListBucketVersions', 'dynamodb:BatchGetItem', 'sqs:SendMessage'],
+  reconcile: ['s3:ListBucketVersions', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'sqs:SendMessage'],
   jobs: ['dynamodb:Query'],
   'jobs show': ['dynamodb:Query'],
   status: ['ssm:GetParameter', 'sqs:GetQueueAttributes', 'pipes:DescribePipe', 'dynamodb:Query'],

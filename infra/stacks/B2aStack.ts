@@ -187,6 +187,7 @@ export class B2aStack extends Stack {
       topicArn: this.notifications.topic.topicArn,
       pipeName: names.pipe,
       scheduleGroup: this.retries.group.scheduleGroupName,
+      filters: { prefix: config.filters.prefix, suffix: config.filters.suffix },
     };
     this.discovery = new ssm.StringParameter(this, 'Discovery', {
       parameterName: discoveryParameterName(config.environment),

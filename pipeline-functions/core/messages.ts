@@ -2,7 +2,7 @@
  * Messages on the source queue, and how to read them. A message body is one of:
  * - an EventBridge S3 "Object Created" event (the rule puts the whole event on the queue; keys are raw);
  * - a classic S3 event notification (keys URL-encoded, a space as `+`), for buckets wired the old way;
- * - a b2a envelope (version 1) sent by Scheduler for a retry or by the CLI for a reprocess.
+ * - a b2a envelope (version 1) sent by Scheduler for a retry, or by the CLI for a reprocess or a backfill.
  */
 import { InvalidMessageError } from './errors.js';
 import { AUTO_RUN_ID, type ObjectRef, type Origin, type Run } from './model.js';
@@ -10,13 +10,15 @@ import { AUTO_RUN_ID, type ObjectRef, type Origin, type Run } from './model.js';
 /** The b2a envelope: small, versioned JSON that names an object version and the attempt to make. */
 export interface B2aEnvelope {
   readonly b2a: 1;
-  readonly kind: 'retry' | 'reprocess';
+  readonly kind: 'retry' | 'reprocess' | 'backfill';
   readonly object: ObjectRef;
   readonly run: Run;
   /** The attempt this message asks for, within the run (1-based). */
   readonly attempt: number;
   /** Who asked, for a reprocess: the caller's IAM ARN (or the local user). */
   readonly requestedBy?: string;
+  /** The backfill that sent it (kept by its retries), so a job's history names the backfill. */
+  readonly backfillId?: string;
   readonly sentAt: string;
 }
 
@@ -29,6 +31,7 @@ export type DecodedMessage =
       readonly attempt: number;
       readonly origin: Origin;
       readonly requestedBy?: string;
+      readonly backfillId?: string;
     }
   /** A message that is understood but asks for nothing (e.g. S3's `s3:TestEvent`). */
   | { readonly type: 'ignored'; readonly reason: string };
@@ -134,8 +137,10 @@ function decodeEnvelope(m: Json): DecodedMessage {
   if (m['b2a'] !== 1)
     throw new InvalidMessageError(`b2a envelope version ${String(m['b2a'])} is not supported`);
   const kind = m['kind'];
-  if (kind !== 'retry' && kind !== 'reprocess') {
-    throw new InvalidMessageError(`b2a envelope kind ${JSON.stringify(kind)} is not retry or reprocess`);
+  if (kind !== 'retry' && kind !== 'reprocess' && kind !== 'backfill') {
+    throw new InvalidMessageError(
+      `b2a envelope kind ${JSON.stringify(kind)} is not retry, reprocess or backfill`,
+    );
   }
   const o = isObject(m['object']) ? m['object'] : undefined;
   const run = isObject(m['run']) ? m['run'] : undefined;
@@ -162,6 +167,7 @@ function decodeEnvelope(m: Json): DecodedMessage {
     attempt,
     origin: kind,
     ...(str(m['requestedBy']) ? { requestedBy: str(m['requestedBy']) } : {}),
+    ...(str(m['backfillId']) ? { backfillId: str(m['backfillId']) } : {}),
   };
 }
 
@@ -178,8 +184,9 @@ function canonicalTime(value: string, field: string): string {
 }
 
 /** What a retry or reprocess envelope names; `requestedBy` may be unknown (an automatic run). */
-export type EnvelopeFields = Omit<B2aEnvelope, 'b2a' | 'requestedBy'> & {
+export type EnvelopeFields = Omit<B2aEnvelope, 'b2a' | 'requestedBy' | 'backfillId'> & {
   readonly requestedBy?: string | undefined;
+  readonly backfillId?: string | undefined;
 };
 
 /**
@@ -189,8 +196,17 @@ export type EnvelopeFields = Omit<B2aEnvelope, 'b2a' | 'requestedBy'> & {
  * @example b2aEnvelope({ kind: 'reprocess', object, run, attempt: 1, requestedBy: arn, sentAt: now })
  */
 export function b2aEnvelope(fields: EnvelopeFields): B2aEnvelope {
-  const { kind, object, run, attempt, requestedBy, sentAt } = fields;
-  return { b2a: 1, kind, object, run, attempt, ...(requestedBy ? { requestedBy } : {}), sentAt };
+  const { kind, object, run, attempt, requestedBy, backfillId, sentAt } = fields;
+  return {
+    b2a: 1,
+    kind,
+    object,
+    run,
+    attempt,
+    ...(requestedBy ? { requestedBy } : {}),
+    ...(backfillId ? { backfillId } : {}),
+    sentAt,
+  };
 }
 
 /** The message body of a retry or reprocess. */

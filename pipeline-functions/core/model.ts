@@ -13,7 +13,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'SKIPPED'];
 
 /** Where an attempt came from. */
-export type Origin = 's3-event' | 'retry' | 'reprocess';
+export type Origin = 's3-event' | 'retry' | 'reprocess' | 'backfill';
 
 /**
  * One object version in a bucket. `versionId` is set on versioned buckets; `etag` is always known
@@ -52,6 +52,8 @@ export interface Attempt {
   readonly latencyMs?: number;
   readonly error?: string;
   readonly requestedBy?: string;
+  /** The backfill (`b2a backfill`, `b2a reconcile --fix`) this attempt belongs to, when one sent it. */
+  readonly backfillId?: string;
 }
 
 /** A job as stored in the job repository. */

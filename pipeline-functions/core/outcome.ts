@@ -40,6 +40,7 @@ export interface DeliveryRequest {
   readonly attempt: number;
   readonly origin: Origin;
   readonly requestedBy?: string;
+  readonly backfillId?: string;
   readonly idempotencyKey: string;
 }
 

@@ -4,6 +4,8 @@ import { encodeEnvelope, type B2aEnvelope } from '../../pipeline-functions/core/
 import type { Job, JobStatus, ObjectRef } from '../../pipeline-functions/core/model.js';
 import type {
   AdminSession,
+  BucketListing,
+  CheckpointStore,
   DeadLetter,
   DeadLetterQueue,
   FlagAdmin,
@@ -14,9 +16,12 @@ import type {
   JobQuery,
   JobRepository,
   JobUpdate,
+  ListedObject,
+  ListingQuery,
   ObjectInfo,
   Page,
   PipelineMonitor,
+  QueueSendResult,
   QueueStats,
   WorkQueue,
 } from '../../pipeline-functions/core/ports.js';
@@ -82,6 +87,12 @@ export class FakeJobRepository implements JobRepository {
       (job) => job.status === status && (!since || job.updatedAt >= since),
     ).length;
   }
+  /** Each call's ids, to check that lookups are batched and each job is read once. */
+  public readonly batches: string[][] = [];
+  public async getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>> {
+    this.batches.push([...jobIds]);
+    return new Map(jobIds.flatMap((id) => (this.jobs.has(id) ? [[id, this.jobs.get(id) as Job]] : [])));
+  }
 }
 
 export class FakeObjects {
@@ -108,8 +119,78 @@ export class FakeObjects {
 
 export class FakeWorkQueue implements WorkQueue {
   public readonly sent: B2aEnvelope[] = [];
+  /** Sizes of the batches sent. */
+  public readonly batches: number[] = [];
+  /** Keys the queue refuses in a batch (a partial failure). */
+  public readonly refused = new Set<string>();
   public async send(envelope: B2aEnvelope): Promise<void> {
     this.sent.push(envelope);
+  }
+  /**
+   * Through `send`, so a test that replaces `send` sees batched messages too; an envelope whose
+   * `send` throws is a refused entry, as SQS answers a partial failure.
+   */
+  public async sendBatch(envelopes: readonly B2aEnvelope[]): Promise<readonly QueueSendResult[]> {
+    this.batches.push(envelopes.length);
+    const results: QueueSendResult[] = [];
+    for (const envelope of envelopes) {
+      try {
+        if (this.refused.has(envelope.object.key)) throw new Error('InternalError');
+        await this.send(envelope);
+        results.push({ sent: true });
+      } catch (error) {
+        results.push({ sent: false, reason: `${(error as Error).name}: ${(error as Error).message}` });
+      }
+    }
+    return results;
+  }
+}
+
+/** A bucket listing over objects in memory, in key order, `pageSize` a page. */
+export class FakeListing implements BucketListing {
+  public readonly objects: ListedObject[] = [];
+  public readonly queries: ListingQuery[] = [];
+  public constructor(public pageSize = 1000) {}
+  public add(key: string, o: Partial<ListedObject> = {}): this {
+    this.objects.push({
+      bucket: 'inbox',
+      key,
+      versionId: 'v1',
+      etag: '"e1"',
+      size: 12,
+      lastModified: '2026-11-21T10:00:00.000Z',
+      isLatest: true,
+      ...o,
+    });
+    return this;
+  }
+  public async *pages(query: ListingQuery): AsyncIterable<readonly ListedObject[]> {
+    this.queries.push(query);
+    const order = (o: Pick<ListedObject, 'key' | 'versionId'>): string =>
+      `${o.key}\u0000${o.versionId ?? ''}`;
+    const sorted = [...this.objects].sort((a, b) => order(a).localeCompare(order(b)));
+    const after = query.startAfter;
+    const start = after ? sorted.findIndex((o) => order(o) > order(after)) : 0;
+    const selected = (start < 0 ? [] : sorted.slice(start)).filter(
+      (o) => o.key.startsWith(query.prefix) && (query.versions === 'all' || o.isLatest),
+    );
+    for (let i = 0; i < selected.length; i += this.pageSize) yield selected.slice(i, i + this.pageSize);
+  }
+}
+
+/** Checkpoints in memory. */
+export class FakeCheckpoints implements CheckpointStore {
+  public readonly values = new Map<string, unknown>();
+  public writes = 0;
+  public async read(name: string): Promise<unknown> {
+    return this.values.get(name);
+  }
+  public async write(name: string, value: unknown): Promise<void> {
+    this.writes++;
+    this.values.set(name, structuredClone(value));
+  }
+  public async remove(name: string): Promise<void> {
+    this.values.delete(name);
   }
 }
 
@@ -153,6 +234,9 @@ export class FakeAdmin implements AdminSession {
   public readonly flag = new FakeFlagAdmin();
   public readonly jobs = new FakeJobRepository();
   public readonly objects = new FakeObjects();
+  public readonly listing = new FakeListing();
+  public filters = { prefix: '', suffix: '' };
+  public readonly checkpoints = new FakeCheckpoints();
   public readonly queue = new FakeWorkQueue();
   public readonly monitor = new FakeMonitor();
   public readonly deadLetters = new FakeDeadLetters();

@@ -136,6 +136,9 @@ export class FakeJobs implements JobRepository {
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     return { items: items.slice(0, q.limit ?? items.length) };
   }
+  public async getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>> {
+    return new Map(jobIds.flatMap((id) => (this.jobs.has(id) ? [[id, this.jobs.get(id) as Job]] : [])));
+  }
   public async listByKey(bucket: string, key: string): Promise<Job[]> {
     return [...this.jobs.values()].filter((j) => j.bucket === bucket && j.key === key);
   }

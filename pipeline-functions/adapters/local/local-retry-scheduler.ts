@@ -28,7 +28,7 @@ const ScheduledRetrySchema = z.object({
   dueAt: z.string(),
   envelope: z.object({
     b2a: z.literal(1),
-    kind: z.enum(['retry', 'reprocess']),
+    kind: z.enum(['retry', 'reprocess', 'backfill']),
     object: z.object({
       bucket: z.string(),
       key: z.string(),
@@ -39,6 +39,7 @@ const ScheduledRetrySchema = z.object({
     run: z.object({ id: z.string(), startedAt: z.string() }),
     attempt: z.number(),
     requestedBy: z.string().optional(),
+    backfillId: z.string().optional(),
     sentAt: z.string(),
   }),
 }) satisfies z.ZodType<ScheduledRetry>;

@@ -114,6 +114,7 @@ export async function deliverObject(
     attempt,
     origin,
     ...(decoded.requestedBy ? { requestedBy: decoded.requestedBy } : {}),
+    ...(decoded.backfillId ? { backfillId: decoded.backfillId } : {}),
     idempotencyKey: idempotencyKeyOf(object, run.id),
   };
   // Another bucket's object is no object of ours (a rule or reprocess pointed at the wrong place):

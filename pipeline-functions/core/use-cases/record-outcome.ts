@@ -97,6 +97,7 @@ async function record(
             run: request.run,
             attempt: request.attempt + 1,
             requestedBy: request.requestedBy,
+            backfillId: request.backfillId,
             // When the envelope is sent, not when it was scheduled: the envelope is part of the
             // schedule request, which must be the same each time this retry is scheduled.
             sentAt: nextAttempt,
@@ -119,6 +120,7 @@ async function record(
     ...('latencyMs' in result && result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
     ...(error ? { error } : {}),
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...(request.backfillId ? { backfillId: request.backfillId } : {}),
   };
   const job = await deps.jobs.record({
     object: request.object,

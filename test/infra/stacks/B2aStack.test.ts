@@ -433,6 +433,7 @@ describe('Class: B2aStack', () => {
         topicArn: token(devStack.notifications.topic),
         pipeName: 'b2a-dev',
         scheduleGroup: 'b2a-dev',
+        filters: { prefix: '', suffix: '' },
       });
     });
   });
@@ -665,7 +666,7 @@ describe('Class: B2aStack', () => {
           {
             Sid: 'ReadJobs',
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
             Resource: [tableArn, cfn(stack, `${stack.jobs.table.tableArn}/index/${STATUS_INDEX}`)],
           },
           { Sid: 'ReprocessObjects', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },

@@ -11,4 +11,22 @@ describe('Function: permissionsFor', () => {
     // 403 Forbidden (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
     expect(permissionsFor('reprocess')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket']));
   });
+
+  it('lists what backfill and reconcile call: ListObjectVersions, BatchGetItem, SendMessageBatch', () => {
+    // SendMessageBatch has no IAM action of its own: sqs:SendMessage authorises it
+    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html).
+    expect(permissionsFor('backfill')).toEqual([
+      'ssm:GetParameter',
+      's3:ListBucketVersions',
+      'dynamodb:BatchGetItem',
+      'sqs:SendMessage',
+    ]);
+    expect(permissionsFor('reconcile')).toEqual([
+      'ssm:GetParameter',
+      's3:ListBucketVersions',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'sqs:SendMessage',
+    ]);
+  });
 });

@@ -8,10 +8,10 @@ export interface DeadLetterInfo {
   readonly sentAt?: string;
   readonly receiveCount?: number;
   /**
-   * What the message was: `s3-event`, `retry` or `reprocess` when b2a understands it, `ignored` for a
+   * What the message was: `s3-event`, `retry`, `reprocess` or `backfill` when b2a understands it, `ignored` for a
    * message that asks for nothing (e.g. an S3 test event), `invalid` when it cannot be read.
    */
-  readonly kind: 's3-event' | 'retry' | 'reprocess' | 'ignored' | 'invalid';
+  readonly kind: 's3-event' | 'retry' | 'reprocess' | 'backfill' | 'ignored' | 'invalid';
   readonly bucket?: string;
   readonly key?: string;
   readonly versionId?: string;

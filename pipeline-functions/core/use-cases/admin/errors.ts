@@ -59,3 +59,16 @@ export class JobsNotSucceededError extends B2aError {
     super(message);
   }
 }
+
+/**
+ * A backfill went through the whole listing, and the queue refused some messages. Its checkpoint
+ * keeps them: the same command, run again, sends those first.
+ */
+export class BackfillIncompleteError extends B2aError {
+  public constructor(
+    public readonly failed: number,
+    public readonly sent: number,
+  ) {
+    super(`${failed} backfill message(s) refused by the queue; ${sent} sent`);
+  }
+}

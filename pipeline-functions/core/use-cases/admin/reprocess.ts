@@ -7,9 +7,10 @@ import { mapLimit } from '../../concurrency.js';
 import { ObjectAccessDeniedError, ObjectNotFoundError } from '../../errors.js';
 import { b2aEnvelope } from '../../messages.js';
 import { jobIdOf, type Job, type ObjectRef } from '../../model.js';
-import type { AdminPorts, Clock, JobRepository } from '../../ports.js';
+import type { AdminPorts, Clock, JobRepository, Pacer } from '../../ports.js';
 import { KeysNotFoundError, ObjectsNotSentError } from './errors.js';
 import { selectJobs, type JobFilter } from './job-selection.js';
+import { sendInBatches } from './send-in-batches.js';
 
 /** HEADs, sends and reads in flight at once. */
 export const REPROCESS_CONCURRENCY = 8;
@@ -53,6 +54,8 @@ export interface SendOptions {
   readonly newRunId?: () => string;
   /** Called after each object, for a progress bar. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Admits each batch of messages (the API's rate limit). @default no pacing */
+  readonly pace?: Pacer;
 }
 
 /**
@@ -100,9 +103,9 @@ export async function selectObjects(jobs: JobRepository, filter: JobFilter): Pro
 
 /**
  * Sends one reprocess envelope per object, each starting a new run (so a new Idempotency-Key), as
- * the caller's identity. One object's failure never stops the others: once some messages are out,
- * stopping half-way would leave the admin guessing which ones were, so every object ends in one of
- * the result's lists.
+ * the caller's identity, in batches through {@link sendInBatches}. One object's failure never stops
+ * the others: once some messages are out, stopping half-way would leave the admin guessing which ones
+ * were, so every object ends in one of the result's lists.
  */
 export async function sendReprocess(
   ports: AdminPorts,
@@ -112,20 +115,34 @@ export async function sendReprocess(
   const { arn } = await ports.identity.whoami();
   const newRunId = options.newRunId ?? randomUUID;
   let done = 0;
-  const send = async (ref: ObjectRef): Promise<SendOutcome> => {
-    const object = options.verify ? await head(ports, ref) : ref;
+  const progress = (count: number): void => {
+    for (let i = 0; i < count; i++) options.onProgress?.(++done, objects.length);
+  };
+  const checked = await mapLimit(objects, REPROCESS_CONCURRENCY, async (ref): Promise<Checked> => {
+    try {
+      return { object: options.verify ? await head(ports, ref) : ref };
+    } catch (error) {
+      progress(1);
+      return notSent(ref, error);
+    }
+  });
+  const envelopes = checked.flatMap((c) => {
+    if (!('object' in c)) return [];
     const now = options.clock.now().toISOString();
     const run = { id: newRunId(), startedAt: now };
-    await ports.queue.send(
-      b2aEnvelope({ kind: 'reprocess', object, run, attempt: 1, requestedBy: arn, sentAt: now }),
-    );
-    return { started: startedJob(object, run.id, run.startedAt) };
-  };
-  const outcomes = await mapLimit(objects, REPROCESS_CONCURRENCY, async (ref) => {
-    const outcome = await send(ref).catch((error: unknown) => notSent(ref, error));
-    options.onProgress?.(++done, objects.length);
-    return outcome;
+    return [
+      b2aEnvelope({ kind: 'reprocess', object: c.object, run, attempt: 1, requestedBy: arn, sentAt: now }),
+    ];
   });
+  const { sent, failed } = await sendInBatches(ports.queue, envelopes, {
+    ...(options.pace ? { pace: options.pace } : {}),
+    onBatch: (batch) => progress(batch.sent.length + batch.failed.length),
+  });
+  const outcomes: SendOutcome[] = [
+    ...checked.filter((c): c is Exclude<Checked, { object: ObjectRef }> => !('object' in c)),
+    ...sent.map((e) => ({ started: startedJob(e.object, e.run.id, e.run.startedAt) })),
+    ...failed.map(({ envelope, reason }) => ({ failed: { ...envelope.object, reason } })),
+  ];
   return {
     started: outcomes.flatMap((o) => ('started' in o ? [o.started] : [])),
     missing: outcomes.flatMap((o) => ('missing' in o ? [o.missing] : [])),
@@ -134,13 +151,16 @@ export async function sendReprocess(
   };
 }
 
+/** An object after its check: to send, or not sent and why. */
+type Checked = { readonly object: ObjectRef } | Exclude<SendOutcome, { readonly started: StartedJob }>;
+
 type SendOutcome =
   | { readonly started: StartedJob }
   | { readonly missing: ObjectRef }
   | { readonly denied: NotSent }
   | { readonly failed: NotSent };
 
-function notSent(ref: ObjectRef, error: unknown): SendOutcome {
+function notSent(ref: ObjectRef, error: unknown): Exclude<SendOutcome, { readonly started: StartedJob }> {
   if (error instanceof ObjectNotFoundError) return { missing: ref };
   if (error instanceof ObjectAccessDeniedError) return { denied: { ...ref, reason: error.reason } };
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -175,7 +195,8 @@ async function head(ports: AdminPorts, ref: ObjectRef): Promise<ObjectRef> {
   });
 }
 
-function objectOfJob(job: Job): ObjectRef {
+/** The object version a job is about. */
+export function objectOfJob(job: Job): ObjectRef {
   return compact({
     bucket: job.bucket,
     key: job.key,
