@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RequestRecord, ResponseRecord } from './delivery-log.js';
 
 /**
  * The job model: one job is one object version's delivery to the downstream API.
@@ -52,6 +53,10 @@ export interface Attempt {
   readonly latencyMs?: number;
   readonly error?: string;
   readonly requestedBy?: string;
+  /** What was sent to the API (absent when nothing was: skipped, the object could not be read). */
+  readonly request?: RequestRecord;
+  /** What the API answered (absent when no answer came: a timeout, a network error). */
+  readonly response?: ResponseRecord;
 }
 
 /** A job as stored in the job repository. */

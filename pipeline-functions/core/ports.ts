@@ -3,6 +3,7 @@
  * `pipeline-functions/adapters/{aws,local,http}` implement them; the core never imports an adapter.
  */
 import type { CredentialSource } from './config.js';
+import type { HttpExchange } from './delivery-log.js';
 import type { B2aEnvelope } from './messages.js';
 import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 
@@ -87,6 +88,8 @@ export interface ApiResponse {
   readonly latencyMs: number;
   /** The first bytes of the response body, for error messages. */
   readonly bodySnippet?: string;
+  /** The request as sent and this answer, as the job's delivery log records them. */
+  readonly exchange?: HttpExchange;
 }
 
 /**

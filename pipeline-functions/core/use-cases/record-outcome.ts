@@ -119,6 +119,7 @@ async function record(
     ...('latencyMs' in result && result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
     ...(error ? { error } : {}),
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...('exchange' in result && result.exchange ? result.exchange : {}),
   };
   const job = await deps.jobs.record({
     object: request.object,
