@@ -120,10 +120,21 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+/** HTTP statuses from `from` to `to`, both included: `{from: 400, to: 499}` is `4xx`. */
+export interface HttpStatusRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface JobQuery {
   readonly status: JobStatus;
   /** ISO-8601: only jobs updated at or after this time. */
   readonly since?: string;
+  /**
+   * Only jobs whose latest answer (`lastHttpStatus`) is in one of these ranges. A filter on the
+   * items read: a page may hold fewer than `limit` jobs and still have a cursor.
+   */
+  readonly lastHttpStatus?: readonly HttpStatusRange[];
   readonly limit?: number;
   readonly cursor?: string;
 }
