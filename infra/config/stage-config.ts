@@ -5,6 +5,7 @@
  * so a bad value fails `cdk synth` with the field's name.
  */
 import { z } from 'zod';
+import { deliveryLogBudgetIssues } from '../../pipeline-functions/core/delivery-log.js';
 import {
   credentialsOf,
   parseWith,
@@ -231,6 +232,9 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
       path: ['api', 'auth', 'tokenUrl'],
       message: 'must be https on AWS: the client secret travels to it',
     });
+  }
+  for (const issue of deliveryLogBudgetIssues(config)) {
+    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   }
   if (config.batch.size > 10 && config.batch.windowSeconds < 1) {
     ctx.addIssue({

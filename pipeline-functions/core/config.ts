@@ -4,6 +4,7 @@
  * (which extend it with infrastructure settings). Invalid config fails at start with the field's name.
  */
 import { z } from 'zod';
+import { deliveryLogBudgetIssues, MAX_RESPONSE_BODY_BYTES } from './delivery-log.js';
 import { ConfigError } from './errors.js';
 
 const header = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
@@ -124,6 +125,13 @@ export const PipelineConfigSchema = z.object({
     timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
     /** Calls in flight per enrichment invocation (and, on AWS, times the reserved concurrency). @default 10 */
     maxConcurrentCalls: z.number().int().min(1).max(1000).default(10),
+    /** What each attempt records in the job's history (the delivery log). */
+    log: z
+      .object({
+        /** Bytes of the response body kept per attempt; 0 keeps none. @default 1024 */
+        responseBodyBytes: z.number().int().min(0).max(MAX_RESPONSE_BODY_BYTES).default(1024),
+      })
+      .prefault({}),
   }),
   payload: z
     .object({
@@ -209,9 +217,16 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source
   throw new ConfigError(path, `${issue?.message ?? 'invalid'} (in ${source})`);
 }
 
-/** Validates the pipeline configuration. @throws ConfigError */
+/**
+ * Validates the pipeline configuration, and that its delivery log fits the pipe's payload and a
+ * DynamoDB item (see `deliveryLogBudgetIssues`).
+ * @throws ConfigError
+ */
 export function parsePipelineConfig(input: unknown, source = 'config'): PipelineConfig {
-  return parseWith(PipelineConfigSchema, input, source);
+  const config = parseWith(PipelineConfigSchema, input, source);
+  const [issue] = deliveryLogBudgetIssues(config);
+  if (issue) throw new ConfigError(issue.path.join('.'), `${issue.message} (in ${source})`);
+  return config;
 }
 
 /** How the API's credential is found. */

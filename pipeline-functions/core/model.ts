@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RequestRecord, ResponseRecord } from './delivery-log.js';
 
 /**
  * The job model: one job is one object version's delivery to the downstream API.
@@ -54,6 +55,10 @@ export interface Attempt {
   readonly requestedBy?: string;
   /** The backfill (`b2a backfill`, `b2a reconcile --fix`) this attempt belongs to, when one sent it. */
   readonly backfillId?: string;
+  /** What was sent to the API (absent when nothing was: skipped, the object could not be read). */
+  readonly request?: RequestRecord;
+  /** What the API answered (absent when no answer came: a timeout, a network error). */
+  readonly response?: ResponseRecord;
 }
 
 /** A job as stored in the job repository. */

@@ -3,25 +3,26 @@
  * Retryable: network errors, timeouts, 408, 429 (with Retry-After), 5xx.
  * Terminal: any other 4xx, and bad input (the reason says what was wrong).
  */
+import type { HttpExchange } from './delivery-log.js';
 import { ApiAuthError, DownstreamNetworkError, DownstreamTimeoutError } from './errors.js';
 import type { ObjectRef, Origin, Run } from './model.js';
 import type { ApiResponse } from './ports.js';
 
 export type DeliveryResult =
-  | { readonly kind: 'delivered'; readonly httpStatus: number; readonly latencyMs: number }
-  | {
+  | ({ readonly kind: 'delivered'; readonly httpStatus: number; readonly latencyMs: number } & Logged)
+  | ({
       readonly kind: 'retryable';
       readonly reason: string;
       readonly httpStatus?: number;
       readonly latencyMs?: number;
       readonly retryAfterSeconds?: number;
-    }
-  | {
+    } & Logged)
+  | ({
       readonly kind: 'terminal';
       readonly reason: string;
       readonly httpStatus?: number;
       readonly latencyMs?: number;
-    }
+    } & Logged)
   /** The flag was off: nothing was called. */
   | { readonly kind: 'skipped'; readonly reason: string }
   /** Already delivered, or a newer attempt exists: nothing was called, nothing to record. */
@@ -32,6 +33,11 @@ export type DeliveryResult =
   | { readonly kind: 'invalid'; readonly reason: string }
   /** Something b2a depends on failed before the API was called (e.g. the job store): back to the queue. */
   | { readonly kind: 'unprocessed'; readonly reason: string };
+
+/** What an API call leaves for the delivery log: the request sent and the answer, when there was a call. */
+interface Logged {
+  readonly exchange?: HttpExchange;
+}
 
 /** What was asked for: present on every item whose message named an object. */
 export interface DeliveryRequest {
@@ -56,7 +62,8 @@ export interface EnrichedItem {
 /** Classifies an HTTP answer. */
 export function classifyResponse(response: ApiResponse): DeliveryResult {
   const { status, latencyMs } = response;
-  if (status >= 200 && status < 300) return { kind: 'delivered', httpStatus: status, latencyMs };
+  const logged = response.exchange ? { exchange: response.exchange } : {};
+  if (status >= 200 && status < 300) return { kind: 'delivered', httpStatus: status, latencyMs, ...logged };
   const detail = response.bodySnippet ? `: ${response.bodySnippet}` : '';
   if (status === 408 || status === 429 || status >= 500) {
     return {
@@ -65,9 +72,10 @@ export function classifyResponse(response: ApiResponse): DeliveryResult {
       httpStatus: status,
       latencyMs,
       ...(response.retryAfterSeconds !== undefined ? { retryAfterSeconds: response.retryAfterSeconds } : {}),
+      ...logged,
     };
   }
-  return { kind: 'terminal', reason: `HTTP ${status}${detail}`, httpStatus: status, latencyMs };
+  return { kind: 'terminal', reason: `HTTP ${status}${detail}`, httpStatus: status, latencyMs, ...logged };
 }
 
 /**
@@ -76,9 +84,13 @@ export function classifyResponse(response: ApiResponse): DeliveryResult {
  */
 export function classifyCallError(error: unknown): DeliveryResult {
   if (error instanceof ApiAuthError) return { kind: 'retryable', reason: `auth: ${error.message}` };
-  if (error instanceof DownstreamTimeoutError)
-    return { kind: 'retryable', reason: `timeout: ${error.message}` };
-  if (error instanceof DownstreamNetworkError)
-    return { kind: 'retryable', reason: `network: ${error.message}` };
+  if (error instanceof DownstreamTimeoutError || error instanceof DownstreamNetworkError) {
+    const kind = error instanceof DownstreamTimeoutError ? 'timeout' : 'network';
+    return {
+      kind: 'retryable',
+      reason: `${kind}: ${error.message}`,
+      ...(error.request ? { exchange: { request: error.request } } : {}),
+    };
+  }
   throw error;
 }

@@ -3,6 +3,7 @@
  * `pipeline-functions/adapters/{aws,local,http}` implement them; the core never imports an adapter.
  */
 import type { CredentialSource } from './config.js';
+import type { HttpExchange } from './delivery-log.js';
 import type { B2aEnvelope } from './messages.js';
 import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 
@@ -87,6 +88,8 @@ export interface ApiResponse {
   readonly latencyMs: number;
   /** The first bytes of the response body, for error messages. */
   readonly bodySnippet?: string;
+  /** The request as sent and this answer, as the job's delivery log records them. */
+  readonly exchange?: HttpExchange;
 }
 
 /**
@@ -117,10 +120,21 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+/** HTTP statuses from `from` to `to`, both included: `{from: 400, to: 499}` is `4xx`. */
+export interface HttpStatusRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface JobQuery {
   readonly status: JobStatus;
   /** ISO-8601: only jobs updated at or after this time. */
   readonly since?: string;
+  /**
+   * Only jobs whose latest answer (`lastHttpStatus`) is in one of these ranges. A filter on the
+   * items read: a page may hold fewer than `limit` jobs and still have a cursor.
+   */
+  readonly lastHttpStatus?: readonly HttpStatusRange[];
   readonly limit?: number;
   readonly cursor?: string;
 }

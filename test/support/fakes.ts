@@ -1,4 +1,5 @@
 /** Hand-written in-memory fakes of the core ports, for core and handler tests. */
+import { answeredIn } from './fake-admin.js';
 import { ObjectNotFoundError } from '../../pipeline-functions/core/errors.js';
 import type { B2aEnvelope } from '../../pipeline-functions/core/messages.js';
 import { isNewerThan, jobIdOf, type Job, type ObjectRef } from '../../pipeline-functions/core/model.js';
@@ -133,6 +134,7 @@ export class FakeJobs implements JobRepository {
   public async listByStatus(q: JobQuery): Promise<Page<Job>> {
     const items = [...this.jobs.values()]
       .filter((j) => j.status === q.status && (!q.since || j.updatedAt >= q.since))
+      .filter((j) => answeredIn(j, q.lastHttpStatus))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     return { items: items.slice(0, q.limit ?? items.length) };
   }

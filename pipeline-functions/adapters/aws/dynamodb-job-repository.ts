@@ -213,10 +213,39 @@ export class DynamoDbJobRepository implements JobRepository {
     return toJob(Attributes);
   }
 
+  /**
+   * One page of the status index, newest first. `lastHttpStatus` becomes a FilterExpression: DynamoDB
+   * applies it to the `Limit` items read and charges for all of them
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html).
+   */
   public async listByStatus(query: JobQuery): Promise<Page<Job>> {
+    const statusQuery = this.statusQuery(query.status, query.since);
+    const ranges = query.lastHttpStatus ?? [];
+    const filter =
+      ranges.length === 0
+        ? {}
+        : {
+            FilterExpression: ranges
+              .map((_, i) => `#lastHttpStatus BETWEEN :from${i} AND :to${i}`)
+              .join(' OR '),
+            ExpressionAttributeNames: {
+              ...statusQuery.ExpressionAttributeNames,
+              '#lastHttpStatus': 'lastHttpStatus',
+            },
+            ExpressionAttributeValues: {
+              ...statusQuery.ExpressionAttributeValues,
+              ...Object.fromEntries(
+                ranges.flatMap((range, i) => [
+                  [`:from${i}`, range.from],
+                  [`:to${i}`, range.to],
+                ]),
+              ),
+            },
+          };
     const { Items = [], LastEvaluatedKey } = await this.documents.send(
       new QueryCommand({
-        ...this.statusQuery(query.status, query.since),
+        ...statusQuery,
+        ...filter,
         ScanIndexForward: false,
         Limit: query.limit ?? DEFAULT_PAGE_SIZE,
         ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),

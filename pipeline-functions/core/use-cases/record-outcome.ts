@@ -121,6 +121,7 @@ async function record(
     ...(error ? { error } : {}),
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
     ...(request.backfillId ? { backfillId: request.backfillId } : {}),
+    ...('exchange' in result && result.exchange ? result.exchange : {}),
   };
   const job = await deps.jobs.record({
     object: request.object,

@@ -326,3 +326,34 @@ describe('Config: infra/config stages', () => {
     expect(prod?.notifications.on).toEqual(['FAILED']);
   });
 });
+
+describe('Rule: the delivery log fits the pipe and the job item', () => {
+  // Pipes: https://docs.aws.amazon.com/eventbridge/latest/userguide/pipes-enrichment.html (6 MB);
+  // DynamoDB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html (400 KB).
+  it('stops synth naming batch.size when a batch of logs outgrows the 6 MB between the steps', () => {
+    // Act
+    const error = rejection({
+      ...minimal,
+      api: { url: 'https://a.example.com', log: { responseBodyBytes: 8192 } },
+      batch: { size: 1000, windowSeconds: 5 },
+      functions: { enrichment: { timeoutSeconds: 200 }, target: { timeoutSeconds: 60 } },
+      queue: { maxReceiveCount: 10 },
+    });
+
+    // Assess
+    expect(error?.field).toBe('batch.size');
+    expect(error?.message).toContain('api.log.responseBodyBytes');
+  });
+
+  it('stops synth naming jobs.historyLimit when a history outgrows a 400 KB item', () => {
+    // Act
+    const error = rejection({
+      ...minimal,
+      api: { url: 'https://a.example.com', log: { responseBodyBytes: 8192 } },
+      jobs: { historyLimit: 40 },
+    });
+
+    // Assess
+    expect(error?.field).toBe('jobs.historyLimit');
+  });
+});

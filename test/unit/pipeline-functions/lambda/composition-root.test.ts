@@ -164,7 +164,13 @@ describe('Module: lambda/composition-root', () => {
     expect(items).toEqual([
       expect.objectContaining({
         messageId: 'm-1',
-        result: { kind: 'delivered', httpStatus: 202, latencyMs: expect.any(Number) },
+        // Changed on purpose (issue 12, delivery log): the result carries the exchange for the target to record.
+        result: {
+          kind: 'delivered',
+          httpStatus: 202,
+          latencyMs: expect.any(Number),
+          exchange: expect.objectContaining({ response: { status: 202 } }),
+        },
       }),
     ]);
     expect(ssm).toReceiveCommandWith(GetParameterCommand, { Name: '/b2a/test/enabled' });

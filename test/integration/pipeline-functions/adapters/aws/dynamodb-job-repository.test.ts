@@ -295,6 +295,50 @@ describe('Class: DynamoDbJobRepository', () => {
       expect(recent.cursor).toBeUndefined();
     });
 
+    it('finds jobs by their last HTTP status within a status and a time window (a filtered Query, no scan)', async () => {
+      // Prepare: FAILED jobs that ended on a 400, a 404, a 503 (after retries) and none (bad input)
+      const { repository, clock } = await freshRepository();
+      const answers: [string, number | undefined][] = [
+        ['old-404.txt', 404],
+        ['a-400.txt', 400],
+        ['b-503.txt', 503],
+        ['c-none.txt', undefined],
+        ['d-404.txt', 404],
+      ];
+      for (const [key, httpStatus] of answers) {
+        clock.tick(600);
+        await repository.record(
+          update({ bucket: 'inbox', key, versionId: 'v1' }, AUTO, 1, 'FAILED', httpStatus),
+        );
+      }
+
+      // Act: pages of 2 items read, so the filter leaves some pages short of matches
+      const fourXx: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repository.listByStatus({
+          status: 'FAILED',
+          since: '2026-03-01T00:15:00.000Z',
+          lastHttpStatus: [{ from: 400, to: 499 }],
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        });
+        fourXx.push(...page.items.map((j) => j.key));
+        cursor = page.cursor;
+      } while (cursor);
+      const exact = await repository.listByStatus({
+        status: 'FAILED',
+        lastHttpStatus: [
+          { from: 503, to: 503 },
+          { from: 400, to: 400 },
+        ],
+      });
+
+      // Assess
+      expect(fourXx).toEqual(['d-404.txt', 'a-400.txt']);
+      expect(exact.items.map((j) => j.key)).toEqual(['b-503.txt', 'a-400.txt']);
+    });
+
     it('counts one status, with and without since', async () => {
       // Prepare
       const { repository, clock } = await freshRepository();

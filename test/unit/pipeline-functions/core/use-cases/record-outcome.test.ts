@@ -58,6 +58,63 @@ describe('Function: recordBatch', () => {
     ]);
   });
 
+  it('keeps each attempt’s request and response in the job’s history: the delivery log', async () => {
+    // Prepare
+    const request = {
+      method: 'POST',
+      url: 'https://api.test/in',
+      headers: { authorization: '[redacted]', 'idempotency-key': 'idem' },
+      bodyBytes: 3,
+      bodySha256: 'a'.repeat(64),
+    };
+    const unavailable = { status: 503, retryAfter: '30', body: 'maintenance' };
+    const accepted = { status: 201, requestId: { header: 'x-request-id', value: 'r-2' }, body: '{"id":7}' };
+
+    // Act
+    await recordBatch(deps, [
+      item('m1', {
+        kind: 'retryable',
+        reason: 'HTTP 503: maintenance',
+        httpStatus: 503,
+        latencyMs: 40,
+        exchange: { request, response: unavailable },
+      }),
+    ]);
+    await recordBatch(deps, [
+      item(
+        'm2',
+        { kind: 'delivered', httpStatus: 201, latencyMs: 9, exchange: { request, response: accepted } },
+        2,
+      ),
+    ]);
+
+    // Assess
+    const job = deps.jobs.jobs.get('inbox/a b#etag:e1')!;
+    expect(job.history).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'retryable', request, response: unavailable }),
+      expect.objectContaining({ attempt: 2, outcome: 'delivered', request, response: accepted }),
+    ]);
+  });
+
+  it('records the request of a call that got no answer, and no response', async () => {
+    // Prepare
+    const request = {
+      method: 'POST',
+      url: 'https://api.test/in',
+      headers: {},
+      bodyBytes: 1,
+      bodySha256: 'b',
+    };
+
+    // Act
+    await recordBatch(deps, [item('m1', { kind: 'retryable', reason: 'timeout: …', exchange: { request } })]);
+
+    // Assess
+    const [attempt] = deps.jobs.jobs.get('inbox/a b#etag:e1')!.history;
+    expect(attempt?.request).toEqual(request);
+    expect(attempt).not.toHaveProperty('response');
+  });
+
   it('schedules the next attempt with backoff and records RETRYING', async () => {
     await recordBatch(deps, [item('m1', { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 })]);
     expect(deps.scheduler.scheduled).toHaveLength(1);
