@@ -37,6 +37,8 @@ export const FLAG_NOT_UNDERSTOOD_LOG = 'flag value not understood';
 /** Enabled flag values as stored (read case-insensitively, see core `readFlagValue`). */
 export const FLAG_ON = 'on';
 export const FLAG_OFF = 'off';
+/** Deliveries wait (deferred, no attempt spent) until the flag is on again; nothing is skipped. */
+export const FLAG_HOLD = 'hold';
 
 /** Resource names the stack publishes in the discovery parameter (and the local runtime fakes). */
 export interface DeployedResources {

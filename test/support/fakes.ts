@@ -5,6 +5,7 @@ import { isNewerThan, jobIdOf, type Job, type ObjectRef } from '../../pipeline-f
 import type {
   ApiRequest,
   ApiResponse,
+  CircuitNotification,
   Clock,
   DownstreamApi,
   EnabledFlag,
@@ -101,7 +102,27 @@ export class FakeJobs implements JobRepository {
     if (this.failRecord) throw this.failRecord;
     const jobId = jobIdOf(u.object);
     const previous = this.jobs.get(jobId);
-    if (!isNewerThan(previous, u.run, u.attempt)) return undefined;
+    if (!isNewerThan(previous, u.run, u.attempt, u.deferral)) return undefined;
+    const attempt =
+      'entry' in u
+        ? {
+            attempts: (previous?.attempts ?? 0) + 1,
+            firstAttemptAt: previous?.firstAttemptAt ?? u.entry.at,
+            lastAttemptAt: u.entry.at,
+            history: [...(previous?.history ?? []), u.entry].slice(-u.historyLimit),
+            ...(u.entry.httpStatus !== undefined ? { lastHttpStatus: u.entry.httpStatus } : {}),
+            ...(u.entry.error ? { lastError: u.entry.error } : {}),
+          }
+        : {
+            attempts: previous?.attempts ?? 0,
+            firstAttemptAt: previous?.firstAttemptAt ?? u.deferred.at,
+            lastAttemptAt: previous?.lastAttemptAt ?? u.deferred.at,
+            history: previous?.history ?? [],
+            ...(previous?.lastHttpStatus !== undefined ? { lastHttpStatus: previous.lastHttpStatus } : {}),
+            ...(previous?.lastError ? { lastError: previous.lastError } : {}),
+            note: u.deferred.note,
+          };
+    const at = 'entry' in u ? u.entry.at : u.deferred.at;
     const job: Job = {
       jobId,
       bucket: u.object.bucket,
@@ -112,17 +133,13 @@ export class FakeJobs implements JobRepository {
       runId: u.run.id,
       runStartedAt: u.run.startedAt,
       attempt: u.attempt,
-      attempts: (previous?.attempts ?? 0) + 1,
+      ...(u.deferral ? { deferral: u.deferral } : {}),
       runs: !previous ? 1 : previous.runId === u.run.id ? previous.runs : previous.runs + 1,
-      firstAttemptAt: previous?.firstAttemptAt ?? u.entry.at,
-      lastAttemptAt: u.entry.at,
-      history: [...(previous?.history ?? []), u.entry].slice(-u.historyLimit),
-      ...(u.entry.httpStatus !== undefined ? { lastHttpStatus: u.entry.httpStatus } : {}),
-      ...(u.entry.error ? { lastError: u.entry.error } : {}),
+      ...attempt,
       ...(u.nextAttemptAt ? { nextAttemptAt: u.nextAttemptAt } : {}),
       idempotencyKey: u.idempotencyKey,
-      createdAt: previous?.createdAt ?? u.entry.at,
-      updatedAt: u.entry.at,
+      createdAt: previous?.createdAt ?? at,
+      updatedAt: at,
     };
     this.jobs.set(jobId, job);
     return job;
@@ -155,10 +172,15 @@ export class FakeScheduler implements RetryScheduler {
 
 export class FakeNotifier implements Notifier {
   public readonly sent: JobNotification[] = [];
+  public readonly circuit: CircuitNotification[] = [];
   public fail?: Error;
   public async notify(n: JobNotification): Promise<void> {
     if (this.fail) throw this.fail;
     this.sent.push(n);
+  }
+  public async notifyCircuit(n: CircuitNotification): Promise<void> {
+    if (this.fail) throw this.fail;
+    this.circuit.push(n);
   }
 }
 
