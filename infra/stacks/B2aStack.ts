@@ -13,6 +13,7 @@ import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-env
 import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
 import { AdminAccess } from '../constructs/AdminAccess.js';
 import {
+  connectAdmission,
   connectApiCredential,
   connectConfig,
   connectFlag,
@@ -142,6 +143,8 @@ export class B2aStack extends Stack {
     connectTable(this.enrichment, this.jobs.table, 'read');
     connectObjects(this.enrichment, this.source);
     if (config.api.auth.type === 'secret') connectApiCredential(this.enrichment, config.api.auth.secretId);
+    connectTopic(this.enrichment, this.notifications, 'NotifyCircuitTransitions');
+    if (config.api.rateLimit || config.api.circuitBreaker) connectAdmission(this.enrichment, this.jobs.table);
 
     this.target = new PipelineFunction(this, 'Target', {
       functionName: names.targetFunction,
@@ -223,6 +226,7 @@ export class B2aStack extends Stack {
       queue,
       deadLetterQueue,
       retryDeadLetterQueue: this.retries.deadLetterQueue,
+      circuitBreaker: config.api.circuitBreaker !== undefined,
     });
   }
 

@@ -11,8 +11,7 @@ import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
  * in the reason).
  */
 export type FlagReading =
-  | { readonly state: 'on' | 'off' | 'hold' }
-  | { readonly state: 'not-understood'; readonly value: string };
+  { readonly state: 'on' | 'off' | 'hold' } | { readonly state: 'not-understood'; readonly value: string };
 
 /** Whether b2a may call the API (the admin's on/off/hold switch). */
 export interface EnabledFlag {
@@ -247,7 +246,12 @@ export interface CircuitBreakerStore {
   /** Forgets the failures of a closed circuit (a success came). */
   resetFailures(): Promise<void>;
   /** Opens a closed circuit. @returns whether this call opened it (false: it was open already) */
-  open(input: { readonly at: Date; readonly reason: string; readonly nextProbeAt: Date }): Promise<boolean>;
+  open(input: {
+    readonly at: Date;
+    readonly reason: string;
+    readonly lastError: string;
+    readonly nextProbeAt: Date;
+  }): Promise<boolean>;
   /**
    * Claims the probe of an open circuit whose `nextProbeAt` has come, moving it to `nextProbeAt`.
    * @returns whether this call won the probe (one caller per interval does)

@@ -83,7 +83,7 @@ export class Activity {
       status: job.status,
       attempt: job.attempt,
       ...(job.lastHttpStatus !== undefined ? { httpStatus: job.lastHttpStatus } : {}),
-      ...(last?.error ? { error: last.error } : {}),
+      ...(job.note || last?.error ? { error: job.note ?? last?.error } : {}),
       ...(job.nextAttemptAt ? { nextAttemptAt: job.nextAttemptAt } : {}),
     });
     this.recent.length = Math.min(this.recent.length, RECENT_LIMIT);

@@ -13,6 +13,7 @@
  * root.composePipeline();
  * await root.pipeline.pipe.start();
  */
+import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
@@ -21,6 +22,7 @@ import { FileFlagAdmin } from '../adapters/local/file-flag.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { localUserName } from '../adapters/local/local-identity.js';
 import { LocalRetryScheduler } from '../adapters/local/local-retry-scheduler.js';
+import { admissionControl } from '../core/admission/admission-control.js';
 import { credentialFromEnv, type PipelineConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { JobRepository } from '../core/ports.js';
@@ -35,6 +37,7 @@ import { RuntimeEvents } from './events.js';
 import { InboxWatcher } from './inbox-watcher.js';
 import { ObjectServer } from './object-server.js';
 import { LocalPipe } from './pipe.js';
+import { SlotSweeper } from './slot-sweeper.js';
 import { RuntimeReporter } from './reporter.js';
 import { resolvePipelineConfig } from './settings.js';
 import type { RuntimeSetup } from './setup.js';
@@ -49,6 +52,10 @@ export interface LocalPipeline {
   readonly target: TargetHandler;
   readonly pipe: LocalPipe;
   readonly inbox: InboxWatcher;
+  /** Admission control's state (rate limit slots, the circuit breaker), in the jobs store. */
+  readonly admission: DynamoDbAdmissionStore;
+  /** Drops expired rate limit slots (dynalite has no TTL). */
+  readonly sweeper: SlotSweeper;
 }
 
 /** The local adapters and services of one runtime, each built once. */
@@ -138,21 +145,35 @@ export class LocalCompositionRoot {
       tableName: LOCAL_TABLE_NAME,
       clock: setup.clock,
     });
-    const enrichment = this.buildEnrichment(config, flag, jobs);
-    const target = this.buildTarget(config, jobs);
+    const admission = new DynamoDbAdmissionStore(this.store.client, { tableName: LOCAL_TABLE_NAME });
+    const notifier = new FileNotifier({
+      path: setup.paths.notifications,
+      onNotify: (line) => this.reporter.notified(line),
+      onCircuit: (line) => this.reporter.circuitChanged(line),
+    });
+    const enrichment = this.buildEnrichment(config, flag, jobs, admission, notifier);
+    const target = this.buildTarget(config, jobs, notifier);
     const pipe = this.buildPipe(config, enrichment, target);
-    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox() };
+    const sweeper = new SlotSweeper({
+      store: admission,
+      clock: setup.clock,
+      onError: (error) => this.reporter.sweepFailed(error),
+    });
+    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox(), admission, sweeper };
   }
 
   private buildEnrichment(
     config: PipelineConfig,
     flag: FileFlagAdmin,
     jobs: JobRepository,
+    store: DynamoDbAdmissionStore,
+    notifier: FileNotifier,
   ): EnrichmentHandler {
     const { clock, env } = this.setup;
     const api = this.activity.countCalls(
       new HttpDownstreamApi({ api: config.api, credential: resolveCredential(config, env), clock }),
     );
+    const admission = admissionControl({ config, store, notifier, clock });
     return createEnrichmentHandler({
       config,
       bucket: this.setup.settings.bucket,
@@ -161,14 +182,11 @@ export class LocalCompositionRoot {
       objects: this.objects,
       api,
       clock,
+      ...(admission ? { admission } : {}),
     });
   }
 
-  private buildTarget(config: PipelineConfig, jobs: JobRepository): TargetHandler {
-    const notifier = new FileNotifier({
-      path: this.setup.paths.notifications,
-      onNotify: (line) => this.reporter.notified(line),
-    });
+  private buildTarget(config: PipelineConfig, jobs: JobRepository, notifier: FileNotifier): TargetHandler {
     return createTargetHandler({
       config,
       jobs,

@@ -27,7 +27,9 @@ export type CircuitEvent =
   | { readonly type: 'opened'; readonly reason: string; readonly at: string }
   | { readonly type: 'closed'; readonly at: string; readonly deferred: number }
   | { readonly type: 'probe'; readonly at: string }
-  | { readonly type: 'notify-failed'; readonly error: unknown };
+  | { readonly type: 'notify-failed'; readonly error: unknown }
+  /** The shared state could not be updated after a call: the call's result stands, the count may lag. */
+  | { readonly type: 'store-failed'; readonly error: unknown };
 
 /** What a breaker needs. */
 export interface CircuitBreakerDeps {
@@ -94,15 +96,24 @@ export class CircuitBreaker {
   /**
    * Accounts for one call's result and returns the result to record: a failed probe, and a 401/403
    * (which opens the circuit), become deferrals, so that the breaker's own calls spend no attempts.
+   * The call was made whatever the store says: a store failure here is reported, not thrown.
    */
   public async observe(result: DeliveryResult, probe: boolean): Promise<DeliveryResult> {
-    if (isRefusal(result)) {
-      const reason = `the API refused b2a's credentials or configuration (${describeResult(result)})`;
-      await this.open(reason, describeResult(result));
-      return this.deferral(reason);
+    const refused = isRefusal(result);
+    try {
+      await this.account(result, probe, refused);
+    } catch (error) {
+      this.deps.onEvent?.({ type: 'store-failed', error });
     }
+    if (refused) return this.deferral(refusalReason(result));
+    if (probe && result.kind === 'retryable') return this.deferral(`probe failed: ${result.reason}`);
+    return result;
+  }
+
+  private async account(result: DeliveryResult, probe: boolean, refused: boolean): Promise<void> {
+    if (refused) return this.open(refusalReason(result), describeResult(result));
     if (result.kind === 'retryable') {
-      if (probe) return this.deferral(`probe failed: ${result.reason}`);
+      if (probe) return;
       const state = await this.deps.store.addFailures(1, result.reason);
       this.view = state;
       if (state.state === 'closed' && state.failures >= this.deps.settings.failureThreshold) {
@@ -111,16 +122,14 @@ export class CircuitBreaker {
           result.reason,
         );
       }
-      return result;
+      return;
     }
-    if (result.kind === 'delivered' || result.kind === 'terminal') {
-      if (probe) await this.close();
-      else if (this.view.state === 'closed' && this.view.failures > 0) {
-        await this.deps.store.resetFailures();
-        this.view = { ...this.view, failures: 0 };
-      }
+    if (result.kind !== 'delivered' && result.kind !== 'terminal') return;
+    if (probe) return this.close();
+    if (this.view.state === 'closed' && this.view.failures > 0) {
+      await this.deps.store.resetFailures();
+      this.view = { ...this.view, failures: 0 };
     }
-    return result;
   }
 
   /** Counts deliveries deferred while open (shown with the state). */
@@ -140,9 +149,17 @@ export class CircuitBreaker {
   private async open(reason: string, lastError: string): Promise<void> {
     const at = this.deps.clock.now();
     const nextProbeAt = this.probeAfter(at);
-    const opened = await this.deps.store.open({ at, reason, nextProbeAt });
+    const opened = await this.deps.store.open({ at, reason, lastError, nextProbeAt });
     this.view = opened
-      ? { ...this.view, state: 'open', openedAt: at.toISOString(), reason, lastError, deferred: 0, nextProbeAt: nextProbeAt.toISOString() }
+      ? {
+          ...this.view,
+          state: 'open',
+          openedAt: at.toISOString(),
+          reason,
+          lastError,
+          deferred: 0,
+          nextProbeAt: nextProbeAt.toISOString(),
+        }
       : await this.deps.store.read();
     if (!opened) return;
     this.deps.onEvent?.({ type: 'opened', reason, at: at.toISOString() });
@@ -175,6 +192,10 @@ export class CircuitBreaker {
       this.deps.onEvent?.({ type: 'notify-failed', error });
     }
   }
+}
+
+function refusalReason(result: DeliveryResult): string {
+  return `the API refused b2a's credentials or configuration (${describeResult(result)})`;
 }
 
 function describeResult(result: DeliveryResult): string {

@@ -575,6 +575,19 @@ describe('Class: B2aStack', () => {
           distinguishMissingObjects,
           { Sid: 'ReadEnabledFlag', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [flagArn] },
           { Sid: 'ReadJobs', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [tableArn] },
+          // Issue 11: the enrichment publishes the circuit breaker's transitions.
+          {
+            Sid: 'NotifyCircuitTransitions',
+            Effect: 'Allow',
+            Action: ['sns:Publish'],
+            Resource: [ref(stack.notifications.topic)],
+          },
+          {
+            Sid: 'EncryptNotifications',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: [getAtt(stack.notifications.key)],
+          },
           {
             Sid: 'ReadObjects',
             Effect: 'Allow',

@@ -112,7 +112,8 @@ describe('Function: deliverBatch', () => {
     expect([deps.objects.heads, deps.objects.reads, deps.api.calls.length]).toEqual([0, 0, 0]);
   });
 
-  it('skips with the value as reason when the flag holds one it does not understand, telling the edge once per batch', async () => {
+  // Issue 11 changes this on purpose: a value b2a does not understand now holds (it used to skip).
+  it('holds with the value as reason when the flag holds one it does not understand, telling the edge once per batch', async () => {
     // Prepare
     deps.flag.reading = { state: 'not-understood', value: 'true' };
     const told: unknown[] = [];
@@ -127,9 +128,40 @@ describe('Function: deliverBatch', () => {
 
     // Assess
     expect(items.map((i) => i.result)).toEqual(
-      Array(2).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+      Array(2).fill({
+        kind: 'deferred',
+        cause: 'hold',
+        reason: 'deferred: hold (flag value "true" not understood; treated as hold)',
+        notBefore: '2026-11-21T12:02:00.000Z',
+        spreadSeconds: 60,
+      }),
     );
     expect(told).toEqual([{ state: 'not-understood', value: 'true' }]);
+    expect([deps.objects.reads, deps.api.calls.length]).toEqual([0, 0]);
+  });
+
+  it('defers every object for flag.holdDeferSeconds while the flag is hold: never SKIPPED, nothing called', async () => {
+    // Prepare
+    deps.flag.reading = { state: 'hold' };
+    deps = {
+      ...deps,
+      config: parsePipelineConfig({ api: { url: 'http://127.0.0.1:1/in' }, flag: { holdDeferSeconds: 300 } }),
+    };
+    deps.objects.put('inbox', 'a', 'x');
+
+    // Act
+    const items = await deliverBatch(deps, [message('m1', s3Event('a'))]);
+
+    // Assess
+    expect(items.map((i) => i.result)).toEqual([
+      {
+        kind: 'deferred',
+        cause: 'hold',
+        reason: 'deferred: hold',
+        notBefore: '2026-11-21T12:05:00.000Z',
+        spreadSeconds: 150,
+      },
+    ]);
     expect([deps.objects.reads, deps.api.calls.length]).toEqual([0, 0]);
   });
 
