@@ -49,7 +49,7 @@ export const PipelineConfigSchema = z.object({
      */
     rateLimit: z
       .object({
-        /** Calls in any one-second window (plus a burst of at most one 100 ms slot's share). */
+        /** Calls in any sliding one-second window (a backlog drains at 10/11 of it). */
         perSecond: z.number().int().min(1).max(100_000),
         /** Calls in any one-minute window, as well. @default no per-minute limit */
         perMinute: z.number().int().min(10).max(6_000_000).optional(),
@@ -195,9 +195,12 @@ export function admissionIssues(config: Pick<PipelineConfig, 'api' | 'batch'>): 
   ];
 }
 
-/** Permits one caller alone gets within the in-process wait: one slot now, then the wait's share. */
+/**
+ * Permits one caller alone gets within the in-process wait: a slot's share now, then the drain rate
+ * (10/11 of the limit, see core/admission/rate-limiter.ts) over the wait.
+ */
 function permitsWithinWait(limit: NonNullable<PipelineConfig['api']['rateLimit']>): number {
-  return Math.floor(limit.perSecond * limit.maxWaitSeconds) + Math.ceil(limit.perSecond / 10);
+  return Math.floor(((limit.perSecond * 10) / 11) * limit.maxWaitSeconds) + Math.floor(limit.perSecond / 11);
 }
 
 /** How the API's credential is found. */

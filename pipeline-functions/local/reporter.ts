@@ -86,8 +86,9 @@ export class RuntimeReporter {
   }
 
   public retrySent(retry: ScheduledRetry): void {
-    const { attempt, object } = retry.envelope;
-    this.log.debug('retry', `retry ${attempt} of ${object.key} sent to the queue`);
+    const { attempt, object, kind } = retry.envelope;
+    const what = kind === 'deferral' ? `deferred attempt ${attempt}` : `retry ${attempt}`;
+    this.log.debug('retry', `${what} of ${object.key} sent to the queue`);
     this.events.emit({ type: 'retry-sent', jobId: retry.name, attempt });
   }
 

@@ -77,7 +77,7 @@ export class DynamoDbJobRepository implements JobRepository {
   public async record(update: JobUpdate): Promise<Job | undefined> {
     for (let round = 1; ; round++) {
       const current = await this.get(jobIdOf(update.object));
-      if (!isNewerThan(current, update.run, update.attempt)) return undefined;
+      if (!isNewerThan(current, update.run, update.attempt, update.deferral)) return undefined;
       try {
         return await this.write(update, current);
       } catch (error) {
@@ -147,6 +147,7 @@ export class DynamoDbJobRepository implements JobRepository {
       condition =
         '#attempts = :read AND ((#runId <> :runId AND #runStartedAt < :runStartedAt)' +
         ` OR (#runId = :runId AND #status <> :succeeded AND ${laterAttempt}))`;
+      names['#attempts'] = 'attempts';
       values[':read'] = current.attempts;
       values[':succeeded'] = 'SUCCEEDED' satisfies JobStatus;
     } else {

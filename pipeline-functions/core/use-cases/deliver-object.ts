@@ -6,7 +6,7 @@
  * take a partial failure from an enrichment).
  */
 import type { CircuitBreaker } from '../admission/circuit-breaker.js';
-import type { RateLimiter } from '../admission/rate-limiter.js';
+import { RateLimiter } from '../admission/rate-limiter.js';
 import { mapLimit } from '../concurrency.js';
 import type { PipelineConfig } from '../config.js';
 import { flagHoldDetail, flagSkipReason } from '../flag.js';
@@ -128,7 +128,8 @@ async function prepare(deps: DeliverDeps, message: QueueMessage, flag: FlagReadi
   try {
     decoded = decodeMessage(message.body, message.sentAt);
   } catch (error) {
-    if (error instanceof InvalidMessageError) return { done: item({ kind: 'invalid', reason: error.message }) };
+    if (error instanceof InvalidMessageError)
+      return { done: item({ kind: 'invalid', reason: error.message }) };
     throw error;
   }
   if (decoded.type === 'ignored') return { done: item({ kind: 'ignored', reason: decoded.reason }) };
@@ -251,8 +252,16 @@ async function admitAndCall(
     if (limiter) {
       try {
         const permits = await limiter.acquire(wanted);
-        granted = permits.granted;
         retryAt = permits.retryAt;
+        granted = permits.granted;
+        if (granted > 0) {
+          await sleep(Math.max(0, permits.at.getTime() - deps.clock.now().getTime()));
+          // Used late, the slot's calls would crowd the next slot's: dropped, asked for again.
+          if (!RateLimiter.usable(permits, deps.clock.now())) {
+            if (deps.clock.now().getTime() > waitUntil) break;
+            continue;
+          }
+        }
       } catch (error) {
         deferRest(next, () => unprocessed(error));
         break;
