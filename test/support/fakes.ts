@@ -5,7 +5,9 @@ import { isNewerThan, jobIdOf, type Job, type ObjectRef } from '../../pipeline-f
 import type {
   ApiRequest,
   ApiResponse,
+  CircuitBreakerStore,
   CircuitNotification,
+  CircuitState,
   Clock,
   DownstreamApi,
   EnabledFlag,
@@ -19,6 +21,8 @@ import type {
   ObjectSource,
   Page,
   PresignedUrl,
+  RateLimitStore,
+  RateSlot,
   RetryScheduler,
   ScheduleTiming,
 } from '../../pipeline-functions/core/ports.js';
@@ -234,4 +238,60 @@ export function sqsRecord(messageId: string, body: unknown) {
     eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:b2a-dev-source',
     awsRegion: 'us-east-1',
   };
+}
+
+/** In-memory admission state: the rate limit slots' counts and the circuit breaker, as the DynamoDB store keeps them. */
+export class FakeAdmissionStore implements RateLimitStore, CircuitBreakerStore {
+  public readonly slots = new Map<string, number>();
+  public circuit: CircuitState = { state: 'closed', failures: 0, deferred: 0 };
+  public writes = 0;
+  public async add(slot: RateSlot, calls: number): Promise<number> {
+    this.writes++;
+    const count = (this.slots.get(slot.key) ?? 0) + calls;
+    this.slots.set(slot.key, count);
+    return count;
+  }
+  public async read(): Promise<CircuitState> {
+    return { ...this.circuit };
+  }
+  public async addFailures(count: number, lastError: string): Promise<CircuitState> {
+    this.circuit = { ...this.circuit, failures: this.circuit.failures + count, lastError };
+    return { ...this.circuit };
+  }
+  public async resetFailures(): Promise<void> {
+    if (this.circuit.state === 'closed') this.circuit = { ...this.circuit, failures: 0 };
+  }
+  public async open(input: {
+    at: Date;
+    reason: string;
+    lastError: string;
+    nextProbeAt: Date;
+  }): Promise<boolean> {
+    if (this.circuit.state === 'open') return false;
+    this.circuit = {
+      ...this.circuit,
+      state: 'open',
+      openedAt: input.at.toISOString(),
+      reason: input.reason,
+      lastError: input.lastError,
+      nextProbeAt: input.nextProbeAt.toISOString(),
+      deferred: 0,
+    };
+    return true;
+  }
+  public async claimProbe(now: Date, nextProbeAt: Date): Promise<boolean> {
+    if (this.circuit.state !== 'open' || (this.circuit.nextProbeAt ?? '') > now.toISOString()) return false;
+    this.circuit = { ...this.circuit, nextProbeAt: nextProbeAt.toISOString() };
+    return true;
+  }
+  public async close(at: Date): Promise<boolean> {
+    if (this.circuit.state !== 'open') return false;
+    const { nextProbeAt: _next, ...rest } = this.circuit;
+    this.circuit = { ...rest, state: 'closed', failures: 0, closedAt: at.toISOString() };
+    return true;
+  }
+  public async addDeferred(count: number): Promise<void> {
+    if (this.circuit.state === 'open')
+      this.circuit = { ...this.circuit, deferred: this.circuit.deferred + count };
+  }
 }
