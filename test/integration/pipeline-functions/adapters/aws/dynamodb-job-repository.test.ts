@@ -254,6 +254,84 @@ describe('Class: DynamoDbJobRepository', () => {
       // Assess
       expect(Buffer.byteLength(`k/${'é'.repeat(511)}`)).toBe(1024);
     });
+
+    it('records deferrals without spending attempts, in their place in the run, and refuses a stale one', async () => {
+      // Prepare: attempt 1 failed; attempt 2 is then deferred twice before it is made
+      const { repository, clock } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'deferred.txt', etag: 'e1' };
+      const deferral = (n: number, note: string): JobUpdate => ({
+        object,
+        run: AUTO,
+        attempt: 2,
+        ...(n > 0 ? { deferral: n } : {}),
+        status: 'RETRYING',
+        idempotencyKey: 'idem-auto',
+        nextAttemptAt: '2026-03-01T00:10:00.000Z',
+        historyLimit: 20,
+        deferred: { at: '2026-03-01T00:01:00Z', note },
+      });
+      await repository.record(update(object, AUTO, 1, 'RETRYING', 503));
+
+      // Act
+      clock.tick();
+      const first = await repository.record(deferral(0, 'deferred: rate limit'));
+      clock.tick();
+      const second = await repository.record(deferral(1, 'deferred: circuit open (HTTP 503)'));
+      const stale = await repository.record(deferral(0, 'deferred: hold'));
+      clock.tick();
+      const made = await repository.record({ ...update(object, AUTO, 2, 'SUCCEEDED', 200), deferral: 2 });
+
+      // Assess
+      expect(first).toMatchObject({
+        status: 'RETRYING',
+        attempt: 2,
+        attempts: 1,
+        note: 'deferred: rate limit',
+      });
+      expect(first?.history).toHaveLength(1);
+      expect(second).toMatchObject({
+        attempts: 1,
+        deferral: 1,
+        note: 'deferred: circuit open (HTTP 503)',
+        lastError: 'HTTP 503',
+      });
+      expect(stale).toBeUndefined();
+      expect(made).toMatchObject({
+        status: 'SUCCEEDED',
+        attempt: 2,
+        attempts: 2,
+        deferral: 2,
+        lastHttpStatus: 200,
+      });
+      expect(made).not.toHaveProperty('note');
+      expect(made?.history.map((a) => a.attempt)).toEqual([1, 2]);
+    });
+
+    it('creates a job from a deferral with no attempts yet', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'held.txt', etag: 'e1' };
+
+      // Act
+      const held = await repository.record({
+        object,
+        run: AUTO,
+        attempt: 1,
+        status: 'RETRYING',
+        idempotencyKey: 'idem-auto',
+        historyLimit: 20,
+        deferred: { at: '2026-03-01T00:00:00Z', note: 'deferred: hold' },
+      });
+
+      // Assess
+      expect(held).toMatchObject({
+        status: 'RETRYING',
+        attempt: 1,
+        attempts: 0,
+        history: [],
+        note: 'deferred: hold',
+      });
+    });
   });
 
   describe('queries', () => {

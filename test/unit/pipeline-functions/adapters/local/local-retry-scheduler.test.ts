@@ -87,6 +87,37 @@ describe('Class: LocalRetryScheduler', () => {
     expect(queue.bodies).toHaveLength(1);
   });
 
+  it('keeps each deferral of an attempt apart from the retry of that attempt and from the other deferrals', async () => {
+    // Prepare
+    const scheduler = new LocalRetryScheduler({ dir, queue, durable: false });
+    const at = new Date(Date.now() + 60_000);
+    const deferral = (n: number): B2aEnvelope => ({
+      ...envelope(2),
+      kind: 'deferral',
+      origin: 'retry',
+      deferral: n,
+    });
+    // Act
+    for (const e of [envelope(2), deferral(1), deferral(2), deferral(2)]) await scheduler.schedule(e, at);
+    // Assess
+    expect(await readdir(dir)).toHaveLength(3);
+  });
+
+  it('does not scale a deferral: it waits for a real time (the next probe, the end of a hold)', async () => {
+    // Prepare
+    const scheduler = new LocalRetryScheduler({ dir, queue, durable: false, timeScale: 0.001 });
+    await scheduler.start();
+    // Act
+    await scheduler.schedule(
+      { ...envelope(2), kind: 'deferral', origin: 'retry', deferral: 1 },
+      new Date(Date.now() + 60_000),
+    );
+    await scheduler.stop();
+    // Assess
+    expect(queue.bodies).toEqual([]);
+    expect(scheduler.nextDueAt()).toBeGreaterThan(Date.now() + 50_000);
+  });
+
   it('leaves retries that are not due on disk when it stops', async () => {
     // Prepare
     const scheduler = new LocalRetryScheduler({ dir, queue, durable: false });
