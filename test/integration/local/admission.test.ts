@@ -4,20 +4,9 @@ import type { CircuitNotificationLine } from '../../../pipeline-functions/adapte
 import type { Job } from '../../../pipeline-functions/core/model.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../pipeline-functions/local/runtime.js';
 import { mergeConfig, type LocalConfigInput } from '../../../pipeline-functions/local/settings.js';
+import { peakInWindow } from '../../support/arrivals.js';
 import { startHttpStub, type HttpStub, type StubResponse } from '../../support/http-stub.js';
 import { FAST_CONFIG, putObject, tempDataDir, waitFor } from './support.js';
-
-/** The most arrivals any sliding window of `windowMs` holds. */
-function peakInWindow(arrivals: readonly number[], windowMs: number): number {
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  let peak = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while ((sorted[last] as number) - (sorted[first] as number) >= windowMs) first++;
-    peak = Math.max(peak, last - first + 1);
-  }
-  return peak;
-}
 
 /** Every job of the runtime's inbox, one per key. */
 async function jobsOf(runtime: LocalRuntime, keys: readonly string[]): Promise<Job[]> {
