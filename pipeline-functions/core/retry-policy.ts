@@ -89,5 +89,7 @@ export function deferredAttemptAt(input: DeferredAttemptInput): Date {
     input.now.getTime() + timing.minimumLeadSeconds * 1000,
   );
   const spread = Math.max(1, Math.round(input.spreadSeconds / timing.precisionSeconds));
-  return new Date(Math.ceil(earliest / grainMs) * grainMs + Math.floor(input.jitter * (spread + 1)) * grainMs);
+  return new Date(
+    Math.ceil(earliest / grainMs) * grainMs + Math.floor(input.jitter * (spread + 1)) * grainMs,
+  );
 }

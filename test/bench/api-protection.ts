@@ -84,6 +84,7 @@ export async function measureApiProtection(
       outageCallsWithoutBreaker: outage.withoutBreaker.callsDuringOutage,
       outageCallsWhileOpen: outage.withBreaker.callsWhileOpen,
       outageOpenSeconds: round(outage.withBreaker.openSeconds),
+      outageProbeIntervalsWhileOpen: Math.ceil(outage.withBreaker.openSeconds / probeSeconds),
       outageSucceededWithBreaker: outage.withBreaker.succeeded,
       outageSucceededWithoutBreaker: outage.withoutBreaker.succeeded,
       outageFailedWithoutBreaker: outage.withoutBreaker.failed,
@@ -119,6 +120,7 @@ export async function measureApiProtection(
           'circuit breaker',
           'calls during the outage',
           'calls while open',
+          'probe intervals while open',
           'open (s)',
           'SUCCEEDED',
           'FAILED',
@@ -128,6 +130,7 @@ export async function measureApiProtection(
             `threshold ${sizes.outage.failureThreshold}, probe every ${probeSeconds} s`,
             outage.withBreaker.callsDuringOutage,
             outage.withBreaker.callsWhileOpen,
+            Math.ceil(outage.withBreaker.openSeconds / probeSeconds),
             round(outage.withBreaker.openSeconds),
             outage.withBreaker.succeeded,
             outage.withBreaker.failed,
@@ -135,6 +138,7 @@ export async function measureApiProtection(
           [
             'none',
             outage.withoutBreaker.callsDuringOutage,
+            '-',
             '-',
             '-',
             outage.withoutBreaker.succeeded,
@@ -152,7 +156,7 @@ export async function measureApiProtection(
     },
     notes: [
       ...concurrency.notes,
-      `Rate limit: the limit is spread over eleven 100 ms slots (any sliding second touches at most eleven), so the peak stays at or under the limit and a backlog drains at ${round(drainRate(limit))} calls/s (10/11 of it) at best.`,
+      `Rate limit: the limit is spread over eleven 100 ms slots (any sliding second touches at most eleven), so the peak stays at or under the limit and a backlog drains at ${round(drainRate(limit))} calls/s (10/11 of it) at best. The limit is kept well under the local runtime's own throughput (section 1), so the drain measures the limiter, not the machine.`,
       `Outage: with the breaker, at most the calls in flight when it opened plus one probe per ${probeSeconds} s reach the API, and no attempt is spent while open; without it every file keeps retrying on its backoff.`,
     ],
   };
@@ -191,7 +195,10 @@ async function measureRateLimit(sizes: ApiProtectionSizes): Promise<{
   const api = await recordingApi(() => ({ status: 200 }));
   try {
     return await withLocalRuntime(
-      { apiUrl: api.url, config: { api: { rateLimit: { perSecond: sizes.rateLimit.perSecond } } } },
+      {
+        apiUrl: api.url,
+        config: { api: { rateLimit: { perSecond: sizes.rateLimit.perSecond } } },
+      },
       async (runtime) => {
         let deadLetters = 0;
         const unsubscribe = runtime.onEvent((event) => {

@@ -55,7 +55,7 @@ const FULL: BenchSizes = {
     maxConcurrentCalls: 4,
     backlogFiles: 400,
     timeoutMs: 60_000,
-    rateLimit: { perSecond: 50, files: 1000 },
+    rateLimit: { perSecond: 20, files: 500 },
     outage: { files: 100, outageSeconds: 20, failureThreshold: 5, probeSeconds: 2 },
   },
   awsCost: { files: 1000, naiveFiles: 200 },

@@ -1,12 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { documentClientOf } from './dynamodb-documents.js';
 import type { CircuitBreakerStore, CircuitState, RateLimitStore, RateSlot } from '../../core/ports.js';
 import { ADMISSION_PARTITION, JOBS_TABLE } from './jobs-table.js';
 
@@ -53,9 +54,7 @@ export class DynamoDbAdmissionStore implements RateLimitStore, CircuitBreakerSto
   private readonly tableName: string;
 
   public constructor(client: DynamoDBClient, options: DynamoDbAdmissionStoreOptions) {
-    this.documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.documents = documentClientOf(client);
     this.tableName = options.tableName;
   }
 

@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { documentClientOf } from './dynamodb-documents.js';
 import { isNewerThan, jobIdOf, type Attempt, type Job, type JobStatus } from '../../core/model.js';
 import {
   systemClock,
@@ -59,9 +60,7 @@ export class DynamoDbJobRepository implements JobRepository {
   private readonly clock: Clock;
 
   public constructor(client: DynamoDBClient, options: DynamoDbJobRepositoryOptions) {
-    this.documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.documents = documentClientOf(client);
     this.tableName = options.tableName;
     this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * SECONDS_PER_DAY;
     this.clock = options.clock ?? systemClock;

@@ -75,7 +75,7 @@ export class CircuitBreaker {
 
   /** Reads the shared state; an open circuit whose probe is due lets this caller claim it. */
   public async check(): Promise<CircuitAdmission> {
-    this.view = await this.deps.store.read();
+    this.view = latest(this.view, await this.deps.store.read());
     this.deps.onEvent?.({ type: 'state', open: this.isOpen });
     if (!this.isOpen) return { allow: 'all' };
     const now = this.deps.clock.now();
@@ -192,6 +192,16 @@ export class CircuitBreaker {
       this.deps.onEvent?.({ type: 'notify-failed', error });
     }
   }
+}
+
+/**
+ * The later of two views of the state: batches of one container share the view, and a read that
+ * started before another batch's transition landed must not undo what that batch saw.
+ */
+function latest(view: CircuitState, read: CircuitState): CircuitState {
+  const since = (state: CircuitState): string =>
+    (state.state === 'open' ? state.openedAt : state.closedAt) ?? '';
+  return since(view) > since(read) ? view : read;
 }
 
 function refusalReason(result: DeliveryResult): string {

@@ -60,6 +60,15 @@ export function slotShare(limit: number, slot: number): number {
   return Math.floor(((i + 1) * limit) / SLOTS_PER_SHARE) - Math.floor((i * limit) / SLOTS_PER_SHARE);
 }
 
+/**
+ * The documented burst: how many calls above the limit a sliding window at the API can see, at most
+ * one slot's share, and only when calls take more than half a slot (50 ms) from their permit to the
+ * API (a starved CPU, network jitter): their slot's calls then overlap a twelfth slot.
+ */
+export function burstOf(limit: number): number {
+  return Math.ceil(limit / SLOTS_PER_SHARE);
+}
+
 /** The calls a backlog drains at per window under a limit: ten slots' shares of eleven. */
 export function drainRate(limit: number): number {
   return (limit * SLOTS_PER_WINDOW) / SLOTS_PER_SHARE;

@@ -86,6 +86,16 @@ const getAtt = (construct: Parameters<typeof logicalIdOf>[0], attribute = 'Arn')
   'Fn::GetAtt': [logicalIdOf(construct), attribute],
 });
 const ref = (construct: Parameters<typeof logicalIdOf>[0]) => ({ Ref: logicalIdOf(construct) });
+/** What a function that publishes to the topic is granted: publish, through the topic's key. */
+const publishing = (stack: B2aStack, sid: string) => [
+  { Sid: sid, Effect: 'Allow', Action: ['sns:Publish'], Resource: [ref(stack.notifications.topic)] },
+  {
+    Sid: 'EncryptNotifications',
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: [getAtt(stack.notifications.key)],
+  },
+];
 const tlsOnly = Match.arrayWith([
   Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
 ]);
@@ -582,18 +592,7 @@ describe('Class: B2aStack', () => {
           { Sid: 'ReadEnabledFlag', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [flagArn] },
           { Sid: 'ReadJobs', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [tableArn] },
           // Issue 11: the enrichment publishes the circuit breaker's transitions.
-          {
-            Sid: 'NotifyCircuitTransitions',
-            Effect: 'Allow',
-            Action: ['sns:Publish'],
-            Resource: [ref(stack.notifications.topic)],
-          },
-          {
-            Sid: 'EncryptNotifications',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: [getAtt(stack.notifications.key)],
-          },
+          ...publishing(stack, 'NotifyCircuitTransitions'),
           {
             Sid: 'ReadObjects',
             Effect: 'Allow',
@@ -623,18 +622,7 @@ describe('Class: B2aStack', () => {
             Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
             Resource: [tableArn],
           },
-          {
-            Sid: 'NotifyTerminalStates',
-            Effect: 'Allow',
-            Action: ['sns:Publish'],
-            Resource: [ref(stack.notifications.topic)],
-          },
-          {
-            Sid: 'EncryptNotifications',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: [getAtt(stack.notifications.key)],
-          },
+          ...publishing(stack, 'NotifyTerminalStates'),
           {
             Sid: 'CreateRetrySchedules',
             Effect: 'Allow',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { CircuitNotificationLine } from '../../../pipeline-functions/adapters/local/file-notifier.js';
+import { burstOf } from '../../../pipeline-functions/core/admission/rate-limiter.js';
 import type { Job } from '../../../pipeline-functions/core/model.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../pipeline-functions/local/runtime.js';
 import { mergeConfig, type LocalConfigInput } from '../../../pipeline-functions/local/settings.js';
@@ -68,8 +69,9 @@ describe('Local runtime: admission control', () => {
     for (const key of keys) await putObject(runtime.inboxDir, key, `content of ${key}`);
     await runtime.idle({ timeoutMs: 120_000 });
 
-    // Assess
-    expect(peakInWindow(arrivals, 1000)).toBeLessThanOrEqual(perSecond);
+    // Assess: within the limit, or by the documented burst when a busy machine delays calls
+    // more than 50 ms after their permit (docs/admission-control.md)
+    expect(peakInWindow(arrivals, 1000)).toBeLessThanOrEqual(perSecond + burstOf(perSecond));
     expect(deadLettersOf(runtime)).toBe(0);
     const jobs = await jobsOf(runtime, keys);
     expect(jobs.filter((job) => job.status !== 'SUCCEEDED')).toEqual([]);

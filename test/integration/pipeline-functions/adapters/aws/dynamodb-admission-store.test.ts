@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from '@jest/globals';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbAdmissionStore } from '../../../../../pipeline-functions/adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import { jobsTableDefinition } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
@@ -7,31 +7,16 @@ import { CircuitBreaker } from '../../../../../pipeline-functions/core/admission
 import { RateLimiter, slotShare } from '../../../../../pipeline-functions/core/admission/rate-limiter.js';
 import { JOB_STATUSES } from '../../../../../pipeline-functions/core/model.js';
 import { FakeClock, FakeNotifier } from '../../../../support/fakes.js';
-import { FAKE_CREDENTIALS, startDynalite, type RunningDynalite } from '../../../../support/dynalite.js';
+import { dynaliteClient, dynaliteForSuite } from '../../../../support/dynalite.js';
 
 let tableCount = 0;
 
 describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
-  let dynalite: RunningDynalite;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = new DynamoDBClient({
-      endpoint: dynalite.endpoint,
-      region: 'us-east-1',
-      credentials: FAKE_CREDENTIALS,
-    });
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await dynalite.stop();
-  });
+  const db = dynaliteForSuite();
 
   async function freshTable(): Promise<string> {
     const tableName = `admission-${++tableCount}`;
-    await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+    await db.client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
     return tableName;
   }
 
@@ -39,15 +24,7 @@ describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
     // Prepare: 12 enrichments, each with its own client, all in one 100 ms slot
     const tableName = await freshTable();
     const clock = new FakeClock(new Date('2026-11-21T12:00:00.000Z'));
-    const clients = Array.from(
-      { length: 12 },
-      () =>
-        new DynamoDBClient({
-          endpoint: dynalite.endpoint,
-          region: 'us-east-1',
-          credentials: FAKE_CREDENTIALS,
-        }),
-    );
+    const clients = Array.from({ length: 12 }, () => dynaliteClient(db.endpoint));
     const limiters = clients.map(
       (c) => new RateLimiter(new DynamoDbAdmissionStore(c, { tableName }), { perSecond: 200 }, clock),
     );
@@ -71,8 +48,8 @@ describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
   it('keeps admission items out of every job listing and count', async () => {
     // Prepare
     const tableName = await freshTable();
-    const store = new DynamoDbAdmissionStore(client, { tableName });
-    const jobs = new DynamoDbJobRepository(client, { tableName });
+    const store = new DynamoDbAdmissionStore(db.client, { tableName });
+    const jobs = new DynamoDbJobRepository(db.client, { tableName });
     await store.add({ key: 's/000000000000001', expiresAt: new Date('2026-11-21T12:01:00Z') }, 3);
     await store.addFailures(2, 'HTTP 503');
     await store.open({
@@ -94,7 +71,7 @@ describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
   it('makes each transition once: one of many racing breakers opens, one wins the probe, one closes', async () => {
     // Prepare
     const tableName = await freshTable();
-    const store = new DynamoDbAdmissionStore(client, { tableName });
+    const store = new DynamoDbAdmissionStore(db.client, { tableName });
     const clock = new FakeClock();
     const notifier = new FakeNotifier();
     const breakers = Array.from(
@@ -132,7 +109,7 @@ describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
   it('counts deferrals while open only, and sweeps expired slots (dynalite keeps TTL items)', async () => {
     // Prepare
     const tableName = await freshTable();
-    const store = new DynamoDbAdmissionStore(client, { tableName });
+    const store = new DynamoDbAdmissionStore(db.client, { tableName });
     await store.addDeferred(4);
     await store.open({ at: new Date(), reason: 'r', lastError: 'e', nextProbeAt: new Date() });
     await store.addDeferred(4);

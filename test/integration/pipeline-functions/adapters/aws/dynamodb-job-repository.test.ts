@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from '@jest/globals';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import { InvalidCursorError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import { jobsTableDefinition } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
@@ -10,7 +10,7 @@ import {
   type Run,
 } from '../../../../../pipeline-functions/core/model.js';
 import type { Clock, JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
-import { FAKE_CREDENTIALS, startDynalite, type RunningDynalite } from '../../../../support/dynalite.js';
+import { dynaliteForSuite } from '../../../../support/dynalite.js';
 
 /** A clock the test moves by hand, so `updatedAt` (the index's sort key) is known. */
 class ManualClock implements Clock {
@@ -55,28 +55,16 @@ function update(
 let tableCount = 0;
 
 describe('Class: DynamoDbJobRepository', () => {
-  let dynalite: RunningDynalite;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = new DynamoDBClient({
-      endpoint: dynalite.endpoint,
-      region: 'us-east-1',
-      credentials: FAKE_CREDENTIALS,
-    });
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await dynalite.stop();
-  });
+  const db = dynaliteForSuite();
 
   /** A fresh table per test, so counts and pages are exact. */
   async function freshRepository(clock = new ManualClock()) {
     const tableName = `jobs-${++tableCount}`;
-    await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
-    return { repository: new DynamoDbJobRepository(client, { tableName, clock, retentionDays: 2 }), clock };
+    await db.client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+    return {
+      repository: new DynamoDbJobRepository(db.client, { tableName, clock, retentionDays: 2 }),
+      clock,
+    };
   }
 
   describe('record', () => {

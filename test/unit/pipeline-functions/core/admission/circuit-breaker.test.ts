@@ -159,4 +159,22 @@ describe('Class: CircuitBreaker', () => {
     expect(result).toEqual(failure);
     expect(events.map((e) => e.type)).toEqual(['state', 'store-failed']);
   });
+
+  it('does not let a read that started before its own opening close the circuit again for the next batch', async () => {
+    // Prepare: one container, two batches; one batch's read is answered with the state before the opening
+    const b = breaker();
+    await b.check();
+    const before = await store.read();
+    await b.observe(failure, false);
+    await b.observe(failure, false);
+    await b.observe(failure, false);
+    store.read = () => Promise.resolve(before);
+
+    // Act
+    const admission = await b.check();
+
+    // Assess
+    expect(admission.allow).toBe('none');
+    expect(b.isOpen).toBe(true);
+  });
 });

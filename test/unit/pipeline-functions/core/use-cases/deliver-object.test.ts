@@ -368,6 +368,16 @@ describe('Function: deliverBatch', () => {
       deps = { ...deps, config: { ...base, api: { ...base.api, ...api } } };
     };
 
+    /** A breaker on the shared fake store: open after 2 failures in a row, probe every 30 s. */
+    const breakerOf = (notifier: FakeNotifier): CircuitBreaker =>
+      new CircuitBreaker({
+        store,
+        settings: { failureThreshold: 2, probeSeconds: 30 },
+        clock: deps.clock,
+        notifier,
+        environment: 'dev',
+      });
+
     beforeEach(() => {
       store = new FakeAdmissionStore();
     });
@@ -420,13 +430,7 @@ describe('Function: deliverBatch', () => {
         lastError: 'HTTP 503',
         nextProbeAt: new Date(deps.clock.now().getTime() + 10_000),
       });
-      const breaker = new CircuitBreaker({
-        store,
-        settings: { failureThreshold: 2, probeSeconds: 30 },
-        clock: deps.clock,
-        notifier: new FakeNotifier(),
-        environment: 'dev',
-      });
+      const breaker = breakerOf(new FakeNotifier());
       deps = { ...deps, admission: { breaker, sleep } };
 
       // Act
@@ -451,13 +455,7 @@ describe('Function: deliverBatch', () => {
       withConfig({ maxConcurrentCalls: 1, circuitBreaker: { failureThreshold: 2, probeSeconds: 30 } });
       deps.api.fallback = { status: 503, latencyMs: 1 };
       const notifier = new FakeNotifier();
-      const breaker = new CircuitBreaker({
-        store,
-        settings: { failureThreshold: 2, probeSeconds: 30 },
-        clock: deps.clock,
-        notifier,
-        environment: 'dev',
-      });
+      const breaker = breakerOf(notifier);
       deps = {
         ...deps,
         config: { ...deps.config, api: { ...deps.config.api, maxConcurrentCalls: 1 } },
