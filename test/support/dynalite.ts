@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll } from '@jest/globals';
 import dynalite from 'dynalite';
 
 /** A running in-memory dynalite server, reachable only on loopback. */
@@ -45,33 +44,4 @@ export const FAKE_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 /** A DynamoDB client of a loopback dynalite, with fake credentials. */
 export function dynaliteClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
-}
-
-/**
- * dynalite for one test suite: started before its tests, stopped after them, with a client.
- * @example const db = dynaliteForSuite(); it('…', async () => { await db.client.send(...) });
- */
-export function dynaliteForSuite(): { readonly client: DynamoDBClient; readonly endpoint: string } {
-  let running: RunningDynalite | undefined;
-  let client: DynamoDBClient | undefined;
-  beforeAll(async () => {
-    running = await startDynalite();
-    client = dynaliteClient(running.endpoint);
-  });
-  afterAll(async () => {
-    client?.destroy();
-    await running?.stop();
-  });
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('dynalite is used outside the suite that started it');
-    return value;
-  };
-  return {
-    get client() {
-      return started(client);
-    },
-    get endpoint() {
-      return started(running).endpoint;
-    },
-  };
 }

@@ -7,7 +7,8 @@ import { CircuitBreaker } from '../../../../../pipeline-functions/core/admission
 import { RateLimiter, slotShare } from '../../../../../pipeline-functions/core/admission/rate-limiter.js';
 import { JOB_STATUSES } from '../../../../../pipeline-functions/core/model.js';
 import { FakeClock, FakeNotifier } from '../../../../support/fakes.js';
-import { dynaliteClient, dynaliteForSuite } from '../../../../support/dynalite.js';
+import { dynaliteClient } from '../../../../support/dynalite.js';
+import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 let tableCount = 0;
 

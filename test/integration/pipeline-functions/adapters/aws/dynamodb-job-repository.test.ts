@@ -10,7 +10,7 @@ import {
   type Run,
 } from '../../../../../pipeline-functions/core/model.js';
 import type { Clock, JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
-import { dynaliteForSuite } from '../../../../support/dynalite.js';
+import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 /** A clock the test moves by hand, so `updatedAt` (the index's sort key) is known. */
 class ManualClock implements Clock {
