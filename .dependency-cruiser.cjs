@@ -2,9 +2,8 @@
  * Import rules of b2a, checked by `npm run lint:imports` (part of `npm test`) and by
  * test/architecture/import-rules.test.ts. Paths are relative to the repository root.
  *
- * Violations that exist today and are being removed by issue 10's CLI/local move are listed, one
- * import or cycle each, in .dependency-cruiser-known-violations.json (`--ignore-known`): any other
- * violation fails. Regenerate that file with `npm run lint:imports:baseline` only to shrink it.
+ * .dependency-cruiser-known-violations.json (`--ignore-known`) is empty, and a test keeps it so:
+ * every violation fails. Fix an import rather than regenerating it (`npm run lint:imports:baseline`).
  * @type {import('dependency-cruiser').IConfiguration}
  */
 

@@ -2,6 +2,7 @@
  * The CLI's typed errors and exit codes. Commands and backends throw these (or let the SDK's and the
  * core's errors through); `cli/main.ts` decides at the edge what each one prints and how the process exits.
  */
+import { isThrottlingError } from '@smithy/core/retry';
 import { FlagParameterNotFoundError } from '../pipeline-functions/adapters/aws/errors.js';
 import {
   B2aError,
@@ -10,11 +11,19 @@ import {
   ObjectNotFoundError,
   RedriveInProgressError,
 } from '../pipeline-functions/core/errors.js';
+import {
+  BackfillIncompleteError,
+  JobsNotSucceededError,
+  KeyHasNoJobsError,
+  KeysNotFoundError,
+  ObjectsNotSentError,
+} from '../pipeline-functions/core/use-cases/admin/errors.js';
 import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/local/errors.js';
 import { resourceNamesOf } from '../pipeline-functions/core/resource-names.js';
 import { permissionsFor } from './permissions.js';
+import { shellQuote } from './render/format.js';
 
-/** Exit codes, documented in `b2a --help` and docs/readme/cli.md. */
+/** Exit codes, documented in `b2a --help` and docs/cli.md. */
 export const EXIT_CODES = {
   OK: 0,
   /** A bug or an error b2a has no word for (the message says what happened). */
@@ -32,7 +41,7 @@ export const EXIT_CODES = {
   ABORTED: 5,
   /** `reprocess --wait`: a job did not succeed (FAILED or SKIPPED), or was still running at `--timeout`. */
   NOT_SUCCEEDED: 6,
-  /** `reprocess`: some objects were not sent (access denied or an error); the others were. */
+  /** `reprocess`, `backfill`, `reconcile --fix`: some objects were not sent (access denied or an error); the others were. */
   NOT_ALL_SENT: 7,
 } as const;
 
@@ -48,7 +57,8 @@ export const EXIT_CODES_HELP = `Exit codes:
      missing or expired, access denied, throttled, unreachable
   5  aborted at the confirmation prompt
   6  reprocess --wait: a job did not succeed, or --timeout passed
-  7  reprocess: some objects could not be sent (denied or an error); the rest were`;
+  7  reprocess, backfill, reconcile --fix: some objects could not be sent (denied or
+     an error); the rest were`;
 
 /** An error the CLI knows how to report: one line, a hint, an exit code. */
 export class CliError extends B2aError {
@@ -138,15 +148,15 @@ export class AbortedError extends CliError {
 
 /** `reprocess --wait` ended with a job that did not succeed, or timed out. Exit 6. */
 export class NotSucceededError extends CliError {
-  public constructor(message: string, hint?: string) {
-    super(message, EXIT_CODES.NOT_SUCCEEDED, hint);
+  public constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, EXIT_CODES.NOT_SUCCEEDED, hint, options);
   }
 }
 
 /** `reprocess` sent some objects but not others (access denied, or an error). Exit 7. */
 export class NotAllSentError extends CliError {
-  public constructor(message: string, hint: string) {
-    super(message, EXIT_CODES.NOT_ALL_SENT, hint);
+  public constructor(message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, EXIT_CODES.NOT_ALL_SENT, hint, options);
   }
 }
 
@@ -158,21 +168,10 @@ export interface ErrorContext {
   readonly profile?: string;
 }
 
-/** Error names (or `Code`s) AWS uses when a caller is throttled. */
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-  'AWS.SimpleQueueService.RequestThrottled',
-]);
-
-/** Error names for credentials AWS does not accept (as opposed to no credentials at all). */
+/**
+ * Error names for credentials AWS does not accept (as opposed to no credentials at all). The SDK
+ * classifies errors for retrying (throttling, transient, clock skew), not these: none is retryable.
+ */
 const REJECTED_CREDENTIALS = new Set([
   'UnrecognizedClientException',
   'InvalidClientTokenId',
@@ -210,6 +209,8 @@ interface SdkErrorShape {
  */
 export function toCliError(error: unknown, context: ErrorContext): CliError {
   if (error instanceof CliError) return error;
+  const adminError = fromAdminError(error);
+  if (adminError) return adminError;
   if (error instanceof ObjectNotFoundError)
     return new NotFoundError(error.message, undefined, { cause: error });
   if (error instanceof ObjectAccessDeniedError) {
@@ -287,7 +288,15 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
       cause: error,
     });
   }
-  if (THROTTLING.has(name) || THROTTLING.has(code)) return new ThrottledError(message, { cause: error });
+  // The SDK's own classification (its retry strategy's): HTTP 429, the throttling error names of
+  // every service, or a throttling trait in the service model.
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    isThrottlingError(error as Parameters<typeof isThrottlingError>[0])
+  ) {
+    return new ThrottledError(message, { cause: error });
+  }
   if (
     name === 'ResourceNotFoundException' ||
     name === 'QueueDoesNotExist' ||
@@ -320,6 +329,50 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
       cause: error,
     },
   );
+}
+
+/** The CLI error (exit code and hint) for an error of the admin use cases. */
+function fromAdminError(error: unknown): CliError | undefined {
+  const cause = { cause: error };
+  if (error instanceof KeysNotFoundError) {
+    return new NotFoundError(
+      error.message,
+      'check the key (it is case-sensitive), or list jobs with: b2a jobs --prefix <start of the key>',
+      cause,
+    );
+  }
+  if (error instanceof KeyHasNoJobsError) {
+    return new NotFoundError(
+      error.message,
+      `keys are case-sensitive; list recent jobs with: b2a jobs --prefix ${shellQuote(error.key.slice(0, 8))}`,
+      cause,
+    );
+  }
+  if (error instanceof ObjectsNotSentError) {
+    const denied =
+      error.counts.denied > 0 ? `S3 answered 403: check ${ObjectAccessDeniedError.likelyCauses}. ` : '';
+    return new NotAllSentError(
+      error.message,
+      `${denied}Then reprocess only the objects listed as not sent: rerunning the whole selection would send the others again`,
+      cause,
+    );
+  }
+  if (error instanceof BackfillIncompleteError) {
+    return new NotAllSentError(
+      error.message,
+      'run the same command again: it continues from its checkpoint and sends only those',
+      cause,
+    );
+  }
+  if (error instanceof JobsNotSucceededError) {
+    const hint = error.timedOut
+      ? 'follow them with: b2a jobs show <key>'
+      : error.statuses.includes('SKIPPED')
+        ? 'b2a is off: turn it on with b2a toggle on'
+        : 'see why with: b2a jobs show <key>';
+    return new NotSucceededError(error.message, hint, cause);
+  }
+  return undefined;
 }
 
 /** The SDK's credential messages go on with advice that the hint gives better. */

@@ -5,8 +5,8 @@
 import { render, renderToString } from 'ink';
 import type { ReactElement } from 'react';
 import type { Job } from '../pipeline-functions/core/model.js';
-import type { DeadLetterInfo } from './commands/dlq.js';
-import type { StatusReport } from './commands/status.js';
+import type { DeadLetterInfo } from '../pipeline-functions/core/use-cases/admin/dead-letters.js';
+import type { StatusReport } from '../pipeline-functions/core/use-cases/admin/status.js';
 import type { Output } from './terminal.js';
 import { DeadLettersTable } from './views/DeadLettersTable.js';
 import { JobDetail } from './views/JobDetail.js';

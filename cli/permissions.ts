@@ -1,6 +1,6 @@
 /**
  * The IAM actions each command calls on AWS, so that an AccessDenied can say what is missing even
- * when AWS does not name the action, and so that docs/readme/cli.md and the admin policy agree.
+ * when AWS does not name the action, and so that docs/cli.md and the admin policy agree.
  */
 
 /** Every AWS command first reads the discovery parameter `/b2a/<env>/resources`. */
@@ -11,7 +11,21 @@ export const COMMAND_PERMISSIONS: Readonly<Record<string, readonly string[]>> = 
   toggle: ['ssm:GetParameter', 'ssm:GetParameterHistory'],
   'toggle on|off': ['ssm:GetParameter', 'ssm:PutParameter'],
   'toggle history': ['ssm:GetParameterHistory'],
-  reprocess: ['s3:GetObject', 's3:GetObjectVersion', 'sqs:SendMessage', 'dynamodb:Query', 'dynamodb:GetItem'],
+  // s3:ListBucket: without it S3 answers a HEAD of a missing key with 403, not 404, so a mistyped key
+  // would read as access denied (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+  reprocess: [
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:ListBucket',
+    'sqs:SendMessage',
+    'dynamodb:Query',
+    'dynamodb:GetItem',
+  ],
+  // Both list with ListObjectVersions (s3:ListBucketVersions; see S3BucketListing for why not
+  // ListObjectsV2) and send with SendMessageBatch, which sqs:SendMessage authorises
+  // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html).
+  backfill: ['s3:ListBucketVersions', 'dynamodb:BatchGetItem', 'sqs:SendMessage'],
+  reconcile: ['s3:ListBucketVersions', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'sqs:SendMessage'],
   jobs: ['dynamodb:Query'],
   'jobs show': ['dynamodb:Query'],
   status: ['ssm:GetParameter', 'sqs:GetQueueAttributes', 'pipes:DescribePipe', 'dynamodb:Query'],

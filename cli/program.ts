@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { backfillCommand } from './commands/backfill.js';
 import { dlqCommand } from './commands/dlq.js';
 import { jobsCommand } from './commands/jobs.js';
 import { localCommand } from './commands/local.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { reprocessCommand } from './commands/reprocess.js';
 import { statusCommand } from './commands/status.js';
 import { toggleCommand } from './commands/toggle.js';
@@ -65,6 +67,8 @@ export function createProgram(deps: CliDeps): Command {
     .addCommand(toggleCommand(deps))
     .addCommand(jobsCommand(deps))
     .addCommand(reprocessCommand(deps))
+    .addCommand(backfillCommand(deps))
+    .addCommand(reconcileCommand(deps))
     .addCommand(dlqCommand(deps))
     .addCommand(localCommand());
   configureTree(program, deps);

@@ -3,6 +3,8 @@
  * own credentials, and builds the AWS adapters on them. Each SDK client and adapter is created on
  * first use, so `b2a toggle` loads only SSM.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { PipesClient } from '@aws-sdk/client-pipes';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -11,6 +13,8 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { discoveryParameterName, type DeployedResources } from '../../pipeline-functions/core/names.js';
 import type {
+  AdminSession,
+  BucketListing,
   DeadLetterQueue,
   FlagAdmin,
   IdentityProvider,
@@ -19,8 +23,8 @@ import type {
   PipelineMonitor,
   WorkQueue,
 } from '../../pipeline-functions/core/ports.js';
+import { FileCheckpointStore } from '../../pipeline-functions/adapters/local/file-checkpoint-store.js';
 import { NotDeployedError } from '../errors.js';
-import type { AdminSession } from './index.js';
 
 /** Which stage to open, with which credentials. */
 export interface AwsAdminOptions {
@@ -29,6 +33,8 @@ export interface AwsAdminOptions {
   readonly profile?: string;
   /** @default the profile's region or AWS_REGION for discovery; the stage's region after it */
   readonly region?: string;
+  /** Where backfill checkpoints are kept on this machine. @default ~/.b2a/checkpoints/<environment> */
+  readonly checkpointDir?: string;
 }
 
 /** Settings every SDK client gets. */
@@ -162,6 +168,10 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
     const { S3ObjectSource } = await import('../../pipeline-functions/adapters/aws/s3-object-source.js');
     return new S3ObjectSource(await s3());
   });
+  const listingAdapter = once(async (): Promise<BucketListing> => {
+    const { S3BucketListing } = await import('../../pipeline-functions/adapters/aws/s3-bucket-listing.js');
+    return new S3BucketListing(await s3(), { bucket: resources.bucketName });
+  });
   const queueAdapter = once(async (): Promise<WorkQueue> => {
     const { SqsWorkQueue } = await import('../../pipeline-functions/adapters/aws/sqs-work-queue.js');
     return new SqsWorkQueue(await sqs(), { queueUrl: resources.queueUrl });
@@ -204,9 +214,22 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
       listByStatus: async (query) => (await jobsAdapter()).listByStatus(query),
       listByKey: async (bucket, key) => (await jobsAdapter()).listByKey(bucket, key),
       countByStatus: async (status, since) => (await jobsAdapter()).countByStatus(status, since),
+      getMany: async (jobIds) => (await jobsAdapter()).getMany(jobIds),
     },
     objects: { head: async (ref) => (await objectsAdapter()).head(ref) },
-    queue: { send: async (envelope) => (await queueAdapter()).send(envelope) },
+    listing: {
+      pages: async function* (query) {
+        yield* (await listingAdapter()).pages(query);
+      },
+    },
+    filters: resources.filters ?? { prefix: '', suffix: '' },
+    checkpoints: new FileCheckpointStore(
+      options.checkpointDir ?? join(homedir(), '.b2a', 'checkpoints', options.environment),
+    ),
+    queue: {
+      send: async (envelope) => (await queueAdapter()).send(envelope),
+      sendBatch: async (envelopes) => (await queueAdapter()).sendBatch(envelopes),
+    },
     monitor: {
       queueStats: async () => (await monitorAdapter()).queueStats(),
       pipeState: async () => (await monitorAdapter()).pipeState(),

@@ -3,14 +3,8 @@
  * imported only when used, so `b2a --help` loads neither the AWS SDK nor the local runtime.
  */
 import { resolve } from 'node:path';
-import type { AdminPorts } from '../../pipeline-functions/core/ports.js';
+import type { AdminSession } from '../../pipeline-functions/core/ports.js';
 import type { GlobalOptions } from '../global-options.js';
-
-/** The admin ports of one environment, open until `close()`. */
-export interface AdminSession extends AdminPorts {
-  /** Releases connections (SDK clients, the local store's client). */
-  close(): Promise<void>;
-}
 
 /** Opens the admin ports of the environment named by the global options. */
 export type OpenAdmin = (options: GlobalOptions) => Promise<AdminSession>;

@@ -1,41 +1,20 @@
 /** `b2a jobs` (a table of recent jobs) and `b2a jobs show <key>` (a key's jobs with their attempts). */
 import { Command } from 'commander';
-import type { Job, JobStatus } from '../../pipeline-functions/core/model.js';
-import type { AdminPorts } from '../../pipeline-functions/core/ports.js';
-import { withAdmin, type CliDeps } from '../context.js';
-import { NotFoundError, UsageError } from '../errors.js';
-import { selectJobs, type JobFilter } from '../job-selection.js';
+import type { JobStatus } from '../../pipeline-functions/core/model.js';
+import type { JobFilter } from '../../pipeline-functions/core/use-cases/admin/job-selection.js';
+import { listJobs, showJob } from '../../pipeline-functions/core/use-cases/admin/jobs.js';
+import { runAdmin, type CliDeps } from '../context.js';
+import { UsageError } from '../errors.js';
 import { keyOf } from '../object-key.js';
-import { globalOptions, parsePositiveInt, parseSince, parseStatuses, sinceTime } from '../options.js';
-import { shellQuote } from '../render/format.js';
+import { parsePositiveInt, parseSince, parseStatuses, sinceTime } from '../options.js';
+import { present } from '../present.js';
 import { renderJobDetail, renderJobs } from '../render/jobs.js';
-import { outputFor } from '../terminal.js';
 
 /** Rows shown when `--limit` is not given. */
 export const DEFAULT_LIMIT = 50;
 
 /** Seconds between refreshes of `--watch`. */
 export const WATCH_INTERVAL_MS = 3000;
-
-/** The jobs matching a filter, newest first, through the status index. */
-export async function listJobs(ports: AdminPorts, filter: JobFilter): Promise<Job[]> {
-  return selectJobs(ports.jobs, filter);
-}
-
-/**
- * Every version's job for a key, newest first, each with its attempt history.
- * @throws NotFoundError when no job has that key
- */
-export async function showJob(ports: AdminPorts, key: string): Promise<Job[]> {
-  const jobs = await ports.jobs.listByKey(ports.bucket, key);
-  if (jobs.length === 0) {
-    throw new NotFoundError(
-      `no jobs for key ${JSON.stringify(key)} in bucket ${ports.bucket} (${ports.environment})`,
-      `keys are case-sensitive; list recent jobs with: b2a jobs --prefix ${shellQuote(key.slice(0, 8))}`,
-    );
-  }
-  return [...jobs].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-}
 
 interface JobsOptions {
   readonly failed?: boolean;
@@ -81,54 +60,57 @@ export function jobsCommand(deps: CliDeps): Command {
     .option('--limit <n>', 'at most this many rows', parsePositiveInt, DEFAULT_LIMIT)
     .option('--watch', 'refresh every few seconds (in a terminal)')
     .addHelpText('after', EXAMPLES)
-    .action(async (local: JobsOptions, command: Command) => {
-      const options = globalOptions(command);
-      const output = outputFor(deps.terminal, options);
+    .action((local: JobsOptions, command: Command) => {
       const statuses = statusesOf(local);
-      if (local.watch && !output.interactive) {
-        throw new UsageError(
-          '--watch needs a terminal (and no --json)',
-          'drop --watch to print the jobs once',
-        );
-      }
+      // A function: `--watch` recomputes `--since` on each refresh.
       const filter = (): JobFilter => ({
         ...(statuses ? { statuses } : {}),
         ...(local.since ? { since: sinceTime(local.since, deps.clock.now()) } : {}),
         ...(local.prefix ? { prefix: local.prefix } : {}),
         limit: local.limit,
       });
-      await withAdmin(deps, options, async (ports) => {
-        if (local.watch) {
-          const { watchJobs } = await import('../interactive.js');
-          await watchJobs(output, {
-            load: () => listJobs(ports, filter()),
-            intervalMs: WATCH_INTERVAL_MS,
-            title: `b2a jobs in ${ports.environment}`,
+      return runAdmin(
+        deps,
+        command,
+        async (ports, output) => {
+          if (local.watch) {
+            const { watchJobs } = await import('../interactive.js');
+            const title = `b2a jobs in ${ports.environment}`;
+            return watchJobs(output, {
+              load: () => listJobs(ports, filter()),
+              intervalMs: WATCH_INTERVAL_MS,
+              title,
+            });
+          }
+          await present(output, await listJobs(ports, filter()), {
+            ink: (views, out, found) => views.printJobs(out, found),
+            inkIf: (found) => found.length > 0,
+            plain: (found, out) => renderJobs(found, out.columns),
           });
-          return;
-        }
-        const found = await listJobs(ports, filter());
-        if (output.json) output.jsonValue(found);
-        else if (output.interactive && found.length > 0)
-          (await import('../interactive.js')).printJobs(output, found);
-        else output.line(renderJobs(found, output.columns));
-      });
+        },
+        (output) => {
+          if (local.watch && !output.interactive) {
+            throw new UsageError(
+              '--watch needs a terminal (and no --json)',
+              'drop --watch to print the jobs once',
+            );
+          }
+        },
+      );
     });
 
   jobs.addCommand(
     new Command('show')
       .description("show a key's jobs (one per object version) with every attempt")
       .argument('<key>', 'object key in the source bucket (or s3://<bucket>/<key>)')
-      .action(async (key: string, _local: unknown, command: Command) => {
-        const options = globalOptions(command);
-        const output = outputFor(deps.terminal, options);
-        await withAdmin(deps, options, async (ports) => {
-          const found = await showJob(ports, keyOf(key, ports.bucket));
-          if (output.json) output.jsonValue(found);
-          else if (output.interactive) (await import('../interactive.js')).printJobDetail(output, found);
-          else output.line(renderJobDetail(found, output.columns));
-        });
-      }),
+      .action((key: string, _local: unknown, command: Command) =>
+        runAdmin(deps, command, async (ports, output) => {
+          await present(output, await showJob(ports, keyOf(key, ports.bucket)), {
+            ink: (views, out, found) => views.printJobDetail(out, found),
+            plain: (found, out) => renderJobDetail(found, out.columns),
+          });
+        }),
+      ),
   );
   return jobs;
 }

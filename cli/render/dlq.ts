@@ -1,5 +1,8 @@
 /** `b2a dlq` as plain text. */
-import type { DeadLetterInfo } from '../commands/dlq.js';
+import type {
+  DeadLetterInfo,
+  RedriveResult,
+} from '../../pipeline-functions/core/use-cases/admin/dead-letters.js';
 import { formatTime } from './format.js';
 import { renderTable, type Column } from './table.js';
 
@@ -30,7 +33,7 @@ export function renderDeadLetters(letters: readonly DeadLetterInfo[], maxWidth: 
 }
 
 /** What a redrive did. */
-export function renderRedrive(result: { readonly environment: string; readonly moved?: number }): string {
+export function renderRedrive(result: RedriveResult): string {
   const what = result.moved !== undefined ? `${result.moved} message(s)` : 'the dead letters';
   return `Moving ${what} back to the source queue in ${result.environment}. Watch them with: b2a status`;
 }

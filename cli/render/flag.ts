@@ -1,7 +1,7 @@
 /** The enabled flag as plain text (`b2a toggle` prints no ink, so that it starts fast). */
 import { styleText } from 'node:util';
 import type { FlagChange } from '../../pipeline-functions/core/ports.js';
-import type { FlagSetResult, FlagState } from '../commands/toggle.js';
+import type { FlagSetResult, FlagState } from '../../pipeline-functions/core/use-cases/admin/flag.js';
 import { formatTime } from './format.js';
 import { renderTable, type Column } from './table.js';
 

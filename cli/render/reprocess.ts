@@ -1,6 +1,7 @@
 /** `b2a reprocess` as plain text. */
 import type { ObjectRef } from '../../pipeline-functions/core/model.js';
-import type { ReprocessResult, WaitState } from '../commands/reprocess.js';
+import type { ReprocessResult } from '../../pipeline-functions/core/use-cases/admin/reprocess.js';
+import type { WaitState } from '../../pipeline-functions/core/use-cases/admin/wait-for-jobs.js';
 import { formatVersion, lastOutcome, shellQuote } from './format.js';
 import { renderTable, type Column } from './table.js';
 

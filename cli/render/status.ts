@@ -1,6 +1,6 @@
 /** `b2a status` as plain text. */
 import type { QueueStats } from '../../pipeline-functions/core/ports.js';
-import type { StatusReport } from '../commands/status.js';
+import type { StatusReport } from '../../pipeline-functions/core/use-cases/admin/status.js';
 import { formatAge, formatTime } from './format.js';
 
 /** A queue's depth in one line: `3 waiting, 1 in flight, 0 delayed, oldest 2m 5s`. */

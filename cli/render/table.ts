@@ -2,6 +2,8 @@
  * Tables as plain text, and the column layout shared with the ink `Table` view, so that both fit a
  * table to the terminal the same way: shrinkable columns give up width and their cells end in `…`.
  */
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
 
 /** One column of a table of `T`s. */
 export interface Column<T> {
@@ -23,9 +25,9 @@ export const COLUMN_GAP = 2;
 
 export const ELLIPSIS = '…';
 
-/** Width of a string in terminal cells, counting code points (wide CJK characters count as one). */
+/** Width of a string in terminal cells, as ink measures it: a wide (e.g. CJK) character takes two. */
 export function textWidth(text: string): number {
-  return Array.from(text).length;
+  return stringWidth(text);
 }
 
 /** Escapes control characters (S3 keys may hold newlines), so that one cell stays on one line. */
@@ -34,12 +36,12 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** Cuts `text` to `width` cells, ending with `…` when it was longer. */
+/** Cuts `text` to at most `width` cells, ending with `…` when it was longer. */
 export function truncate(text: string, width: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
   if (width <= 0) return '';
-  return `${chars.slice(0, width - 1).join('')}${ELLIPSIS}`;
+  const cut = cliTruncate(text, width, { truncationCharacter: ELLIPSIS });
+  // cli-truncate keeps a wide character that the cut would halve, one cell over: cut a cell shorter.
+  return textWidth(cut) <= width ? cut : cliTruncate(text, width - 1, { truncationCharacter: ELLIPSIS });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DeadLetterInfo } from '../commands/dlq.js';
+import type { DeadLetterInfo } from '../../pipeline-functions/core/use-cases/admin/dead-letters.js';
 import { DEAD_LETTER_COLUMNS } from '../render/dlq.js';
 import { Table } from './Table.js';
 

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { StatusReport } from '../commands/status.js';
+import type { StatusReport } from '../../pipeline-functions/core/use-cases/admin/status.js';
 import { formatTime } from '../render/format.js';
 import { statusLines } from '../render/status.js';
 import { STATUS_COLORS } from './status-colors.js';

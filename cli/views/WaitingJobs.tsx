@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import type { WaitState } from '../commands/reprocess.js';
+import type { WaitState } from '../../pipeline-functions/core/use-cases/admin/wait-for-jobs.js';
 import { lastOutcome } from '../render/format.js';
 import { truncate } from '../render/table.js';
 import { statusColor } from './status-colors.js';

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   admissionIssues,
+  credentialsOf,
   parseWith,
   PipelineConfigSchema,
   type PipelineConfig,
@@ -213,11 +214,23 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
       message: 'prod must keep its data: use "retain"',
     });
   }
-  if (config.api.auth.type === 'env') {
+  for (const { field, source } of credentialsOf(config.api)) {
+    if (!('secretId' in source)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+        message: `${'env' in source ? '{"env": …}' : '{"file": …}'} is for the local runtime; on AWS keep the secret in Secrets Manager: {"secretId": …, "field"?: …}`,
+      });
+    }
+  }
+  if (
+    config.api.auth.type === 'oauth2-client-credentials' &&
+    !config.api.auth.tokenUrl.startsWith('https:')
+  ) {
     ctx.addIssue({
       code: 'custom',
-      path: ['api', 'auth', 'type'],
-      message: '"env" is for the local runtime; on AWS keep the credential in Secrets Manager ("secret")',
+      path: ['api', 'auth', 'tokenUrl'],
+      message: 'must be https on AWS: the client secret travels to it',
     });
   }
   if (config.batch.size > 10 && config.batch.windowSeconds < 1) {

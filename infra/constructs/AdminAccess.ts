@@ -51,11 +51,14 @@ export class AdminAccess extends Construct {
           resources: [props.discoveryParameter.parameterArn],
         }),
         new iam.PolicyStatement({
+          // BatchGetItem: backfill and reconcile look up the jobs of 100 listed objects a call.
           sid: 'ReadJobs',
-          actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+          actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
           resources: [props.tableArn, props.statusIndexArn],
         }),
         new iam.PolicyStatement({
+          // Also authorises SendMessageBatch (backfill, reconcile --fix), which has no action of its own
+          // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html).
           sid: 'ReprocessObjects',
           actions: ['sqs:SendMessage'],
           resources: [queue.queueArn],

@@ -180,7 +180,7 @@ export class Monitoring extends Construct {
     alarm(
       'FlagNotUnderstoodAlarm',
       'flag-not-understood',
-      'The enabled flag holds a value b2a does not understand, so new objects are SKIPPED: `b2a status` shows it. Set it with `b2a toggle on` (or `off`), then `b2a reprocess --skipped`.',
+      'The enabled flag holds a value b2a does not understand, so deliveries are held (deferred, none skipped, no attempt spent): `b2a status` shows it. Set it with `b2a toggle on` (or `off`); held deliveries resume by themselves.',
       {
         metric: flagNotUnderstood,
         threshold: 1,

@@ -108,18 +108,24 @@ export function connectObjects(fn: PipelineFunction, source: SourceBucket): void
 }
 
 /**
- * The API credential's secret, read-only. No variable: `api.auth.secretId` in `B2A_CONFIG` names it.
- * A name matches the secret's ARN with any suffix Secrets Manager added; an ARN is taken as complete.
+ * The secrets `api.auth` and `api.signing` name, read-only, and no others. No variable: the sources
+ * in `B2A_CONFIG` name them. A name matches the secret's ARN with any suffix Secrets Manager added;
+ * an ARN is taken as complete.
  */
-export function connectApiCredential(fn: PipelineFunction, secretId: string): void {
-  const secret = secretId.startsWith('arn:')
-    ? secretsmanager.Secret.fromSecretCompleteArn(fn, 'ApiCredential', secretId)
-    : secretsmanager.Secret.fromSecretNameV2(fn, 'ApiCredential', secretId);
+export function connectApiCredentials(fn: PipelineFunction, secretIds: readonly string[]): void {
+  if (secretIds.length === 0) return;
+  const resources = secretIds.map((secretId, i) => {
+    const id = `ApiCredential${i === 0 ? '' : i}`;
+    const secret = secretId.startsWith('arn:')
+      ? secretsmanager.Secret.fromSecretCompleteArn(fn, id, secretId)
+      : secretsmanager.Secret.fromSecretNameV2(fn, id, secretId);
+    return secret.secretFullArn ?? `${secret.secretArn}-??????`;
+  });
   fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'ReadApiCredential',
       actions: ['secretsmanager:GetSecretValue'],
-      resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+      resources,
     }),
   );
 }

@@ -8,13 +8,14 @@ import {
   flagParameterName,
   type DeployedResources,
 } from '../../pipeline-functions/core/names.js';
+import { secretIdsOf } from '../../pipeline-functions/core/config.js';
 import { ConfigError } from '../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-environment.js';
 import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
 import { AdminAccess } from '../constructs/AdminAccess.js';
 import {
   connectAdmission,
-  connectApiCredential,
+  connectApiCredentials,
   connectConfig,
   connectFlag,
   connectObjects,
@@ -142,7 +143,7 @@ export class B2aStack extends Stack {
     connectFlag(this.enrichment, this.flag);
     connectTable(this.enrichment, this.jobs.table, 'read');
     connectObjects(this.enrichment, this.source);
-    if (config.api.auth.type === 'secret') connectApiCredential(this.enrichment, config.api.auth.secretId);
+    connectApiCredentials(this.enrichment, secretIdsOf(config.api));
     connectTopic(this.enrichment, this.notifications, 'NotifyCircuitTransitions');
     if (config.api.rateLimit || config.api.circuitBreaker) connectAdmission(this.enrichment, this.jobs.table);
 
@@ -189,6 +190,7 @@ export class B2aStack extends Stack {
       topicArn: this.notifications.topic.topicArn,
       pipeName: names.pipe,
       scheduleGroup: this.retries.group.scheduleGroupName,
+      filters: { prefix: config.filters.prefix, suffix: config.filters.suffix },
     };
     this.discovery = new ssm.StringParameter(this, 'Discovery', {
       parameterName: discoveryParameterName(config.environment),

@@ -8,23 +8,100 @@ import { ConfigError } from './errors.js';
 
 const header = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
 
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)');
+
+/**
+ * Where one secret value is read: an environment variable or a file (the local runtime), or a
+ * Secrets Manager secret (AWS), optionally one `field` of a JSON secret. Read once per container and
+ * cached for `api.credentialCacheSeconds`, so a rotated secret is picked up.
+ * @example {"env": "B2A_CLIENT_SECRET"} | {"file": "./certs/client.key"} | {"secretId": "b2a/prod/api", "field": "clientSecret"}
+ */
+export const CredentialSourceSchema = z.union(
+  [
+    z.strictObject({ env: envName }),
+    z.strictObject({ file: z.string().min(1) }),
+    z.strictObject({ secretId: z.string().min(1), field: z.string().min(1).optional() }),
+  ],
+  { error: 'must be a credential source: {"env": NAME}, {"file": path} or {"secretId": id, "field"?: name}' },
+);
+
+/** Where one secret value is read. */
+export type CredentialSource = z.infer<typeof CredentialSourceSchema>;
+
+/** Where a `header` auth's value goes: `<header>: <prefix><value>`. */
+const headerPlacement = {
+  header: header.default('Authorization'),
+  prefix: z.string().default('Bearer '),
+};
+
+/**
+ * The auth types of b2a 0.1, kept working: each becomes a `header` auth, `{type:'secret', secretId}`
+ * reading `{"secretId": secretId}` and `{type:'env', variable}` reading `{"env": variable}`.
+ */
+const legacyAuth = [
+  z
+    .object({ type: z.literal('secret'), secretId: z.string().min(1), ...headerPlacement })
+    .transform(({ secretId, ...placement }) => ({
+      ...placement,
+      type: 'header' as const,
+      credential: { secretId },
+    })),
+  z
+    .object({ type: z.literal('env'), variable: envName, ...headerPlacement })
+    .transform(({ variable, ...placement }) => ({
+      ...placement,
+      type: 'header' as const,
+      credential: { env: variable },
+    })),
+] as const;
+
 const authSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({
-    type: z.literal('secret'),
-    /** Secrets Manager secret name or ARN holding the credential (AWS only). */
-    secretId: z.string().min(1),
-    header: header.default('Authorization'),
-    prefix: z.string().default('Bearer '),
+    type: z.literal('header'),
+    ...headerPlacement,
+    /** The value sent after `prefix`. */
+    credential: CredentialSourceSchema,
   }),
   z.object({
-    type: z.literal('env'),
-    /** Environment variable holding the credential (the local runtime). */
-    variable: z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
-    header: header.default('Authorization'),
-    prefix: z.string().default('Bearer '),
+    type: z.literal('basic'),
+    username: z
+      .string()
+      .min(1)
+      .refine((u) => !u.includes(':'), 'must not contain ":" (RFC 7617)'),
+    password: CredentialSourceSchema,
   }),
+  z.object({
+    type: z.literal('oauth2-client-credentials'),
+    /** The authorization server's token endpoint (https on AWS). */
+    tokenUrl: z.url({ protocol: /^https?$/ }),
+    clientId: z.string().min(1),
+    clientSecret: CredentialSourceSchema,
+    /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). @default basic */
+    clientAuth: z.enum(['basic', 'body']).default('basic'),
+    scope: z.string().min(1).optional(),
+    audience: z.string().min(1).optional(),
+  }),
+  z.object({
+    type: z.literal('mtls'),
+    /** The client certificate (PEM). */
+    cert: CredentialSourceSchema,
+    /** The client certificate's private key (PEM). */
+    key: CredentialSourceSchema,
+    /** CA certificates (PEM) to trust for the API's server certificate. @default Node's CAs */
+    ca: CredentialSourceSchema.optional(),
+  }),
+  ...legacyAuth,
 ]);
+
+const signingSchema = z.object({
+  scheme: z.literal('standard-webhooks'),
+  /**
+   * One `whsec_<base64>` secret per source; each signs, so a receiver that knows either the old or
+   * the new secret verifies during a rotation.
+   */
+  secrets: z.array(CredentialSourceSchema).min(1).max(10),
+});
 
 export const PipelineConfigSchema = z.object({
   /** Environment name: `local`, `dev`, `demo`, `prod`. Sent as the `environment` notification attribute. */
@@ -39,6 +116,10 @@ export const PipelineConfigSchema = z.object({
     /** Extra headers sent with every call. */
     headers: z.record(header, z.string()).default({}),
     auth: authSchema.default({ type: 'none' }),
+    /** Signatures the receiver can verify (Standard Webhooks). @default none */
+    signing: signingSchema.optional(),
+    /** How long a credential read from its source is trusted, so a rotated secret is picked up. @default 300 */
+    credentialCacheSeconds: z.number().int().min(0).max(86_400).default(300),
     /** A call that takes longer is aborted and retried. @default 10000 */
     timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
     /** Calls in flight per enrichment invocation (and, on AWS, times the reserved concurrency). @default 10 */
@@ -206,16 +287,40 @@ function permitsWithinWait(limit: NonNullable<PipelineConfig['api']['rateLimit']
 /** How the API's credential is found. */
 export type ApiAuth = PipelineConfig['api']['auth'];
 
-/**
- * The credential of an `env` auth, read from the environment.
- * @throws ConfigError naming the variable when it is not set
- */
-export function credentialFromEnv(
-  auth: Extract<ApiAuth, { type: 'env' }>,
-  env: Readonly<Record<string, string | undefined>>,
-): string {
-  const value = env[auth.variable];
-  if (!value)
-    throw new ConfigError(auth.variable, 'environment variable named by api.auth.variable is not set');
-  return value;
+/** One secret value the `api` section names, with the field that names it. */
+export interface NamedCredential {
+  /** The config path, e.g. `api.auth.clientSecret` or `api.signing.secrets.1`. */
+  readonly field: string;
+  readonly source: CredentialSource;
+  /** What the value must be: a `whsec_` signing secret, or any text (a token, a password, a PEM). */
+  readonly kind: 'webhook-secret' | 'text';
+}
+
+/** Every credential `api.auth` and `api.signing` name, in config order. */
+export function credentialsOf(api: Pick<PipelineConfig['api'], 'auth' | 'signing'>): NamedCredential[] {
+  const text = (field: string, source: CredentialSource | undefined): NamedCredential[] =>
+    source ? [{ field: `api.auth.${field}`, source, kind: 'text' }] : [];
+  const { auth } = api;
+  const fromAuth =
+    auth.type === 'header'
+      ? text('credential', auth.credential)
+      : auth.type === 'basic'
+        ? text('password', auth.password)
+        : auth.type === 'oauth2-client-credentials'
+          ? text('clientSecret', auth.clientSecret)
+          : auth.type === 'mtls'
+            ? [...text('cert', auth.cert), ...text('key', auth.key), ...text('ca', auth.ca)]
+            : [];
+  const fromSigning = (api.signing?.secrets ?? []).map((source, i): NamedCredential => ({
+    field: `api.signing.secrets.${i}`,
+    source,
+    kind: 'webhook-secret',
+  }));
+  return [...fromAuth, ...fromSigning];
+}
+
+/** The Secrets Manager secrets `api.auth` and `api.signing` name, each once (the stack grants exactly these). */
+export function secretIdsOf(api: Pick<PipelineConfig['api'], 'auth' | 'signing'>): string[] {
+  const ids = credentialsOf(api).flatMap(({ source }) => ('secretId' in source ? [source.secretId] : []));
+  return [...new Set(ids)];
 }

@@ -55,6 +55,23 @@ export class DownstreamNetworkError extends B2aError {}
 /** The downstream API did not answer within the configured timeout. Retryable. */
 export class DownstreamTimeoutError extends B2aError {}
 
+/**
+ * The API's credentials could not be had: a credential source could not be read, or the OAuth token
+ * endpoint failed or refused. Retryable for now, with a reason that says which; `refused` tells a
+ * refusal (401/403/400 from the token endpoint: fix the config) from an outage, for callers that
+ * treat those differently (a circuit breaker). Never carries a secret value.
+ */
+export class ApiAuthError extends B2aError {
+  public constructor(
+    message: string,
+    /** The token endpoint (or the secret store) refused: retrying will not help until the config changes. */
+    public readonly refused: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The object is over the inline limit and the payload mode does not allow a reference. Terminal. */
 export class PayloadTooLargeError extends B2aError {}
 

@@ -5,7 +5,8 @@
  * until someone sets a value b2a knows.
  */
 import { FLAG_HOLD, FLAG_OFF, FLAG_ON } from './names.js';
-import type { Clock, FlagReading } from './ports.js';
+import { TtlCache } from './cache.js';
+import type { FlagReading } from './ports.js';
 
 /**
  * Reads a stored flag value: `on`, `off` or `hold`, in any case, with any surrounding white space.
@@ -48,48 +49,4 @@ export function flagHoldDetail(reading: FlagReading): string | undefined {
  * every message round again). Both flag adapters keep their reading in one.
  * @example const cache = new FlagCache(clock, 5000); await cache.read(load, isTransient);
  */
-export class FlagCache {
-  private cached: { readonly reading: FlagReading; readonly until: number } | undefined;
-  private inFlight: Promise<FlagReading> | undefined;
-
-  public constructor(
-    private readonly clock: Clock,
-    private readonly cacheMs: number,
-  ) {}
-
-  /**
-   * The cached reading, or `load()`'s.
-   * @param keepOnFailure whether a failure of `load` may be waited out with the last reading
-   * @throws what `load` threw, when there is no reading to keep or the failure is not passing
-   */
-  public read(
-    load: () => Promise<FlagReading>,
-    keepOnFailure: (error: unknown) => boolean,
-  ): Promise<FlagReading> {
-    if (this.cached && this.clock.now().getTime() < this.cached.until)
-      return Promise.resolve(this.cached.reading);
-    this.inFlight ??= load()
-      .then(
-        (reading) => this.remember(reading),
-        (error: unknown) => {
-          if (this.cached && keepOnFailure(error)) return this.remember(this.cached.reading);
-          throw error;
-        },
-      )
-      .finally(() => {
-        this.inFlight = undefined;
-      });
-    return this.inFlight;
-  }
-
-  /** Trusts `reading` (e.g. a value just written) for a period. */
-  public remember(reading: FlagReading): FlagReading {
-    this.cached = { reading, until: this.clock.now().getTime() + this.cacheMs };
-    return reading;
-  }
-
-  /** Forgets the reading, so the next read loads. */
-  public forget(): void {
-    this.cached = undefined;
-  }
-}
+export class FlagCache extends TtlCache<FlagReading> {}

@@ -2,7 +2,7 @@
  * Messages on the source queue, and how to read them. A message body is one of:
  * - an EventBridge S3 "Object Created" event (the rule puts the whole event on the queue; keys are raw);
  * - a classic S3 event notification (keys URL-encoded, a space as `+`), for buckets wired the old way;
- * - a b2a envelope (version 1) sent by Scheduler for a retry or by the CLI for a reprocess.
+ * - a b2a envelope (version 1) sent by Scheduler for a retry, or by the CLI for a reprocess or a backfill.
  */
 import { InvalidMessageError } from './errors.js';
 import { AUTO_RUN_ID, type ObjectRef, type Origin, type Run } from './model.js';
@@ -15,7 +15,7 @@ import { AUTO_RUN_ID, type ObjectRef, type Origin, type Run } from './model.js';
  */
 export interface B2aEnvelope {
   readonly b2a: 1;
-  readonly kind: 'retry' | 'reprocess' | 'deferral';
+  readonly kind: 'retry' | 'reprocess' | 'backfill' | 'deferral';
   readonly object: ObjectRef;
   readonly run: Run;
   /** The attempt this message asks for, within the run (1-based). */
@@ -26,6 +26,8 @@ export interface B2aEnvelope {
   readonly origin?: Origin;
   /** Who asked, for a reprocess: the caller's IAM ARN (or the local user). */
   readonly requestedBy?: string;
+  /** The backfill that sent it (kept by its retries), so a job's history names the backfill. */
+  readonly backfillId?: string;
   readonly sentAt: string;
 }
 
@@ -40,6 +42,7 @@ export type DecodedMessage =
       readonly deferral?: number;
       readonly origin: Origin;
       readonly requestedBy?: string;
+      readonly backfillId?: string;
     }
   /** A message that is understood but asks for nothing (e.g. S3's `s3:TestEvent`). */
   | { readonly type: 'ignored'; readonly reason: string };
@@ -145,9 +148,9 @@ function decodeEnvelope(m: Json): DecodedMessage {
   if (m['b2a'] !== 1)
     throw new InvalidMessageError(`b2a envelope version ${String(m['b2a'])} is not supported`);
   const kind = m['kind'];
-  if (kind !== 'retry' && kind !== 'reprocess' && kind !== 'deferral') {
+  if (kind !== 'retry' && kind !== 'reprocess' && kind !== 'backfill' && kind !== 'deferral') {
     throw new InvalidMessageError(
-      `b2a envelope kind ${JSON.stringify(kind)} is not retry, reprocess or deferral`,
+      `b2a envelope kind ${JSON.stringify(kind)} is not retry, reprocess, backfill or deferral`,
     );
   }
   const { origin, deferral }: { readonly origin: Origin; readonly deferral?: number } =
@@ -178,10 +181,11 @@ function decodeEnvelope(m: Json): DecodedMessage {
     ...(deferral ? { deferral } : {}),
     origin,
     ...(str(m['requestedBy']) ? { requestedBy: str(m['requestedBy']) } : {}),
+    ...(str(m['backfillId']) ? { backfillId: str(m['backfillId']) } : {}),
   };
 }
 
-const ORIGINS: readonly Origin[] = ['s3-event', 'retry', 'reprocess'];
+const ORIGINS: readonly Origin[] = ['s3-event', 'retry', 'reprocess', 'backfill'];
 
 function decodeDeferral(m: Json): { readonly origin: Origin; readonly deferral: number } {
   const count = num(m['deferral']);
@@ -206,10 +210,37 @@ function canonicalTime(value: string, field: string): string {
   return new Date(ms).toISOString();
 }
 
-/** Builds the envelope for a retry or reprocess. */
-export function encodeEnvelope(envelope: Omit<B2aEnvelope, 'b2a'>): string {
-  const full: B2aEnvelope = { b2a: 1, ...envelope };
-  return JSON.stringify(full);
+/** What a retry or reprocess envelope names; `requestedBy` may be unknown (an automatic run). */
+export type EnvelopeFields = Omit<B2aEnvelope, 'b2a' | 'requestedBy' | 'backfillId'> & {
+  readonly requestedBy?: string | undefined;
+  readonly backfillId?: string | undefined;
+};
+
+/**
+ * The one builder of b2a envelopes: the target's retries and deferrals and the CLI's reprocesses all
+ * make theirs here, so the two never differ in shape or field order (a retry's body is part of its schedule
+ * request, which must be the same each time it is sent).
+ * @example b2aEnvelope({ kind: 'reprocess', object, run, attempt: 1, requestedBy: arn, sentAt: now })
+ */
+export function b2aEnvelope(fields: EnvelopeFields): B2aEnvelope {
+  const { kind, object, run, attempt, deferral, origin, requestedBy, backfillId, sentAt } = fields;
+  return {
+    b2a: 1,
+    kind,
+    object,
+    run,
+    attempt,
+    ...(deferral ? { deferral } : {}),
+    ...(origin ? { origin } : {}),
+    ...(requestedBy ? { requestedBy } : {}),
+    ...(backfillId ? { backfillId } : {}),
+    sentAt,
+  };
+}
+
+/** The message body of a retry or reprocess. */
+export function encodeEnvelope(envelope: EnvelopeFields): string {
+  return JSON.stringify(b2aEnvelope(envelope));
 }
 
 function compact<T extends object>(o: T): T {

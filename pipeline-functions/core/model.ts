@@ -13,7 +13,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'SKIPPED'];
 
 /** Where an attempt came from. */
-export type Origin = 's3-event' | 'retry' | 'reprocess';
+export type Origin = 's3-event' | 'retry' | 'reprocess' | 'backfill';
 
 /**
  * One object version in a bucket. `versionId` is set on versioned buckets; `etag` is always known
@@ -52,6 +52,8 @@ export interface Attempt {
   readonly latencyMs?: number;
   readonly error?: string;
   readonly requestedBy?: string;
+  /** The backfill (`b2a backfill`, `b2a reconcile --fix`) this attempt belongs to, when one sent it. */
+  readonly backfillId?: string;
 }
 
 /** A job as stored in the job repository. */
@@ -124,7 +126,21 @@ export function jobIdOf(ref: ObjectRef): string {
  */
 export function isNewerThan(job: Job | undefined, run: Run, attempt: number, deferral = 0): boolean {
   if (!job) return true;
-  if (run.id !== job.runId) return run.startedAt > job.runStartedAt;
+  if (run.id !== job.runId) return isLaterRun(run, runOf(job));
   if (job.status === 'SUCCEEDED') return false;
   return attempt > job.attempt || (attempt === job.attempt && deferral > (job.deferral ?? 0));
+}
+
+/**
+ * Whether `run` supersedes `other`: it is another run that started later. The one ordering of runs,
+ * used to decide whether an attempt may act ({@link isNewerThan}) and whether a run someone waits
+ * for was taken over by a newer one.
+ */
+export function isLaterRun(run: Run, other: Run): boolean {
+  return run.id !== other.id && run.startedAt > other.startedAt;
+}
+
+/** The run a job is in. */
+export function runOf(job: Pick<Job, 'runId' | 'runStartedAt'>): Run {
+  return { id: job.runId, startedAt: job.runStartedAt };
 }

@@ -52,6 +52,11 @@ export interface DeployedResources {
   readonly topicArn: string;
   readonly pipeName: string;
   readonly scheduleGroup: string;
+  /**
+   * The pipeline's key filters, for `b2a backfill` and `b2a reconcile` (absent from stacks older
+   * than them: no filter).
+   */
+  readonly filters?: { readonly prefix: string; readonly suffix: string };
 }
 
 /**

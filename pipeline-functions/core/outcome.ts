@@ -3,7 +3,7 @@
  * Retryable: network errors, timeouts, 408, 429 (with Retry-After), 5xx.
  * Terminal: any other 4xx, and bad input (the reason says what was wrong).
  */
-import { DownstreamNetworkError, DownstreamTimeoutError } from './errors.js';
+import { ApiAuthError, DownstreamNetworkError, DownstreamTimeoutError } from './errors.js';
 import type { ObjectRef, Origin, Run } from './model.js';
 import type { ApiResponse } from './ports.js';
 
@@ -78,6 +78,7 @@ export interface DeliveryRequest {
   readonly deferral?: number;
   readonly origin: Origin;
   readonly requestedBy?: string;
+  readonly backfillId?: string;
   readonly idempotencyKey: string;
 }
 
@@ -108,10 +109,11 @@ export function classifyResponse(response: ApiResponse): DeliveryResult {
 }
 
 /**
- * Classifies an error thrown while calling the API. Only network failures and timeouts are
- * retryable here; anything else is rethrown for the edge to decide.
+ * Classifies an error thrown while calling the API. Network failures, timeouts and credentials
+ * that could not be had (auth) are retryable here; anything else is rethrown for the edge to decide.
  */
 export function classifyCallError(error: unknown): DeliveryResult {
+  if (error instanceof ApiAuthError) return { kind: 'retryable', reason: `auth: ${error.message}` };
   if (error instanceof DownstreamTimeoutError)
     return { kind: 'retryable', reason: `timeout: ${error.message}` };
   if (error instanceof DownstreamNetworkError)

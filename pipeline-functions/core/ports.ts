@@ -2,6 +2,7 @@
  * Ports: what the core needs from the world, named by capability. Adapters in
  * `pipeline-functions/adapters/{aws,local,http}` implement them; the core never imports an adapter.
  */
+import type { CredentialSource } from './config.js';
 import type { B2aEnvelope } from './messages.js';
 import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 
@@ -41,6 +42,8 @@ export interface ObjectInfo {
   readonly contentType: string;
   readonly versionId?: string;
   readonly etag?: string;
+  /** The base64 SHA-256 of the whole object, when the store holds one (never a multipart composite). */
+  readonly sha256?: string;
 }
 
 /** A presigned URL and when it really stops working. */
@@ -60,6 +63,18 @@ export interface ObjectSource {
   presign(ref: ObjectRef, expiresInSeconds: number): Promise<PresignedUrl>;
 }
 
+/**
+ * Reads one secret value from where the config says it is.
+ * @example const secret = await credentials.read({ env: 'B2A_CLIENT_SECRET' }, 'api.auth.clientSecret');
+ */
+export interface CredentialStore {
+  /**
+   * @param field the config path that names the source, for error messages (never the value)
+   * @throws ConfigError when the source cannot be read here or holds nothing usable
+   */
+  read(source: CredentialSource, field: string): Promise<string>;
+}
+
 /** One HTTP call to the downstream API. */
 export interface ApiRequest {
   readonly headers: Readonly<Record<string, string>>;
@@ -75,9 +90,12 @@ export interface ApiResponse {
   readonly bodySnippet?: string;
 }
 
-/** The downstream HTTP API. Method, URL, auth and timeout are the adapter's configuration. */
+/**
+ * The downstream HTTP API. Method, URL, auth, signing and timeout are the adapter's configuration;
+ * the request's `idempotency-key` header is also its Standard Webhooks `webhook-id`.
+ */
 export interface DownstreamApi {
-  /** @throws DownstreamNetworkError | DownstreamTimeoutError; any HTTP status is a response. */
+  /** @throws DownstreamNetworkError | DownstreamTimeoutError | ApiAuthError; any HTTP status is a response. */
   call(request: ApiRequest): Promise<ApiResponse>;
 }
 
@@ -140,6 +158,11 @@ export interface JobRepository {
   listByStatus(query: JobQuery): Promise<Page<Job>>;
   /** Every version's job for one key. */
   listByKey(bucket: string, key: string): Promise<Job[]>;
+  /**
+   * The jobs of many object versions, read in batches (never one read per id, never a scan); ids
+   * with no job are absent from the map.
+   */
+  getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>>;
   /** How many jobs are in a status (updated since `since`). */
   countByStatus(status: JobStatus, since?: string): Promise<number>;
 }
@@ -163,9 +186,67 @@ export interface RetryScheduler {
   schedule(envelope: B2aEnvelope, at: Date): Promise<void>;
 }
 
-/** Sends a b2a envelope to the source queue now (reprocess). */
+/** What became of one envelope of a batch: sent, or refused with the queue's reason. */
+export type QueueSendResult = { readonly sent: true } | { readonly sent: false; readonly reason: string };
+
+/** The most envelopes one `sendBatch` takes (SQS SendMessageBatch's limit). */
+export const QUEUE_BATCH_LIMIT = 10;
+
+/** Sends b2a envelopes to the source queue now (reprocess, backfill). */
 export interface WorkQueue {
   send(envelope: B2aEnvelope): Promise<void>;
+  /**
+   * Sends up to {@link QUEUE_BATCH_LIMIT} envelopes in one call; one result per envelope, in order.
+   * @throws when the call as a whole fails (network, credentials): nothing is known to be sent
+   */
+  sendBatch(envelopes: readonly B2aEnvelope[]): Promise<readonly QueueSendResult[]>;
+}
+
+/**
+ * Paces bulk sending: `take(n)` resolves when `n` more messages may go. The fleet's API rate limit
+ * plugs in here, so a backfill never queues work faster than the API is allowed to take it.
+ */
+export interface Pacer {
+  take(permits: number): Promise<void>;
+}
+
+/** One object version as a listing of the bucket shows it (delete markers are never listed). */
+export interface ListedObject extends ObjectRef {
+  readonly size: number;
+  /** ISO-8601. */
+  readonly lastModified: string;
+  /** Whether it is the key's current version (always true on an unversioned bucket). */
+  readonly isLatest: boolean;
+}
+
+/** Where a listing stands: after this object version, in listing order. */
+export interface ListingPosition {
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+/** What to list. */
+export interface ListingQuery {
+  readonly prefix: string;
+  /** Only each key's current version, or every version. */
+  readonly versions: 'latest' | 'all';
+  /** Resume after this object version (exclusive). */
+  readonly startAfter?: ListingPosition;
+}
+
+/** Lists the source bucket, in key order (a key's versions newest first). */
+export interface BucketListing {
+  pages(query: ListingQuery): AsyncIterable<readonly ListedObject[]>;
+}
+
+/**
+ * Small JSON documents kept between runs of a command on this machine (a backfill's checkpoint).
+ * Values are validated by the reader.
+ */
+export interface CheckpointStore {
+  read(name: string): Promise<unknown>;
+  write(name: string, value: unknown): Promise<void>;
+  remove(name: string): Promise<void>;
 }
 
 /** A job reached a terminal state. */
@@ -325,8 +406,19 @@ export interface AdminPorts {
   readonly flag: FlagAdmin;
   readonly jobs: JobRepository;
   readonly objects: Pick<ObjectSource, 'head'>;
+  readonly listing: BucketListing;
+  /** The pipeline's key filters, as deployed: a backfill sends only what the pipeline would deliver. */
+  readonly filters: { readonly prefix: string; readonly suffix: string };
+  /** Where a backfill keeps its checkpoint (per environment). */
+  readonly checkpoints: CheckpointStore;
   readonly queue: WorkQueue;
   readonly monitor: PipelineMonitor;
   readonly deadLetters: DeadLetterQueue;
   readonly identity: IdentityProvider;
+}
+
+/** The admin ports of one environment, open until `close()` (the CLI opens one per command). */
+export interface AdminSession extends AdminPorts {
+  /** Releases connections (SDK clients, the local store's client). */
+  close(): Promise<void>;
 }

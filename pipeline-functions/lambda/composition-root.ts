@@ -10,7 +10,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -18,13 +18,15 @@ import type { Context } from 'aws-lambda';
 import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
 import { S3ObjectSource } from '../adapters/aws/s3-object-source.js';
+import { SecretsManagerCredentialStore } from '../adapters/aws/secrets-manager-credential-store.js';
 import { SchedulerRetryScheduler } from '../adapters/aws/scheduler-retry-scheduler.js';
 import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
 import { SsmEnabledFlag } from '../adapters/aws/ssm-enabled-flag.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { admissionControl } from '../core/admission/admission-control.js';
 import type { CircuitEvent } from '../core/admission/circuit-breaker.js';
-import { credentialFromEnv, parsePipelineConfig, type PipelineConfig } from '../core/config.js';
+import { parsePipelineConfig, type PipelineConfig } from '../core/config.js';
+import { CachedCredentialStore } from '../core/credentials.js';
 import { ConfigError } from '../core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../core/function-environment.js';
 import { jobIdOf } from '../core/model.js';
@@ -132,30 +134,6 @@ export function readPipelineConfig(json: string): PipelineConfig {
 }
 
 /**
- * The API credential named by `api.auth`: a Secrets Manager secret's string (read once per
- * container, as this runs once per build) or an environment variable.
- * @throws ConfigError when the secret has no string value or the variable is not set.
- */
-export async function resolveCredential(
-  auth: PipelineConfig['api']['auth'],
-  secrets: () => SecretsManagerClient,
-  env: NodeJS.ProcessEnv,
-): Promise<string | undefined> {
-  switch (auth.type) {
-    case 'none':
-      return undefined;
-    case 'env':
-      return credentialFromEnv(auth, env);
-    case 'secret': {
-      const { SecretString } = await secrets().send(new GetSecretValueCommand({ SecretId: auth.secretId }));
-      if (!SecretString)
-        throw new ConfigError('api.auth.secretId', `secret ${auth.secretId} has no string value`);
-      return SecretString;
-    }
-  }
-}
-
-/**
  * Builds the enrichment handler: flag, jobs (read), objects, API and admission control (its state in
  * the jobs table, its notifications on the topic), logging each item's result.
  */
@@ -165,10 +143,11 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
   const logger = options.logger ?? defaultLogger();
   logger.appendPersistentKeys({ environment: config.environment });
   const clock = options.clock ?? systemClock;
-  const credential = await resolveCredential(
-    config.api.auth,
-    () => client(options, 'secrets', () => new SecretsManagerClient({})),
-    options.env ?? process.env,
+  // Read on first use and trusted for api.credentialCacheSeconds: a rotated secret is picked up.
+  const credentials = new CachedCredentialStore(
+    new SecretsManagerCredentialStore(client(options, 'secrets', () => new SecretsManagerClient({}))),
+    clock,
+    config.api.credentialCacheSeconds * 1000,
   );
   const dynamodb = client(options, 'dynamodb', () => new DynamoDBClient({}));
   const admission = admissionControl({
@@ -192,7 +171,7 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
     ),
     jobs: new DynamoDbJobRepository(dynamodb, { tableName: env.B2A_TABLE_NAME, clock }),
     objects: new S3ObjectSource(client(options, 's3', () => new S3Client({}))),
-    api: new HttpDownstreamApi({ api: config.api, ...(credential ? { credential } : {}), clock }),
+    api: new HttpDownstreamApi({ api: config.api, credentials, clock }),
     onFlagNotUnderstood: flagWarning(logger, clock, env.B2A_FLAG_PARAMETER),
   });
   return async (event, batch) => {
@@ -258,7 +237,7 @@ let target: Promise<TargetHandler> | undefined;
 
 /**
  * Runs the enrichment with the container's handler, built on first use. A failed build is not kept,
- * so the next invocation tries again (e.g. after Secrets Manager was briefly unavailable).
+ * so the next invocation tries again.
  */
 export async function runEnrichment(
   event: readonly PipeSqsRecord[],

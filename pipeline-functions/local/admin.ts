@@ -8,19 +8,22 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
+import { DirectoryBucketListing } from '../adapters/local/directory-bucket-listing.js';
 import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
 import { DurableQueue } from '../adapters/local/durable-queue.js';
+import { FileCheckpointStore } from '../adapters/local/file-checkpoint-store.js';
 import { FileFlagAdmin } from '../adapters/local/file-flag.js';
 import { LocalDeadLetterQueue } from '../adapters/local/local-dead-letter-queue.js';
 import { LocalIdentityProvider, localUserName } from '../adapters/local/local-identity.js';
 import { LocalPipelineMonitor } from '../adapters/local/local-pipeline-monitor.js';
 import { LocalWorkQueue } from '../adapters/local/local-work-queue.js';
-import type { AdminPorts } from '../core/ports.js';
+import type { AdminSession } from '../core/ports.js';
 import { localPaths, LOCAL_TABLE_NAME } from './data-dir.js';
 import { localDynamoClient, DynamoStore } from './dynamo-store.js';
 import { DataDirNotFoundError, StoreLockedError } from './errors.js';
 import { findLiveRuntime } from './runtime-file.js';
-import { loadLocalConfig } from './settings.js';
+import { isIgnoredName } from './inbox-watcher.js';
+import { loadLocalConfig, resolvePipelineConfig } from './settings.js';
 
 /** How long to wait for a runtime that holds the store but has not yet written `runtime.json`. @default 5000 */
 export const STARTING_RUNTIME_WAIT_MS = 5000;
@@ -32,7 +35,7 @@ export interface LocalAdminOptions {
 }
 
 /** The admin ports of a local data directory, open until `close()`. */
-export type LocalAdmin = AdminPorts & { close(): Promise<void> };
+export type LocalAdmin = AdminSession;
 
 /** Connects to the running runtime's store, or opens the store itself. */
 async function openJobStore(
@@ -75,12 +78,23 @@ export async function openLocalAdmin(dataDir: string, options: LocalAdminOptions
   const { client, close } = await openJobStore(root, options.lockWaitMs ?? STARTING_RUNTIME_WAIT_MS);
   const source = new DurableQueue({ dir: paths.sourceQueue, durable: settings.queue.durable });
   const deadLetters = new DurableQueue({ dir: paths.deadLetterQueue, durable: settings.queue.durable });
+  const objects = new DirectoryObjectSource({ root: paths.inbox, bucket: settings.bucket });
+  const { filters } = resolvePipelineConfig(input, 'http://127.0.0.1/');
   return {
     environment: input.environment ?? 'local',
     bucket: settings.bucket,
     flag: new FileFlagAdmin({ path: paths.flag, changedBy: `local:${localUserName()}` }),
     jobs: new DynamoDbJobRepository(client, { tableName: LOCAL_TABLE_NAME }),
-    objects: new DirectoryObjectSource({ root: paths.inbox, bucket: settings.bucket }),
+    objects,
+    // The files the inbox watcher would turn into events: temporary and partial files are not objects.
+    listing: new DirectoryBucketListing({
+      root: paths.inbox,
+      bucket: settings.bucket,
+      objects,
+      ignore: isIgnoredName,
+    }),
+    filters,
+    checkpoints: new FileCheckpointStore(paths.checkpoints),
     queue: new LocalWorkQueue(source),
     monitor: new LocalPipelineMonitor(
       source,

@@ -10,7 +10,7 @@
  * @example
  * const root = new LocalCompositionRoot(await prepareRuntime({ dataDir: '.b2a' }));
  * await root.store.start();
- * root.composePipeline();
+ * await root.composePipeline();
  * await root.pipeline.pipe.start();
  */
 import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
@@ -18,14 +18,15 @@ import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.j
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
 import { DurableQueue } from '../adapters/local/durable-queue.js';
+import { EnvFileCredentialStore } from '../adapters/local/env-file-credential-store.js';
 import { FileFlagAdmin } from '../adapters/local/file-flag.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { localUserName } from '../adapters/local/local-identity.js';
 import { LocalRetryScheduler } from '../adapters/local/local-retry-scheduler.js';
 import { admissionControl } from '../core/admission/admission-control.js';
-import { credentialFromEnv, type PipelineConfig } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
-import type { JobRepository } from '../core/ports.js';
+import type { PipelineConfig } from '../core/config.js';
+import { CachedCredentialStore, checkCredentials } from '../core/credentials.js';
+import type { CredentialStore, JobRepository } from '../core/ports.js';
 import { createEnrichmentHandler, type EnrichmentHandler } from '../handlers/enrichment.js';
 import { createTargetHandler, type TargetHandler } from '../handlers/target.js';
 import { Activity } from './activity.js';
@@ -125,16 +126,24 @@ export class LocalCompositionRoot {
   }
 
   /**
-   * Composes the pipeline, once: call it after the store and the demo API started.
-   * @throws ConfigError when the configuration or the API credential is not usable locally
+   * Composes the pipeline, once: call it after the store and the demo API started. Every credential
+   * the config names is read and checked here, so a missing variable or a malformed signing secret
+   * stops the start with the field's name.
+   * @throws ConfigError when the configuration or a credential is not usable locally
    */
-  public composePipeline(): void {
-    this.composed ??= this.buildPipeline();
+  public async composePipeline(): Promise<void> {
+    this.composed ??= await this.buildPipeline();
   }
 
-  private buildPipeline(): LocalPipeline {
+  private async buildPipeline(): Promise<LocalPipeline> {
     const { setup } = this;
     const config = resolvePipelineConfig(setup.input, this.apiUrl, setup.configSource);
+    const credentials = new CachedCredentialStore(
+      new EnvFileCredentialStore({ env: setup.env }),
+      setup.clock,
+      config.api.credentialCacheSeconds * 1000,
+    );
+    await checkCredentials(config.api, credentials);
     const flag = new FileFlagAdmin({
       path: setup.paths.flag,
       cacheSeconds: config.flag.cacheSeconds,
@@ -151,7 +160,7 @@ export class LocalCompositionRoot {
       onNotify: (line) => this.reporter.notified(line),
       onCircuit: (line) => this.reporter.circuitChanged(line),
     });
-    const enrichment = this.buildEnrichment(config, flag, jobs, admission, notifier);
+    const enrichment = this.buildEnrichment(config, flag, jobs, credentials, { store: admission, notifier });
     const target = this.buildTarget(config, jobs, notifier);
     const pipe = this.buildPipe(config, enrichment, target);
     const sweeper = new SlotSweeper({
@@ -166,14 +175,12 @@ export class LocalCompositionRoot {
     config: PipelineConfig,
     flag: FileFlagAdmin,
     jobs: JobRepository,
-    store: DynamoDbAdmissionStore,
-    notifier: FileNotifier,
+    credentials: CredentialStore,
+    shared: { readonly store: DynamoDbAdmissionStore; readonly notifier: FileNotifier },
   ): EnrichmentHandler {
-    const { clock, env } = this.setup;
-    const api = this.activity.countCalls(
-      new HttpDownstreamApi({ api: config.api, credential: resolveCredential(config, env), clock }),
-    );
-    const admission = admissionControl({ config, store, notifier, clock });
+    const { clock } = this.setup;
+    const api = this.activity.countCalls(new HttpDownstreamApi({ api: config.api, credentials, clock }));
+    const admission = admissionControl({ config, clock, ...shared });
     return createEnrichmentHandler({
       config,
       bucket: this.setup.settings.bucket,
@@ -265,20 +272,4 @@ function buildDemoApi(setup: RuntimeSetup): DemoApi {
     scenarios: setup.demoApiScenarios,
     clock: setup.clock,
   });
-}
-
-/** The credential for `api.auth`, locally from an environment variable. */
-function resolveCredential(
-  config: PipelineConfig,
-  env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  const { auth } = config.api;
-  if (auth.type === 'none') return undefined;
-  if (auth.type === 'secret') {
-    throw new ConfigError(
-      'api.auth',
-      'type "secret" reads Secrets Manager, which is AWS-only; locally use {"type": "env", "variable": "MY_API_TOKEN"}',
-    );
-  }
-  return credentialFromEnv(auth, env);
 }

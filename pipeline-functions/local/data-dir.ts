@@ -29,6 +29,8 @@ export interface LocalPaths {
   readonly notifications: string;
   /** What the built-in demo API received (JSON lines). */
   readonly demoApiLog: string;
+  /** Checkpoints of interrupted backfills (`b2a backfill`). */
+  readonly checkpoints: string;
 }
 
 /** The paths of the data directory `root`. */
@@ -47,6 +49,7 @@ export function localPaths(root: string): LocalPaths {
     dynamodb: join(root, 'dynamodb'),
     notifications: join(root, 'notifications.jsonl'),
     demoApiLog: join(root, 'demo-api', 'deliveries.jsonl'),
+    checkpoints: join(root, 'checkpoints'),
   };
 }
 

@@ -27,7 +27,7 @@ export interface LocalRuntimeOptions {
   readonly log?: LogSink;
   /** Let the demo API misbehave for keys containing `reject` or `flaky` (the demo tour). @default false */
   readonly demoApiScenarios?: boolean;
-  /** Environment variables for `api.auth` of type `env`. @default process.env */
+  /** Environment variables `{"env": NAME}` credential sources read. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** @default systemClock */
   readonly clock?: Clock;

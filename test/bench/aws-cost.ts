@@ -233,7 +233,10 @@ async function runNaive(
       cacheSeconds: 0,
     }),
     objects: new S3ObjectSource(mocked.clients.s3),
-    api: new HttpDownstreamApi({ api: config.api, credential: 'bench-api-token' }),
+    api: new HttpDownstreamApi({
+      api: config.api,
+      credentials: { read: () => Promise.resolve('bench-api-token') },
+    }),
     jobs: new DynamoDbJobRepository(mocked.clients.dynamodb, { tableName: env[ENV.TABLE_NAME] as string }),
     notifier: new SnsNotifier(mocked.clients.sns, { topicArn: env[ENV.TOPIC_ARN] as string }),
     clock: systemClock,

@@ -30,7 +30,7 @@ import {
 } from '../../pipeline-functions/core/model.js';
 import { localPaths, LOCAL_TABLE_NAME } from '../../pipeline-functions/local/data-dir.js';
 import { writeRuntimeInfo } from '../../pipeline-functions/local/runtime-file.js';
-import { selectJobs } from '../../cli/job-selection.js';
+import { selectJobs } from '../../pipeline-functions/core/use-cases/admin/job-selection.js';
 import { DEFAULT_LIMIT } from '../../cli/commands/jobs.js';
 import { FAKE_CREDENTIALS, startDynalite } from '../support/dynalite.js';
 import { BenchError } from './errors.js';
@@ -173,7 +173,7 @@ export async function measureCli(sizes: CliSizes, progress: (line: string) => vo
       },
       notes: [
         'The CLI process time includes Node.js start-up, tsx compiling the TypeScript (cached after the first run), loading the AWS SDK and one Query of the status index.',
-        'In process, the listing is the CLI’s own code path (cli/job-selection.ts over DynamoDbJobRepository.listByStatus); the scan reads every item, as a table without the status index would have to.',
+        'In process, the listing is the CLI’s own code path (pipeline-functions/core/use-cases/admin/job-selection.ts over DynamoDbJobRepository.listByStatus); the scan reads every item, as a table without the status index would have to.',
         'dynalite is far slower than DynamoDB per item, so the absolute times say little about AWS; items read (what DynamoDB bills) says the same thing on both.',
       ],
     };

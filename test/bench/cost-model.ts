@@ -14,7 +14,7 @@ export interface Price {
 
 /**
  * us-east-1 list prices, as published on the pages named in `source` and checked on 2026-11-21
- * against stored copies of those pages and of price guides dated 2025-2026 (see docs/readme/bench.md).
+ * against stored copies of those pages and of price guides dated 2025-2026 (see docs/benchmarks.md).
  * Check them again before relying on the totals: prices change (DynamoDB on-demand halved in Nov 2024).
  */
 export const PRICES = {

@@ -85,7 +85,7 @@ const QUICK: BenchSizes = {
   cli: { helpRuns: 3, jobs: 2000, failedJobs: 20, listRuns: 2, scanRuns: 2 },
 };
 
-/** Where a full run of every section writes its figures (committed with the README's table). */
+/** Where a full run of every section writes its figures (committed with docs/benchmarks.md). */
 export const DEFAULT_RESULTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), 'results.json');
 
 const USAGE = `usage: node bin/bench.js [--quick] [--out <file.json>] [--only <section,...>]

@@ -56,6 +56,8 @@ export class FakeObjects implements ObjectSource {
   /** Seconds the signing credentials have left, when they would cut a URL short. */
   public credentialSeconds?: number;
   public heads = 0;
+  /** Full-object SHA-256s (base64) the store holds, by `bucket/key`: HeadObject returns them. */
+  public readonly sha256s = new Map<string, string>();
   public put(bucket: string, key: string, body: string | Uint8Array, contentType = 'text/plain'): void {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     this.objects.set(`${bucket}/${key}`, { body: bytes, contentType });
@@ -64,7 +66,8 @@ export class FakeObjects implements ObjectSource {
     this.heads++;
     const o = this.objects.get(`${ref.bucket}/${ref.key}`);
     if (!o) throw new ObjectNotFoundError(`s3://${ref.bucket}/${ref.key}`);
-    return { size: o.body.byteLength, contentType: o.contentType };
+    const sha256 = this.sha256s.get(`${ref.bucket}/${ref.key}`);
+    return { size: o.body.byteLength, contentType: o.contentType, ...(sha256 ? { sha256 } : {}) };
   }
   public async read(ref: ObjectRef): Promise<{ body: Uint8Array; info: ObjectInfo }> {
     this.reads++;
@@ -153,6 +156,9 @@ export class FakeJobs implements JobRepository {
       .filter((j) => j.status === q.status && (!q.since || j.updatedAt >= q.since))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     return { items: items.slice(0, q.limit ?? items.length) };
+  }
+  public async getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>> {
+    return new Map(jobIds.flatMap((id) => (this.jobs.has(id) ? [[id, this.jobs.get(id) as Job]] : [])));
   }
   public async listByKey(bucket: string, key: string): Promise<Job[]> {
     return [...this.jobs.values()].filter((j) => j.bucket === bucket && j.key === key);

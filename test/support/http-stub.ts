@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 /** One request the stub received, fully read. */
 export interface RecordedRequest {
@@ -10,6 +12,8 @@ export interface RecordedRequest {
   /** Header names are lower-case (Node's `IncomingHttpHeaders`). */
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+  /** The client certificate's subject CN, on a TLS stub that asked for one. */
+  readonly clientCertificate?: string;
 }
 
 /** What the stub answers with. */
@@ -30,7 +34,7 @@ export type StubHandler = (request: RecordedRequest) => StubResponse | Promise<S
 
 /** A programmable HTTP server on 127.0.0.1. */
 export interface HttpStub {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`) */
   readonly url: string;
   readonly port: number;
   /** Every request received, in arrival order. */
@@ -50,12 +54,17 @@ const defaultHandler: StubHandler = () => ({ status: 200 });
 /**
  * Starts a loopback HTTP server that records requests and answers from a queue or a handler.
  *
+ * With `tls`, an HTTPS server (e.g. `requestCert` and `rejectUnauthorized` to demand a client certificate).
+ *
  * @example
  * const api = await startHttpStub();
  * api.enqueue({ status: 503, headers: { 'retry-after': '5' } });
  * afterAll(() => api.close());
  */
-export async function startHttpStub(handler: StubHandler = defaultHandler): Promise<HttpStub> {
+export async function startHttpStub(
+  handler: StubHandler = defaultHandler,
+  options: { readonly tls?: TlsServerOptions } = {},
+): Promise<HttpStub> {
   const requests: RecordedRequest[] = [];
   const queue: StubResponse[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -64,11 +73,13 @@ export async function startHttpStub(handler: StubHandler = defaultHandler): Prom
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const peer = options.tls ? (req.socket as TLSSocket).getPeerCertificate() : undefined;
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       headers: req.headers,
       body: Buffer.concat(chunks),
+      ...(peer?.subject?.CN ? { clientCertificate: String(peer.subject.CN) } : {}),
     };
     requests.push(recorded);
     const response = queue.shift() ?? (await current(recorded));
@@ -90,11 +101,12 @@ export async function startHttpStub(handler: StubHandler = defaultHandler): Prom
     res.end(response.body ?? '');
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     answer(req, res).catch((error: unknown) => {
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -105,7 +117,7 @@ export async function startHttpStub(handler: StubHandler = defaultHandler): Prom
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     enqueue: (...responses) => queue.push(...responses),

@@ -1,7 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  paginateQuery,
   QueryCommand,
   UpdateCommand,
   type QueryCommandInput,
@@ -18,7 +20,7 @@ import {
   type JobUpdate,
   type Page,
 } from '../../core/ports.js';
-import { ConcurrentJobUpdateError, InvalidCursorError } from './errors.js';
+import { ConcurrentJobUpdateError, InvalidCursorError, UnprocessedKeysError } from './errors.js';
 import { DEFAULT_RETENTION_DAYS, JOBS_TABLE, jobIdFromKey, jobKeyFromId, jobKeyOf } from './jobs-table.js';
 
 /** Options of {@link DynamoDbJobRepository}. */
@@ -28,10 +30,21 @@ export interface DynamoDbJobRepositoryOptions {
   readonly retentionDays?: number;
   /** Source of `createdAt`, `updatedAt` and `ttl`. @default systemClock */
   readonly clock?: Clock;
+  /** Waits between BatchGetItem rounds (tests pass one that does not wait). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Reads and conditional writes `record` tries before it gives up on a job that keeps changing. */
 const MAX_RECORD_ROUNDS = 5;
+
+/**
+ * Keys per BatchGetItem, DynamoDB's limit
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
+ */
+export const BATCH_GET_LIMIT = 100;
+
+/** Rounds of UnprocessedKeys `getMany` retries, with backoff, before it gives up. @default 8 */
+const MAX_BATCH_GET_ROUNDS = 8;
 
 /** Page size of `listByStatus` when the query names none. @default 50 */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -58,12 +71,14 @@ export class DynamoDbJobRepository implements JobRepository {
   private readonly tableName: string;
   private readonly retentionSeconds: number;
   private readonly clock: Clock;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   public constructor(client: DynamoDBClient, options: DynamoDbJobRepositoryOptions) {
     this.documents = documentClientOf(client);
     this.tableName = options.tableName;
     this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * SECONDS_PER_DAY;
     this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   public async get(jobId: string): Promise<Job | undefined> {
@@ -71,6 +86,39 @@ export class DynamoDbJobRepository implements JobRepository {
       new GetCommand({ TableName: this.tableName, Key: jobKeyFromId(jobId), ConsistentRead: true }),
     );
     return Item ? toJob(Item) : undefined;
+  }
+
+  /**
+   * BatchGetItem, 100 keys a call, strongly consistent. A partial answer (throttling, the 16 MB
+   * response limit) lists the rest in UnprocessedKeys, which are asked again after a backoff, as the
+   * BatchGetItem reference advises.
+   * @throws UnprocessedKeysError when keys are still unprocessed after the last round
+   */
+  public async getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>> {
+    const jobs = new Map<string, Job>();
+    const unique = [...new Set(jobIds)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let keys: Item[] = unique.slice(start, start + BATCH_GET_LIMIT).map((id) => ({ ...jobKeyFromId(id) }));
+      for (let round = 1; keys.length > 0; round++) {
+        if (round > MAX_BATCH_GET_ROUNDS) {
+          throw new UnprocessedKeysError(
+            `${keys.length} job(s) still unread after ${MAX_BATCH_GET_ROUNDS} BatchGetItem rounds`,
+          );
+        }
+        if (round > 1) await this.sleep(Math.min(50 * 2 ** round, 2000));
+        const { Responses, UnprocessedKeys } = await this.documents.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) {
+          const job = toJob(item);
+          jobs.set(job.jobId, job);
+        }
+        keys = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return jobs;
   }
 
   public async record(update: JobUpdate): Promise<Job | undefined> {
@@ -185,38 +233,27 @@ export class DynamoDbJobRepository implements JobRepository {
 
   public async listByKey(bucket: string, key: string): Promise<Job[]> {
     const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': `${bucket}/${key}` },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey },
+        ExpressionAttributeValues: { ':pk': `${bucket}/${key}` },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
     return items.map(toJob).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
   public async countByStatus(status: JobStatus, since?: string): Promise<number> {
     let count = 0;
-    let start: Item | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          ...this.statusQuery(status, since),
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.documents },
+      { ...this.statusQuery(status, since), Select: 'COUNT' },
+    );
+    for await (const page of pages) count += page.Count ?? 0;
     return count;
   }
 

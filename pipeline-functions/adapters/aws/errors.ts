@@ -23,6 +23,9 @@ export class ConcurrentJobUpdateError extends B2aError {}
 /** A page cursor that this repository did not hand out (or that was altered). */
 export class InvalidCursorError extends B2aError {}
 
+/** BatchGetItem kept answering some keys as unprocessed (throttled) round after round. Retryable later. */
+export class UnprocessedKeysError extends B2aError {}
+
 /** AWS answered without a field it always sends (e.g. STS without `Arn`). */
 export class UnexpectedAwsResponseError extends B2aError {}
 

@@ -48,9 +48,19 @@ export class S3ObjectSource implements ObjectSource {
     this.clock = options.clock ?? systemClock;
   }
 
+  /**
+   * With the object's SHA-256 when S3 holds one for the whole object: `ChecksumMode: ENABLED` returns
+   * the checksum the uploader sent, and `ChecksumType` says whether it covers the full object or
+   * combines the parts' checksums (a multipart upload's composite, `<base64>-<parts>`), which no
+   * receiver can recompute from the bytes
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+   */
   public async head(ref: ObjectRef): Promise<ObjectInfo> {
-    const output = await this.guard(ref, () => this.client.send(new HeadObjectCommand(selector(ref, true))));
-    return info(output);
+    const output = await this.guard(ref, () =>
+      this.client.send(new HeadObjectCommand({ ...selector(ref, true), ChecksumMode: 'ENABLED' })),
+    );
+    const sha256 = output.ChecksumType === 'FULL_OBJECT' ? output.ChecksumSHA256 : undefined;
+    return { ...info(output), ...(sha256 ? { sha256 } : {}) };
   }
 
   public async read(ref: ObjectRef): Promise<{ readonly body: Uint8Array; readonly info: ObjectInfo }> {

@@ -1,6 +1,6 @@
 import {
   GetParameterCommand,
-  GetParameterHistoryCommand,
+  paginateGetParameterHistory,
   PutParameterCommand,
   type ParameterHistory,
   type SSMClient,
@@ -86,20 +86,13 @@ export class SsmEnabledFlag implements FlagAdmin {
   /** Newest first. SSM keeps the last 100 versions, so that is as far back as it goes. */
   public async history(limit: number): Promise<FlagChange[]> {
     const versions: ParameterHistory[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.guard(() =>
-        this.client.send(
-          new GetParameterHistoryCommand({
-            Name: this.parameterName,
-            MaxResults: HISTORY_PAGE_SIZE,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          }),
-        ),
+    await this.guard(async () => {
+      const pages = paginateGetParameterHistory(
+        { client: this.client, pageSize: HISTORY_PAGE_SIZE },
+        { Name: this.parameterName },
       );
-      versions.push(...(page.Parameters ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
+      for await (const page of pages) versions.push(...(page.Parameters ?? []));
+    });
     // SSM lists oldest first.
     return versions
       .reverse()

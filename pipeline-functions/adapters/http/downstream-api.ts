@@ -1,89 +1,95 @@
 import type { PipelineConfig } from '../../core/config.js';
-import { ConfigError, DownstreamNetworkError, DownstreamTimeoutError } from '../../core/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import {
   systemClock,
   type ApiRequest,
   type ApiResponse,
   type Clock,
+  type CredentialStore,
   type DownstreamApi,
 } from '../../core/ports.js';
+import { contentDigest, parseWebhookSecret, signWebhook } from '../../core/signatures.js';
+import { authenticatorFor, type ApiAuthenticator, type CallCredentials } from './api-auth.js';
+import { credentialFailure, readCredential } from './credentials.js';
+import { describeCause, readBodyStart, send, targetOf, type SentResponse } from './send.js';
 
 /** Options of {@link HttpDownstreamApi}. */
 export interface HttpDownstreamApiOptions {
   /** The `api` section of the pipeline configuration. */
   readonly api: PipelineConfig['api'];
   /**
-   * The credential for `api.auth` of type `secret` or `env`, already resolved by the composition
-   * root (from Secrets Manager or the environment). Sent as `<auth.prefix><credential>`.
+   * Reads the secrets `api.auth` and `api.signing` name (cache it: it is asked on every call).
+   * Required when they name any.
    */
-  readonly credential?: string;
-  /** Used to turn a Retry-After date into seconds. @default systemClock */
+  readonly credentials?: CredentialStore;
+  /** Used to turn a Retry-After date into seconds, and for signature timestamps. @default systemClock */
   readonly clock?: Clock;
 }
 
 /** Characters of the response body kept for error messages. */
 export const BODY_SNIPPET_LENGTH = 200;
-/** Bytes read from a response body at most; the rest is cancelled. Small bodies are read whole so the connection is reused. */
-const MAX_BODY_BYTES = 64 * 1024;
+/** What replaces a secret value that an API's answer repeats. */
+export const REDACTED = '[redacted]';
 
 /**
- * The downstream API over HTTP(S), with Node's global `fetch`.
+ * The downstream API over HTTP(S), with Node's global `fetch` (undici's own with a client
+ * certificate, `mtls`).
+ *
+ * Every call carries a `Content-Digest` (RFC 9530) of the exact bytes sent, the auth `api.auth`
+ * asks for, and, with `api.signing`, Standard Webhooks headers whose `webhook-id` is the call's
+ * Idempotency-Key. Under OAuth, a 401 renews the token and the call is sent again once.
  *
  * Every HTTP status is a response (the core classifies it); no answer within `api.timeoutMs` is a
  * `DownstreamTimeoutError`; a failure to connect or a dropped connection is a
- * `DownstreamNetworkError`. Redirects are not followed: b2a calls exactly the configured URL, and
- * a 3xx is reported like any other status.
+ * `DownstreamNetworkError`; credentials that could not be had are an `ApiAuthError`. Redirects are
+ * not followed: b2a calls exactly the configured URL, and a 3xx is reported like any other status.
  *
  * @example
- * const api = new HttpDownstreamApi({ api: config.api, credential: token });
- * const response = await api.call({ headers: { 'content-type': 'text/csv' }, body: bytes });
+ * const api = new HttpDownstreamApi({ api: config.api, credentials });
+ * const response = await api.call({ headers: { 'content-type': 'text/csv', 'idempotency-key': key }, body: bytes });
  */
 export class HttpDownstreamApi implements DownstreamApi {
   private readonly api: PipelineConfig['api'];
   private readonly baseHeaders: Headers;
   private readonly clock: Clock;
+  private readonly auth: ApiAuthenticator;
+  private readonly credentials: CredentialStore | undefined;
   /** The URL without credentials or query, for error messages that end up in job history. */
   private readonly target: string;
 
-  /** @throws ConfigError when `api.auth` needs a credential and none is given. */
+  /** @throws ConfigError when `api.auth` or `api.signing` names a secret and no credential store is given. */
   public constructor(options: HttpDownstreamApiOptions) {
     this.api = options.api;
     this.clock = options.clock ?? systemClock;
-    const url = new URL(options.api.url);
-    this.target = `${options.api.method} ${url.origin}${url.pathname}`;
+    this.target = targetOf(options.api.method, options.api.url);
     this.baseHeaders = new Headers(options.api.headers);
-    const { auth } = options.api;
-    if (auth.type !== 'none') {
-      if (!options.credential) {
-        throw new ConfigError(
-          'api.auth',
-          `auth type "${auth.type}" needs a credential and none was resolved`,
-        );
-      }
-      this.baseHeaders.set(auth.header, `${auth.prefix}${options.credential}`);
+    this.credentials = options.credentials;
+    const needsSecrets = options.api.auth.type !== 'none' || options.api.signing !== undefined;
+    if (needsSecrets && !this.credentials) {
+      throw new ConfigError('api.auth', 'names secrets and no credential store was given to read them');
     }
+    this.auth = authenticatorFor(options.api, this.credentials ?? NO_STORE, this.clock);
   }
 
   public async call(request: ApiRequest): Promise<ApiResponse> {
+    // The exact bytes sent: the digest and the signature cover these, in both payload modes.
+    const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
     const headers = new Headers(request.headers);
-    // Configured headers and auth win over per-call headers: the admin's configuration is the contract.
+    // Configured headers win over per-call headers: the admin's configuration is the contract.
     this.baseHeaders.forEach((value, name) => headers.set(name, value));
-    const signal = AbortSignal.timeout(this.api.timeoutMs);
+    headers.set('content-digest', contentDigest(body));
+    if (this.api.signing) await this.sign(headers, body);
+
+    let used = await this.auth.credentials();
     const started = performance.now();
-    let response: Response;
-    try {
-      response = await fetch(this.api.url, {
-        method: this.api.method,
-        headers,
-        body: request.body,
-        redirect: 'manual',
-        signal,
-      });
-    } catch (error) {
-      throw this.callError(error, signal);
+    let response = await this.send(headers, body, used);
+    if (response.status === 401 && this.auth.refused(used)) {
+      await readSnippet(response, used);
+      used = await this.auth.credentials();
+      response = await this.send(headers, body, used);
     }
     const latencyMs = Math.round(performance.now() - started);
-    const snippet = await readSnippet(response);
+    const snippet = await readSnippet(response, used);
     const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
     return {
       status: response.status,
@@ -93,21 +99,52 @@ export class HttpDownstreamApi implements DownstreamApi {
     };
   }
 
-  private callError(error: unknown, signal: AbortSignal): Error {
-    if (signal.aborted || (isError(error) && error.name === 'TimeoutError')) {
-      return new DownstreamTimeoutError(`${this.target}: no answer within ${this.api.timeoutMs} ms`, {
-        cause: error,
-      });
-    }
-    // undici reports every connection-level failure as `TypeError: fetch failed` with the socket
-    // error as its cause; any other error (e.g. an invalid header value) is a bug, not the network.
-    // Checked by name: undici's errors come from Node's realm, which `instanceof` misses under a VM (jest).
-    if (isError(error) && error.name === 'TypeError' && error.cause !== undefined) {
-      return new DownstreamNetworkError(`${this.target}: ${describeCause(error.cause)}`, { cause: error });
-    }
-    return isError(error) ? error : new Error(String(error));
+  /** Closes the connection pools of a client certificate. */
+  public close(): Promise<void> {
+    return this.auth.close();
+  }
+
+  private send(headers: Headers, body: Uint8Array, credentials: CallCredentials): Promise<SentResponse> {
+    const sent = new Headers(headers);
+    // Auth wins over every other header: a configured or per-call `authorization` never replaces it.
+    for (const [name, value] of Object.entries(credentials.headers)) sent.set(name, value);
+    return send({
+      url: this.api.url,
+      method: this.api.method,
+      headers: sent,
+      body,
+      timeoutMs: this.api.timeoutMs,
+      target: this.target,
+      ...(credentials.dispatcher ? { dispatcher: credentials.dispatcher } : {}),
+    });
+  }
+
+  /** Standard Webhooks headers: stamped per attempt, so a retry hours later is not a stale replay. */
+  private async sign(headers: Headers, body: Uint8Array): Promise<void> {
+    const id = headers.get('idempotency-key');
+    if (!id) throw new ConfigError('api.signing', 'a signed call needs an Idempotency-Key (its webhook-id)');
+    const store = this.credentials ?? NO_STORE;
+    const keys = await Promise.all(
+      (this.api.signing?.secrets ?? []).map(async (source, i) => {
+        const field = `api.signing.secrets.${i}`;
+        const secret = await readCredential(store, source, field);
+        try {
+          return parseWebhookSecret(secret, field);
+        } catch (error) {
+          throw credentialFailure(field, error);
+        }
+      }),
+    );
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    for (const [name, value] of Object.entries(signWebhook(id, timestamp, body, keys)))
+      headers.set(name, value);
   }
 }
+
+/** Stands in when no store was given and nothing needs one. */
+const NO_STORE: CredentialStore = {
+  read: (_source, field) => Promise.reject(new ConfigError(field, 'no credential store to read it')),
+};
 
 /**
  * Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (a date in the past is 0).
@@ -125,45 +162,23 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
 }
 
 /**
- * Reads the start of the body and releases the connection: a body read to the end lets undici reuse
- * the socket; a longer one is cancelled. A body that cannot be read is said so in the snippet.
+ * The start of the body, whitespace collapsed, for error messages: a body that cannot be read is
+ * said so; a secret value the answer repeats (an echo of the Authorization header) is redacted.
  */
-async function readSnippet(response: Response): Promise<string | undefined> {
-  if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
+async function readSnippet(
+  response: SentResponse,
+  credentials: CallCredentials,
+): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    while (bytes < MAX_BODY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      bytes += value.byteLength;
-    }
+    bytes = await readBodyStart(response);
   } catch (error) {
     return `(body unreadable: ${describeCause(error)})`;
-  } finally {
-    if (bytes >= MAX_BODY_BYTES) await reader.cancel();
-    reader.releaseLock();
   }
-  const text = new TextDecoder('utf-8', { fatal: false })
-    .decode(Buffer.concat(chunks).subarray(0, BODY_SNIPPET_LENGTH * 4))
+  let text = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, BODY_SNIPPET_LENGTH * 4))
     .replace(/\s+/g, ' ')
     .trim();
+  for (const secret of credentials.secrets) if (secret) text = text.split(secret).join(REDACTED);
   return text ? text.slice(0, BODY_SNIPPET_LENGTH) : undefined;
-}
-
-function describeCause(cause: unknown): string {
-  if (!isError(cause)) return String(cause);
-  const nested = (cause as { errors?: unknown }).errors;
-  if (cause.name === 'AggregateError' && Array.isArray(nested)) return nested.map(describeCause).join('; ');
-  const code = (cause as { code?: unknown }).code;
-  return typeof code === 'string' && !cause.message.includes(code)
-    ? `${code}: ${cause.message}`
-    : cause.message;
-}
-
-/** `instanceof Error` that also holds for errors from another realm. */
-function isError(value: unknown): value is Error {
-  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
 }

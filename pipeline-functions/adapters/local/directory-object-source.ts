@@ -3,11 +3,12 @@
  * An object version is named by its ETag (the MD5 of the content, as S3 computes it for a simple
  * upload): a file overwritten since its event is another version, and the old one is gone.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { ObjectNotFoundError } from '../../core/errors.js';
+import { sha256Base64 } from '../../core/signatures.js';
 import type { ObjectRef } from '../../core/model.js';
 import {
   systemClock,
@@ -37,9 +38,22 @@ export const etagOf = (body: Uint8Array): string => createHash('md5').update(bod
 
 /** The MD5 of a file as an S3 ETag, read as a stream. */
 export async function etagOfFile(path: string): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const md5 = createHash('md5');
+  await hashFile(path, md5);
+  return md5.digest('hex');
+}
+
+/** The S3 ETag (MD5, hex) and the base64 SHA-256 of a file, in one read. */
+async function hashesOfFile(path: string): Promise<{ etag: string; sha256: string }> {
+  const md5 = createHash('md5');
+  const sha256 = createHash('sha256');
+  await hashFile(path, md5, sha256);
+  return { etag: md5.digest('hex'), sha256: sha256.digest('base64') };
+}
+
+/** Feeds a file, read as a stream, to each hash. */
+async function hashFile(path: string, ...hashes: Hash[]): Promise<void> {
+  for await (const chunk of createReadStream(path)) for (const hash of hashes) hash.update(chunk as Buffer);
 }
 
 const unquote = (etag: string): string => etag.replace(/"/g, '');
@@ -55,8 +69,11 @@ export class DirectoryObjectSource implements ObjectSource {
   private readonly bucket: string;
   private readonly signer: DirectoryObjectSourceOptions['signer'];
   private readonly clock: Clock;
-  /** ETags by path, trusted while size, mtime and inode are unchanged: hashing is the costly part. */
-  private readonly etags = new Map<string, { size: number; mtimeMs: number; ino: number; etag: string }>();
+  /** Hashes by path, trusted while size, mtime and inode are unchanged: hashing is the costly part. */
+  private readonly hashes = new Map<
+    string,
+    { size: number; mtimeMs: number; ino: number; etag: string; sha256: string }
+  >();
 
   public constructor(options: DirectoryObjectSourceOptions) {
     this.root = options.root;
@@ -77,24 +94,30 @@ export class DirectoryObjectSource implements ObjectSource {
     return join(this.root, ...segments);
   }
 
+  /** With the file's SHA-256: a file is always one whole object, as a single-part upload is on S3. */
   public async head(ref: ObjectRef): Promise<ObjectInfo> {
     const path = this.pathOf(ref);
     const stats = await this.statFile(ref, path);
-    const cached = this.etags.get(path);
-    let etag: string;
+    const cached = this.hashes.get(path);
+    let hashes: { etag: string; sha256: string };
     if (
       cached &&
       cached.size === stats.size &&
       cached.mtimeMs === stats.mtimeMs &&
       cached.ino === stats.ino
     ) {
-      etag = cached.etag;
+      hashes = cached;
     } else {
-      etag = await this.guard(ref, () => etagOfFile(path));
-      this.etags.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, etag });
+      hashes = await this.guard(ref, () => hashesOfFile(path));
+      this.hashes.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, ...hashes });
     }
-    this.checkVersion(ref, etag);
-    return { size: stats.size, contentType: contentTypeOf(ref.key), etag };
+    this.checkVersion(ref, hashes.etag);
+    return {
+      size: stats.size,
+      contentType: contentTypeOf(ref.key),
+      etag: hashes.etag,
+      sha256: hashes.sha256,
+    };
   }
 
   public async read(ref: ObjectRef): Promise<{ readonly body: Uint8Array; readonly info: ObjectInfo }> {
@@ -103,7 +126,10 @@ export class DirectoryObjectSource implements ObjectSource {
     // The ETag of exactly the bytes returned, so a file rewritten mid-read is never sent as the old version.
     const etag = etagOf(body);
     this.checkVersion(ref, etag);
-    return { body, info: { size: body.byteLength, contentType: contentTypeOf(ref.key), etag } };
+    return {
+      body,
+      info: { size: body.byteLength, contentType: contentTypeOf(ref.key), etag, sha256: sha256Base64(body) },
+    };
   }
 
   /** A stream of the object version, for the object server. @throws ObjectNotFoundError */

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { mapLimit } from '../../core/concurrency.js';
 import { systemClock, type Clock, type QueueStats } from '../../core/ports.js';
 import { LocalStoreError } from './errors.js';
@@ -68,20 +69,22 @@ async function removeFile(path: string): Promise<void> {
   }
 }
 
+/** A message file as the queue writes it: anything else in the directory is not a message. */
+const StoredMessageSchema = z.object({
+  messageId: z.string(),
+  body: z.string(),
+  sentAt: z.string(),
+  receiveCount: z.number(),
+  visibleAt: z.number(),
+  firstReceivedAt: z.number().optional(),
+  deadLetteredAt: z.string().optional(),
+  deadLetterReason: z.string().optional(),
+}) satisfies z.ZodType<StoredMessage>;
+
 function parseMessage(file: string, raw: unknown): StoredMessage {
-  const m = raw as Partial<StoredMessage> | undefined;
-  if (
-    typeof m !== 'object' ||
-    m === null ||
-    typeof m.messageId !== 'string' ||
-    typeof m.body !== 'string' ||
-    typeof m.sentAt !== 'string' ||
-    typeof m.receiveCount !== 'number' ||
-    typeof m.visibleAt !== 'number'
-  ) {
-    throw new LocalStoreError(file, 'is not a b2a queue message');
-  }
-  return m as StoredMessage;
+  const parsed = StoredMessageSchema.safeParse(raw);
+  if (!parsed.success) throw new LocalStoreError(file, 'is not a b2a queue message');
+  return parsed.data;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { z } from 'zod';
 import { FlagCache, readFlagValue } from '../../core/flag.js';
 import {
   systemClock,
@@ -23,6 +24,21 @@ interface FlagFile {
   readonly history: FlagChange[];
 }
 
+const FlagChangeSchema = z.object({
+  enabled: z.boolean(),
+  at: z.string(),
+  by: z.string().optional(),
+}) satisfies z.ZodType<FlagChange>;
+
+/**
+ * The flag file as read: `enabled` may hold anything (a value not understood reads as hold, with that
+ * value in the reason), and a `history` that is not a list reads as none.
+ */
+const FlagFileSchema = z.object({
+  enabled: z.unknown(),
+  history: z.array(z.unknown()).optional().catch(undefined),
+});
+
 /** Options of {@link FileFlagAdmin}. */
 export interface FileFlagOptions {
   /** The flag file, e.g. `.b2a/flag.json`. */
@@ -36,9 +52,9 @@ export interface FileFlagOptions {
 }
 
 /**
- * A file-backed {@link FlagAdmin}. `enabled` holds `true` or `false` (or `"on"`/`"off"` in any case);
- * any other content is read as not understood, which the pipeline treats as off with that value as
- * the reason. A file that cannot be read keeps the last reading, as the SSM flag does on AWS.
+ * A file-backed {@link FlagAdmin}. `enabled` holds `true` or `false` (or `"on"`/`"off"`/`"hold"` in
+ * any case); any other content is read as not understood, which the pipeline treats as hold with
+ * that value in the reason. A file that cannot be read keeps the last reading, as the SSM flag does on AWS.
  * @example
  * const flag = new FileFlagAdmin({ path: '.b2a/flag.json', cacheSeconds: 1 });
  * if (await flag.isEnabled()) { ... }
@@ -89,9 +105,14 @@ export class FileFlagAdmin implements FlagAdmin {
   private async load(): Promise<{ reading: FlagReading; history: FlagChange[] }> {
     const raw = await readJsonFile(this.path);
     if (raw === undefined) return { reading: { state: 'on' }, history: [] };
-    const fields =
-      typeof raw === 'object' && raw !== null ? (raw as Partial<Record<keyof FlagFile, unknown>>) : {};
-    const history = Array.isArray(fields.history) ? (fields.history as FlagChange[]) : [];
+    const fields: z.infer<typeof FlagFileSchema> = FlagFileSchema.safeParse(raw).data ?? {
+      enabled: undefined,
+    };
+    // A change that is not one (edited by hand) is left out; the others stay.
+    const history = (fields.history ?? []).flatMap((entry) => {
+      const change = FlagChangeSchema.safeParse(entry);
+      return change.success ? [change.data] : [];
+    });
     const { enabled } = fields;
     if (typeof enabled === 'boolean') return { reading: { state: enabled ? 'on' : 'off' }, history };
     const reading = readFlagValue(typeof enabled === 'string' ? enabled : JSON.stringify(enabled ?? raw));

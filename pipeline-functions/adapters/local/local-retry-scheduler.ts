@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { encodeEnvelope, type B2aEnvelope } from '../../core/messages.js';
 import { jobIdOf } from '../../core/model.js';
 import { systemClock, type Clock, type RetryScheduler, type ScheduleTiming } from '../../core/ports.js';
@@ -20,6 +21,30 @@ export interface ScheduledRetry {
   readonly dueAt: string;
   readonly envelope: B2aEnvelope;
 }
+
+/** A scheduled retry's file as {@link LocalRetryScheduler} writes it. */
+const ScheduledRetrySchema = z.object({
+  name: z.string(),
+  dueAt: z.string(),
+  envelope: z.object({
+    b2a: z.literal(1),
+    kind: z.enum(['retry', 'reprocess', 'backfill', 'deferral']),
+    object: z.object({
+      bucket: z.string(),
+      key: z.string(),
+      versionId: z.string().optional(),
+      etag: z.string().optional(),
+      size: z.number().optional(),
+    }),
+    run: z.object({ id: z.string(), startedAt: z.string() }),
+    attempt: z.number(),
+    deferral: z.number().int().min(1).optional(),
+    origin: z.enum(['s3-event', 'retry', 'reprocess', 'backfill']).optional(),
+    requestedBy: z.string().optional(),
+    backfillId: z.string().optional(),
+    sentAt: z.string(),
+  }),
+}) satisfies z.ZodType<ScheduledRetry>;
 
 /** Options of {@link LocalRetryScheduler}. */
 export interface LocalRetrySchedulerOptions {
@@ -118,12 +143,11 @@ export class LocalRetryScheduler implements RetryScheduler {
     for (const file of await readdir(this.options.dir)) {
       if (!file.endsWith('.json') || isTemporaryName(file)) continue;
       const path = join(this.options.dir, file);
-      const raw = (await readJsonFile(path)) as Partial<ScheduledRetry> | undefined;
+      const raw = await readJsonFile(path);
       if (raw === undefined) continue;
-      if (typeof raw.name !== 'string' || typeof raw.dueAt !== 'string' || typeof raw.envelope !== 'object') {
-        throw new LocalStoreError(path, 'is not a b2a scheduled retry');
-      }
-      this.pending.set(raw.name, raw as ScheduledRetry);
+      const parsed = ScheduledRetrySchema.safeParse(raw);
+      if (!parsed.success) throw new LocalStoreError(path, 'is not a b2a scheduled retry');
+      this.pending.set(parsed.data.name, parsed.data);
     }
     this.running = true;
     this.arm();

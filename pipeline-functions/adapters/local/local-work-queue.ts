@@ -1,6 +1,6 @@
-/** The local source queue as the {@link WorkQueue} port: a reprocess lands in the durable queue. */
+/** The local source queue as the {@link WorkQueue} port: a reprocess or backfill lands in the durable queue. */
 import { encodeEnvelope, type B2aEnvelope } from '../../core/messages.js';
-import type { WorkQueue } from '../../core/ports.js';
+import type { QueueSendResult, WorkQueue } from '../../core/ports.js';
 import type { DurableQueue } from './durable-queue.js';
 
 /**
@@ -13,5 +13,18 @@ export class LocalWorkQueue implements WorkQueue {
 
   public async send(envelope: B2aEnvelope): Promise<void> {
     await this.queue.send(encodeEnvelope(envelope));
+  }
+
+  /** One group commit of the durable queue: one directory flush for the whole batch. */
+  public async sendBatch(envelopes: readonly B2aEnvelope[]): Promise<readonly QueueSendResult[]> {
+    const results = await this.queue.sendBatch(envelopes.map((envelope) => encodeEnvelope(envelope)));
+    return results.map((result): QueueSendResult =>
+      result.status === 'fulfilled'
+        ? { sent: true }
+        : {
+            sent: false,
+            reason: result.reason instanceof Error ? result.reason.message : String(result.reason),
+          },
+    );
   }
 }

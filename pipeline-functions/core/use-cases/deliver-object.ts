@@ -80,9 +80,19 @@ export interface ObjectReferencePayload {
   readonly etag?: string;
   readonly size: number;
   readonly contentType: string;
+  /** What lets the receiver check the bytes it fetches: the object's SHA-256, else its ETag. */
+  readonly checksum?: ObjectChecksum;
   readonly url: string;
   readonly expiresAt: string;
 }
+
+/**
+ * The object's full SHA-256 (base64) when the store holds one, else its ETag (an MD5 only for a
+ * single-part upload without SSE-KMS).
+ */
+export type ObjectChecksum =
+  | { readonly algorithm: 'sha-256'; readonly value: string }
+  | { readonly algorithm: 'etag'; readonly value: string };
 
 /** Rate-limited calls deferred together come back spread over this many seconds (at least a grain). */
 export const RATE_LIMIT_SPREAD_SECONDS = 5;
@@ -143,6 +153,7 @@ async function prepare(deps: DeliverDeps, message: QueueMessage, flag: FlagReadi
     ...(deferral > 0 ? { deferral } : {}),
     origin,
     ...(decoded.requestedBy ? { requestedBy: decoded.requestedBy } : {}),
+    ...(decoded.backfillId ? { backfillId: decoded.backfillId } : {}),
     idempotencyKey: idempotencyKeyOf(object, run.id),
   };
   // Another bucket's object is no object of ours (a rule or reprocess pointed at the wrong place):
@@ -305,7 +316,7 @@ function unprocessed(error?: unknown): DeliveryResult {
 
 async function callApi(deps: DeliverDeps, request: DeliveryRequest): Promise<DeliveryResult> {
   const { object } = request;
-  let payload: { body: Uint8Array | string; contentType: string; mode: 'content' | 'reference' };
+  let payload: Payload;
   try {
     payload = await buildPayload(deps, object);
   } catch (error) {
@@ -324,6 +335,7 @@ async function callApi(deps: DeliverDeps, request: DeliveryRequest): Promise<Del
     'b2a-attempt': String(request.attempt),
     'b2a-payload': payload.mode,
     ...(object.versionId ? { 'b2a-version-id': object.versionId } : {}),
+    ...(payload.checksum ? { 'b2a-object-checksum': checksumHeader(payload.checksum) } : {}),
   };
   try {
     return classifyResponse(await deps.api.call({ headers, body: payload.body }));
@@ -332,10 +344,15 @@ async function callApi(deps: DeliverDeps, request: DeliveryRequest): Promise<Del
   }
 }
 
-async function buildPayload(
-  deps: DeliverDeps,
-  object: ObjectRef,
-): Promise<{ body: Uint8Array | string; contentType: string; mode: 'content' | 'reference' }> {
+interface Payload {
+  readonly body: Uint8Array | string;
+  readonly contentType: string;
+  readonly mode: 'content' | 'reference';
+  /** The referenced object's checksum (reference mode). */
+  readonly checksum?: ObjectChecksum;
+}
+
+async function buildPayload(deps: DeliverDeps, object: ObjectRef): Promise<Payload> {
   const { mode, inlineLimitBytes, presignExpirySeconds } = deps.config.payload;
   const info =
     mode === 'reference' || object.size === undefined ? await deps.objects.head(object) : undefined;
@@ -352,6 +369,12 @@ async function buildPayload(
   const headInfo = info ?? (await deps.objects.head(object));
   // Signed per attempt: a retry hours later never resends a URL that has died since.
   const presigned = await deps.objects.presign(object, presignExpirySeconds);
+  const etag = headInfo.etag ?? object.etag;
+  const checksum: ObjectChecksum | undefined = headInfo.sha256
+    ? { algorithm: 'sha-256', value: headInfo.sha256 }
+    : etag
+      ? { algorithm: 'etag', value: etag.replace(/"/g, '') }
+      : undefined;
   const reference: ObjectReferencePayload = {
     b2a: 1,
     type: 'reference',
@@ -361,10 +384,24 @@ async function buildPayload(
     ...(object.etag ? { etag: object.etag } : {}),
     size: headInfo.size,
     contentType: headInfo.contentType,
+    ...(checksum ? { checksum } : {}),
     url: presigned.url,
     expiresAt: presigned.expiresAt.toISOString(),
   };
-  return { body: JSON.stringify(reference), contentType: 'application/json', mode: 'reference' };
+  return {
+    body: JSON.stringify(reference),
+    contentType: 'application/json',
+    mode: 'reference',
+    ...(checksum ? { checksum } : {}),
+  };
+}
+
+/**
+ * The `B2A-Object-Checksum` header: RFC 8941 dictionary members, a byte sequence for a SHA-256 (the
+ * syntax of RFC 9530's digests) and a string for an ETag.
+ */
+function checksumHeader(checksum: ObjectChecksum): string {
+  return checksum.algorithm === 'sha-256' ? `sha-256=:${checksum.value}:` : `etag="${checksum.value}"`;
 }
 
 function describe(error: unknown): string {

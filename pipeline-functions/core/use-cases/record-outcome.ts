@@ -6,6 +6,7 @@
  * Items that could not be recorded are returned so the pipe retries them.
  */
 import type { PipelineConfig } from '../config.js';
+import { b2aEnvelope } from '../messages.js';
 import { jobIdOf, type Attempt, type Job, type JobStatus } from '../model.js';
 import type { DeliveryRequest, DeliveryResult, EnrichedItem } from '../outcome.js';
 import type { Clock, JobRepository, Notifier, RetryScheduler } from '../ports.js';
@@ -93,17 +94,17 @@ async function record(
         // Schedule before recording: if the record fails, the pipe retries and the schedule (same
         // name) is not made twice; the other order could leave a RETRYING job with no retry.
         await deps.scheduler.schedule(
-          {
-            b2a: 1,
+          b2aEnvelope({
             kind: 'retry',
             object: request.object,
             run: request.run,
             attempt: request.attempt + 1,
-            ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+            requestedBy: request.requestedBy,
+            backfillId: request.backfillId,
             // When the envelope is sent, not when it was scheduled: the envelope is part of the
             // schedule request, which must be the same each time this retry is scheduled.
             sentAt: nextAttempt,
-          },
+          }),
           at,
         );
       } else {
@@ -122,6 +123,7 @@ async function record(
     ...('latencyMs' in result && result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
     ...(error ? { error } : {}),
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...(request.backfillId ? { backfillId: request.backfillId } : {}),
   };
   const job = await deps.jobs.record({
     object: request.object,
@@ -168,17 +170,17 @@ async function recordDeferral(
   });
   const nextAttempt = at.toISOString();
   await deps.scheduler.schedule(
-    {
-      b2a: 1,
+    b2aEnvelope({
       kind: 'deferral',
-      origin: request.origin,
       object: request.object,
       run: request.run,
       attempt: request.attempt,
       deferral: deferral + 1,
-      ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+      origin: request.origin,
+      requestedBy: request.requestedBy,
+      backfillId: request.backfillId,
       sentAt: nextAttempt,
-    },
+    }),
     at,
   );
   const job = await deps.jobs.record({

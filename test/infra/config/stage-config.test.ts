@@ -59,10 +59,54 @@ describe('Function: parseStageConfig', () => {
 
   it.each<[string, StageConfigInput, string]>([
     ['prod without retain', { ...minimal, environment: 'prod', removalPolicy: 'destroy' }, 'removalPolicy'],
+    // The field changed on purpose (issue 12): a 0.1 `env` auth is now a header auth's credential source.
     [
       'an env-variable credential',
       { ...minimal, api: { url: 'https://a.example.com', auth: { type: 'env', variable: 'TOKEN' } } },
-      'api.auth.type',
+      'api.auth.credential',
+    ],
+    [
+      'a file for the OAuth client secret',
+      {
+        ...minimal,
+        api: {
+          url: 'https://a.example.com',
+          auth: {
+            type: 'oauth2-client-credentials',
+            tokenUrl: 'https://auth.example.com/token',
+            clientId: 'b2a',
+            clientSecret: { file: 'secret.txt' },
+          },
+        },
+      },
+      'api.auth.clientSecret',
+    ],
+    [
+      'an env-variable signing secret',
+      {
+        ...minimal,
+        api: {
+          url: 'https://a.example.com',
+          signing: { scheme: 'standard-webhooks', secrets: [{ secretId: 'b2a/whsec' }, { env: 'WHSEC' }] },
+        },
+      },
+      'api.signing.secrets.1',
+    ],
+    [
+      'an http token URL',
+      {
+        ...minimal,
+        api: {
+          url: 'https://a.example.com',
+          auth: {
+            type: 'oauth2-client-credentials',
+            tokenUrl: 'http://auth.example.com/token',
+            clientId: 'b2a',
+            clientSecret: { secretId: 'b2a/oauth' },
+          },
+        },
+      },
+      'api.auth.tokenUrl',
     ],
     [
       'a batch over 10 with no window',

@@ -352,7 +352,10 @@ describe('Class: B2aStack', () => {
         Properties: { Environment: { Variables: Record<string, string> } };
       };
       const config = JSON.parse(resource.Properties.Environment.Variables[ENV.CONFIG] as string) as Json;
-      expect(config['api']).toMatchObject({ auth: { type: 'secret', secretId: 'b2a/qa/token' } });
+      // The 0.1 `secret` auth reaches the function as the header auth it maps onto (issue 12).
+      expect(config['api']).toMatchObject({
+        auth: { type: 'header', credential: { secretId: 'b2a/qa/token' } },
+      });
       // Only the names b2a defines: no variable carries the credential itself.
       expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(
         [...FUNCTION_ENVIRONMENT.enrichment, 'NODE_OPTIONS'].sort(),
@@ -446,6 +449,7 @@ describe('Class: B2aStack', () => {
         topicArn: token(devStack.notifications.topic),
         pipeName: 'b2a-dev',
         scheduleGroup: 'b2a-dev',
+        filters: { prefix: '', suffix: '' },
       });
     });
   });
@@ -669,7 +673,7 @@ describe('Class: B2aStack', () => {
           {
             Sid: 'ReadJobs',
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
             Resource: [tableArn, cfn(stack, `${stack.jobs.table.tableArn}/index/${STATUS_INDEX}`)],
           },
           { Sid: 'ReprocessObjects', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },
@@ -1150,5 +1154,61 @@ describe('Class: B2aStack', () => {
       expect(devNames.length).toBeGreaterThan(10);
       expect(devNames.filter((name) => prodNames.includes(name))).toEqual([]);
     });
+  });
+});
+
+describe('Stack: B2aStack with OAuth and signing secrets', () => {
+  const SIGNING_ARN = 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:b2a/wire/whsec-next-AbCdEf';
+  let wire: Synthesized;
+  let stack: B2aStack;
+
+  beforeAll(() => {
+    const stage = parseStageConfig(
+      {
+        environment: 'wire',
+        account: '222222222222',
+        region: 'eu-west-1',
+        api: {
+          url: 'https://wire.api.example.com/in',
+          auth: {
+            type: 'oauth2-client-credentials',
+            tokenUrl: 'https://auth.example.com/oauth/token',
+            clientId: 'b2a',
+            clientSecret: { secretId: 'b2a/wire/api', field: 'clientSecret' },
+          },
+          signing: {
+            scheme: 'standard-webhooks',
+            // the same secret twice (two fields of one JSON secret), and one named by its full ARN
+            secrets: [{ secretId: 'b2a/wire/api', field: 'whsec' }, { secretId: SIGNING_ARN }],
+          },
+        },
+      },
+      'wire fixture',
+    );
+    wire = synthesize({ stages: [stage] });
+    stack = wire.stacks['wire'] as B2aStack;
+  });
+
+  afterAll(() => wire.cleanup());
+
+  it('grants GetSecretValue on exactly the secrets api.auth and api.signing name, to the enrichment only', () => {
+    // Prepare
+    const template = Template.fromStack(stack);
+    const enrichment = logicalIdOf(stack.enrichment.role.node.findChild('DefaultPolicy'));
+
+    // Act
+    const reads = statementsOf(template, enrichment).filter((s) => s['Sid'] === 'ReadApiCredential');
+
+    // Assess
+    expect(reads).toEqual([
+      {
+        Sid: 'ReadApiCredential',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: ['arn:aws:secretsmanager:eu-west-1:222222222222:secret:b2a/wire/api-??????', SIGNING_ARN],
+      },
+    ]);
+    const others = Object.entries(identityPolicies(template)).filter(([id]) => id !== enrichment);
+    expect(JSON.stringify(others)).not.toContain('secretsmanager:');
   });
 });

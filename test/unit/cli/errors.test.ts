@@ -125,6 +125,17 @@ describe('Function: toCliError', () => {
     },
   );
 
+  it('maps what the SDK classifies as throttling: an HTTP 429 whatever the error is called', () => {
+    // 429 Too Many Requests is HTTP's answer to a caller sending too many requests
+    // (https://www.rfc-editor.org/rfc/rfc6585#section-4); the SDK's isThrottlingError counts it whatever
+    // the body names, and an answer without a body has no name to match a list of names.
+    const error = toCliError(
+      sdkError('Unknown', 'UnknownError', { $metadata: { httpStatusCode: 429 } }),
+      context,
+    );
+    expect(error).toBeInstanceOf(ThrottledError);
+  });
+
   it('maps a missing object to not found (exit 3)', () => {
     const error = toCliError(new ObjectNotFoundError('s3://inbox/a.txt'), context);
     expect(error).toBeInstanceOf(NotFoundError);

@@ -2,65 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SqsDeadLetterQueue } from '../../../../pipeline-functions/adapters/aws/sqs-dead-letter-queue.js';
-import { describeDeadLetter } from '../../../../cli/commands/dlq.js';
-import { encodeEnvelope } from '../../../../pipeline-functions/core/messages.js';
 import { moveTaskAlreadyRunning } from '../../../support/aws-answers.js';
-import { FakeAdmin, runCli } from '../support/fake-admin.js';
+import { DEAD_LETTER_BODIES, FakeAdmin, runCli } from '../support/fake-admin.js';
 
-const s3Event = JSON.stringify({
-  source: 'aws.s3',
-  'detail-type': 'Object Created',
-  time: '2026-11-21T10:00:00Z',
-  detail: { bucket: { name: 'inbox' }, object: { key: 'a b.csv', size: 3, etag: 'e', 'version-id': 'v1' } },
-});
-
-const retry = encodeEnvelope({
-  kind: 'retry',
-  object: { bucket: 'inbox', key: 'r.csv' },
-  run: { id: 'auto', startedAt: '2026-11-21T10:00:00Z' },
-  attempt: 3,
-  sentAt: '2026-11-21T10:05:00Z',
-});
-
-describe('Function: describeDeadLetter', () => {
-  it('says which object an S3 event was about', () => {
-    expect(
-      describeDeadLetter({
-        messageId: 'm1',
-        body: s3Event,
-        receiveCount: 5,
-        sentAt: '2026-11-21T10:00:01.000Z',
-      }),
-    ).toEqual({
-      messageId: 'm1',
-      sentAt: '2026-11-21T10:00:01.000Z',
-      receiveCount: 5,
-      kind: 's3-event',
-      bucket: 'inbox',
-      key: 'a b.csv',
-      versionId: 'v1',
-      body: s3Event,
-    });
-  });
-
-  it('reads b2a envelopes', () => {
-    expect(describeDeadLetter({ messageId: 'm2', body: retry })).toMatchObject({
-      kind: 'retry',
-      key: 'r.csv',
-    });
-  });
-
-  it('says why a message cannot be read', () => {
-    expect(describeDeadLetter({ messageId: 'm3', body: 'not json' })).toMatchObject({
-      kind: 'invalid',
-      reason: expect.stringContaining('not JSON'),
-    });
-    expect(describeDeadLetter({ messageId: 'm4', body: '{"Event":"s3:TestEvent"}' })).toMatchObject({
-      kind: 'ignored',
-      reason: 'S3 test event',
-    });
-  });
-});
+const { s3Event, retry } = DEAD_LETTER_BODIES;
 
 describe('Command: b2a dlq', () => {
   it('lists the dead letters with what they are about', async () => {

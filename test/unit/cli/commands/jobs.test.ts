@@ -1,59 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { listJobs, showJob, statusesOf } from '../../../../cli/commands/jobs.js';
-import { NotFoundError, UsageError } from '../../../../cli/errors.js';
-import { FakeAdmin, job, runCli } from '../support/fake-admin.js';
-
-const withJobs = (): FakeAdmin => {
-  const admin = new FakeAdmin();
-  admin.jobs.add(
-    job('ok.csv', { updatedAt: '2026-11-21T11:00:00.000Z' }),
-    job('bad.csv', {
-      status: 'FAILED',
-      attempts: 8,
-      lastHttpStatus: 503,
-      lastError: 'HTTP 503: upstream unavailable',
-      updatedAt: '2026-11-21T11:30:00.000Z',
-    }),
-    job('later.csv', { status: 'RETRYING', attempts: 2, updatedAt: '2026-11-21T11:45:00.000Z' }),
-  );
-  return admin;
-};
-
-describe('Function: listJobs', () => {
-  it('lists failed jobs through the status index only', async () => {
-    // Prepare
-    const admin = withJobs();
-
-    // Act
-    const jobs = await listJobs(admin, { statuses: ['FAILED'], limit: 50 });
-
-    // Assess
-    expect(jobs.map((j) => j.key)).toEqual(['bad.csv']);
-    expect(admin.jobs.queries).toEqual([{ status: 'FAILED', limit: 50 }]);
-  });
-});
-
-describe('Function: showJob', () => {
-  it("returns every version's job for a key, newest first", async () => {
-    // Prepare
-    const admin = new FakeAdmin();
-    admin.jobs.add(
-      job('a.csv', { versionId: 'v1', updatedAt: '2026-11-21T09:00:00.000Z' }),
-      job('a.csv', { versionId: 'v2', updatedAt: '2026-11-21T10:00:00.000Z' }),
-      job('b.csv'),
-    );
-
-    // Act
-    const jobs = await showJob(admin, 'a.csv');
-
-    // Assess
-    expect(jobs.map((j) => j.versionId)).toEqual(['v2', 'v1']);
-  });
-
-  it('throws not found for a key without jobs', async () => {
-    await expect(showJob(new FakeAdmin(), 'nope.csv')).rejects.toThrow(NotFoundError);
-  });
-});
+import { statusesOf } from '../../../../cli/commands/jobs.js';
+import { UsageError } from '../../../../cli/errors.js';
+import { FakeAdmin, job, runCli, withJobs } from '../support/fake-admin.js';
 
 describe('Function: statusesOf', () => {
   it('reads --failed as FAILED and refuses a contradiction', () => {

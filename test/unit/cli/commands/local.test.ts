@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { CommanderError } from 'commander';
-import { banner, localCommand } from '../../../../cli/commands/local.js';
+import { localCommand } from '../../../../cli/commands/local.js';
+import { banner } from '../../../../cli/local-up.js';
 
 describe('Command: local', () => {
   it('has up and reset, with the flags the README documents', () => {

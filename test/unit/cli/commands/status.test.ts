@@ -1,36 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readStatus } from '../../../../cli/commands/status.js';
-import { FakeAdmin, job, runCli } from '../support/fake-admin.js';
-
-const admin = (): FakeAdmin => {
-  const a = new FakeAdmin('prod');
-  a.jobs.add(
-    job('a', { updatedAt: '2026-11-21T11:00:00.000Z' }),
-    job('b', { status: 'FAILED', updatedAt: '2026-11-21T11:00:00.000Z' }),
-    job('old', { status: 'FAILED', updatedAt: '2026-11-19T11:00:00.000Z' }),
-  );
-  a.monitor.deadLetter = { visible: 2, inFlight: 0, delayed: 0 };
-  return a;
-};
-
-describe('Function: readStatus', () => {
-  it('gathers identity, flag, queues, pipe and counts', async () => {
-    const report = await readStatus(admin(), '2026-11-20T12:00:00.000Z');
-    expect(report).toEqual({
-      environment: 'prod',
-      bucket: 'inbox',
-      identity: { arn: 'arn:aws:iam::111111111111:user/admin', account: '111111111111' },
-      enabled: true,
-      queues: {
-        source: { visible: 3, inFlight: 1, delayed: 0, oldestAgeSeconds: 125 },
-        deadLetter: { visible: 2, inFlight: 0, delayed: 0 },
-      },
-      pipeState: 'RUNNING',
-      since: '2026-11-20T12:00:00.000Z',
-      counts: { SUCCEEDED: 1, RETRYING: 0, FAILED: 1, SKIPPED: 0 },
-    });
-  });
-});
+import { runCli, statusAdmin as admin } from '../support/fake-admin.js';
 
 describe('Command: b2a status', () => {
   it('says when the flag holds a value b2a does not understand, and that it counts as off', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { columnWidths, printable, renderTable, truncate, type Column } from '../../../../cli/render/table.js';
+import {
+  columnWidths,
+  printable,
+  renderTable,
+  textWidth,
+  truncate,
+  type Column,
+} from '../../../../cli/render/table.js';
 
 interface Row {
   readonly key: string;
@@ -49,6 +56,23 @@ describe('Function: truncate', () => {
   it('cuts by characters, not bytes, and marks the cut', () => {
     expect(truncate('ünïcödé-文件名', 8)).toBe('ünïcödé…');
     expect(truncate('short', 8)).toBe('short');
+  });
+
+  it('counts a wide CJK character as the two terminal cells it takes', () => {
+    expect(truncate('文件名.csv', 5)).toBe('文件…');
+    expect(truncate('文件名.csv', 4)).toBe('文…');
+  });
+});
+
+describe('Function: renderTable with wide characters', () => {
+  it('pads cells by terminal cells, so the columns after a CJK key line up', () => {
+    // Act
+    const lines = renderTable(columns, [{ key: '文件.csv', n: 1, note: 'x' }, ...rows.slice(1)], 80).split(
+      '\n',
+    );
+
+    // Assess
+    expect(lines.map((line) => textWidth(line.slice(0, line.lastIndexOf(' ') + 1)))).toEqual([14, 14, 14]);
   });
 });
 

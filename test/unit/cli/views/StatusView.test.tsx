@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { render } from 'ink-testing-library';
-import type { StatusReport } from '../../../../cli/commands/status.js';
+import type { StatusReport } from '../../../../pipeline-functions/core/use-cases/admin/status.js';
 import { StatusView } from '../../../../cli/views/StatusView.js';
 
 const report: StatusReport = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { render } from 'ink-testing-library';
-import type { WaitState } from '../../../../cli/commands/reprocess.js';
+import type { WaitState } from '../../../../pipeline-functions/core/use-cases/admin/wait-for-jobs.js';
 import { WaitingJobs } from '../../../../cli/views/WaitingJobs.js';
 import { job } from '../support/fake-admin.js';
 

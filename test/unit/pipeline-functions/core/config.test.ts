@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
-import { parsePipelineConfig } from '../../../../pipeline-functions/core/config.js';
+import { parsePipelineConfig, secretIdsOf } from '../../../../pipeline-functions/core/config.js';
 
 describe('Function: parsePipelineConfig', () => {
   it('applies the documented defaults', () => {
@@ -16,16 +16,71 @@ describe('Function: parsePipelineConfig', () => {
     });
   });
 
-  it('fills the defaults of a secret auth', () => {
+  // Changed on purpose (issue 12): the 0.1 auth types now parse into a `header` auth with a credential source.
+  it.each([
+    [
+      'secret, with the default header and prefix',
+      { type: 'secret', secretId: 's' },
+      { type: 'header', header: 'Authorization', prefix: 'Bearer ', credential: { secretId: 's' } },
+    ],
+    [
+      'env, keeping its header and prefix',
+      { type: 'env', variable: 'API_TOKEN', header: 'X-Key', prefix: '' },
+      { type: 'header', header: 'X-Key', prefix: '', credential: { env: 'API_TOKEN' } },
+    ],
+  ])('maps a 0.1 %s auth onto a header auth reading a credential source', (_, auth, expected) => {
+    const config = parsePipelineConfig({ api: { url: 'https://x.test', auth } });
+    expect(config.api.auth).toEqual(expected);
+  });
+
+  it('fills the defaults of an oauth2 auth and keeps a signing section', () => {
     const config = parsePipelineConfig({
-      api: { url: 'https://x.test', auth: { type: 'secret', secretId: 's' } },
+      api: {
+        url: 'https://x.test',
+        auth: {
+          type: 'oauth2-client-credentials',
+          tokenUrl: 'https://auth.x.test/token',
+          clientId: 'b2a',
+          clientSecret: { env: 'B2A_CLIENT_SECRET' },
+          scope: 'files:write',
+        },
+        signing: { scheme: 'standard-webhooks', secrets: [{ secretId: 'b2a/whsec', field: 'current' }] },
+      },
     });
     expect(config.api.auth).toEqual({
-      type: 'secret',
-      secretId: 's',
-      header: 'Authorization',
-      prefix: 'Bearer ',
+      type: 'oauth2-client-credentials',
+      tokenUrl: 'https://auth.x.test/token',
+      clientId: 'b2a',
+      clientSecret: { env: 'B2A_CLIENT_SECRET' },
+      clientAuth: 'basic',
+      scope: 'files:write',
     });
+    expect(config.api.credentialCacheSeconds).toBe(300);
+    expect(config.api.signing?.secrets).toEqual([{ secretId: 'b2a/whsec', field: 'current' }]);
+  });
+
+  it.each([
+    [{ type: 'header', credential: 'plain-token' }, 'api.auth.credential'],
+    [{ type: 'header', credential: { env: 'lower-case' } }, 'api.auth.credential.env'],
+    [{ type: 'basic', username: 'a:b', password: { env: 'P' } }, 'api.auth.username'],
+    [
+      { type: 'oauth2-client-credentials', tokenUrl: 'https://t.test', clientId: 'c' },
+      'api.auth.clientSecret',
+    ],
+    [{ type: 'mtls', cert: { file: 'c.pem' } }, 'api.auth.key'],
+  ])('names the invalid credential field (%#)', (auth, field) => {
+    expect(() => parsePipelineConfig({ api: { url: 'https://x.test', auth } })).toThrow(
+      expect.objectContaining({ field }),
+    );
+  });
+
+  it('names the invalid signing secret source', () => {
+    const input = {
+      api: { url: 'https://x.test', signing: { scheme: 'standard-webhooks', secrets: [{ env: 'A' }, {}] } },
+    };
+    expect(() => parsePipelineConfig(input)).toThrow(
+      expect.objectContaining({ field: 'api.signing.secrets.1' }),
+    );
   });
 
   it.each([
@@ -91,5 +146,30 @@ describe('Function: parsePipelineConfig', () => {
         batch: { size: 3 },
       }),
     ).not.toThrow();
+  });
+});
+
+describe('Function: secretIdsOf', () => {
+  it('lists every Secrets Manager secret in api.auth and api.signing once', () => {
+    const { api } = parsePipelineConfig({
+      api: {
+        url: 'https://x.test',
+        auth: {
+          type: 'oauth2-client-credentials',
+          tokenUrl: 'https://t.test/token',
+          clientId: 'c',
+          clientSecret: { secretId: 'b2a/api', field: 'clientSecret' },
+        },
+        signing: {
+          scheme: 'standard-webhooks',
+          secrets: [
+            { secretId: 'b2a/api', field: 'whsec' },
+            { secretId: 'b2a/whsec-next' },
+            { env: 'LOCAL_ONLY' },
+          ],
+        },
+      },
+    });
+    expect(secretIdsOf(api)).toEqual(['b2a/api', 'b2a/whsec-next']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidMessageError } from '../../../../pipeline-functions/core/errors.js';
-import { decodeMessage, encodeEnvelope } from '../../../../pipeline-functions/core/messages.js';
+import { b2aEnvelope, decodeMessage, encodeEnvelope } from '../../../../pipeline-functions/core/messages.js';
 
 const eventBridge = (key: string) =>
   JSON.stringify({
@@ -128,5 +128,30 @@ describe('Function: decodeMessage', () => {
       reason: 'S3 test event',
     });
     expect(decodeMessage('{"source":"aws.s3","detail-type":"Object Deleted"}', 'x').type).toBe('ignored');
+  });
+});
+
+describe('Function: b2aEnvelope', () => {
+  it('builds retries and reprocesses alike, leaving out an unknown requester', () => {
+    const fields = {
+      object: { bucket: 'inbox', key: 'a' },
+      run: { id: 'auto', startedAt: '2026-11-21T11:00:00.000Z' },
+      attempt: 2,
+      sentAt: '2026-11-21T11:01:00.000Z',
+    };
+    expect(b2aEnvelope({ kind: 'retry', ...fields, requestedBy: undefined })).toEqual({
+      b2a: 1,
+      kind: 'retry',
+      ...fields,
+    });
+    expect(Object.keys(b2aEnvelope({ kind: 'reprocess', ...fields, requestedBy: 'arn:x' }))).toEqual([
+      'b2a',
+      'kind',
+      'object',
+      'run',
+      'attempt',
+      'requestedBy',
+      'sentAt',
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   idempotencyKeyOf,
+  isLaterRun,
   isNewerThan,
   jobIdOf,
+  runOf,
   type Job,
 } from '../../../../pipeline-functions/core/model.js';
 
@@ -79,5 +81,15 @@ describe('Function: jobIdOf', () => {
     expect(jobIdOf({ bucket: 'b', key: 'k#1', versionId: 'v' })).toBe('b/k#1#v');
     expect(jobIdOf({ bucket: 'b', key: 'k', etag: '"abc"' })).toBe('b/k#etag:abc');
     expect(jobIdOf({ bucket: 'b', key: 'k' })).toBe('b/k#null');
+  });
+});
+
+describe('Function: isLaterRun', () => {
+  it('orders runs by start time, and never a run after itself', () => {
+    const reprocess = { id: 'r1', startedAt: '2026-11-21T11:00:00.000Z' };
+    expect(isLaterRun(reprocess, auto)).toBe(true);
+    expect(isLaterRun(auto, reprocess)).toBe(false);
+    expect(isLaterRun(reprocess, { ...reprocess })).toBe(false);
+    expect(isLaterRun(runOf(job({ runId: 'r1', runStartedAt: reprocess.startedAt })), auto)).toBe(true);
   });
 });

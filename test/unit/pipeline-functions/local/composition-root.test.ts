@@ -71,7 +71,7 @@ describe('Class: LocalCompositionRoot', () => {
     const root = await rootWithStore({ apiUrl: 'http://127.0.0.1:9/ingest' });
     const heard: RuntimeEvent[] = [];
     root.events.on((event) => heard.push(event));
-    root.composePipeline();
+    await root.composePipeline();
     // Act
     const output = await root.pipeline.target([delivered('m1')]);
     // Assess
@@ -90,9 +90,9 @@ describe('Class: LocalCompositionRoot', () => {
       config: { api: { auth: { type: 'secret', secretId: 'api-token' } } },
     });
     // Act
-    const compose = () => root.composePipeline();
+    const compose = root.composePipeline();
     // Assess
-    expect(compose).toThrow(ConfigError);
-    expect(compose).toThrow(/AWS-only/);
+    await expect(compose).rejects.toThrow(ConfigError);
+    await expect(compose).rejects.toThrow(/AWS-only/);
   });
 });

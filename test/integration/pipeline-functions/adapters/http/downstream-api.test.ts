@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import {
   HttpDownstreamApi,
   parseRetryAfter,
 } from '../../../../../pipeline-functions/adapters/http/downstream-api.js';
 import { parsePipelineConfig, type PipelineConfig } from '../../../../../pipeline-functions/core/config.js';
 import {
+  ApiAuthError,
   ConfigError,
   DownstreamNetworkError,
   DownstreamTimeoutError,
 } from '../../../../../pipeline-functions/core/errors.js';
-import { startHttpStub, type HttpStub } from '../../../../support/http-stub.js';
+import { startHttpStub, type HttpStub, type RecordedRequest } from '../../../../support/http-stub.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const clock = { now: () => NOW };
@@ -40,9 +43,9 @@ describe('Class: HttpDownstreamApi', () => {
       api: apiConfig(`${stub.url}/ingest?tenant=a`, {
         method: 'PUT',
         headers: { 'X-Tenant': 'acme' },
-        auth: { type: 'secret', secretId: 's', header: 'Authorization', prefix: 'Bearer ' },
+        auth: { type: 'header', header: 'Authorization', prefix: 'Bearer ', credential: { secretId: 's' } },
       }),
-      credential: 'tok3n',
+      credentials: { read: () => Promise.resolve('tok3n') },
       clock,
     });
 
@@ -193,10 +196,10 @@ describe('Class: HttpDownstreamApi', () => {
     expect(stub.requests).toHaveLength(30);
   });
 
-  it('refuses an auth configuration without a credential', () => {
+  it('refuses an auth configuration without a credential store', () => {
     // Prepare
     const config = apiConfig(stub.url, {
-      auth: { type: 'env', variable: 'API_TOKEN', header: 'X-Key', prefix: '' },
+      auth: { type: 'header', header: 'X-Key', prefix: '', credential: { env: 'API_TOKEN' } },
     });
 
     // Act
@@ -223,5 +226,118 @@ describe('Function: parseRetryAfter', () => {
 
     // Assess
     expect(seconds).toBe(expected);
+  });
+});
+
+/**
+ * What the receiver can verify, checked with the reference implementation of Standard Webhooks
+ * (the `standardwebhooks` npm package, https://www.standardwebhooks.com/) and by recomputing the
+ * RFC 9530 digest (https://www.rfc-editor.org/rfc/rfc9530), never with b2a's own code.
+ */
+describe('Signatures and digests: HttpDownstreamApi', () => {
+  const OLD_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+  const NEW_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+  let stub: HttpStub;
+
+  beforeAll(async () => {
+    stub = await startHttpStub();
+  });
+  beforeEach(() => stub.reset());
+  afterAll(() => stub.close());
+
+  /** Signs with `secrets`, each read from a variable `WHSEC_<i>`. */
+  const signingApi = (secrets: readonly string[]) => {
+    const env = new Map(secrets.map((secret, i) => [`WHSEC_${i}`, secret]));
+    return new HttpDownstreamApi({
+      api: parsePipelineConfig({
+        api: {
+          url: stub.url,
+          signing: { scheme: 'standard-webhooks', secrets: [...env.keys()].map((name) => ({ env: name })) },
+        },
+      }).api,
+      credentials: { read: (source) => Promise.resolve(('env' in source && env.get(source.env)) || '') },
+    });
+  };
+
+  const headersOf = (request: RecordedRequest): Record<string, string> =>
+    Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+
+  it('signs the exact bytes sent so that standardwebhooks verifies them, with the Idempotency-Key as webhook-id', async () => {
+    // Prepare
+    const api = signingApi([NEW_SECRET]);
+    const body = Buffer.from('id,name\n1,Zoë\n');
+
+    // Act
+    await api.call({ headers: { 'idempotency-key': 'a1b2', 'content-type': 'text/csv' }, body });
+
+    // Assess
+    const [request] = stub.requests;
+    const headers = headersOf(request!);
+    expect(headers['webhook-id']).toBe('a1b2');
+    expect(Number(headers['webhook-timestamp'])).toBeCloseTo(Date.now() / 1000, -2);
+    expect(() => new Webhook(NEW_SECRET).verify(request!.body, headers, { jsonParse: false })).not.toThrow();
+  });
+
+  it('signs once per secret during a rotation: receivers with the old or the new secret both verify', async () => {
+    // Prepare
+    const api = signingApi([OLD_SECRET, NEW_SECRET]);
+
+    // Act
+    await api.call({
+      headers: { 'idempotency-key': 'k', 'content-type': 'application/json' },
+      body: '{"b2a":1}',
+    });
+
+    // Assess
+    const [request] = stub.requests;
+    const headers = headersOf(request!);
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(new Webhook(OLD_SECRET).verify(request!.body, headers)).toEqual({ b2a: 1 });
+    expect(new Webhook(NEW_SECRET).verify(request!.body, headers)).toEqual({ b2a: 1 });
+    const stranger = `whsec_${randomBytes(32).toString('base64')}`;
+    expect(() => new Webhook(stranger).verify(request!.body, headers)).toThrow(WebhookVerificationError);
+  });
+
+  it('lets a receiver detect a tampered body', async () => {
+    // Prepare
+    const api = signingApi([NEW_SECRET]);
+
+    // Act
+    await api.call({ headers: { 'idempotency-key': 'k' }, body: '{"amount":10}' });
+
+    // Assess
+    const headers = headersOf(stub.requests[0]!);
+    expect(() => new Webhook(NEW_SECRET).verify('{"amount":99}', headers)).toThrow(WebhookVerificationError);
+  });
+
+  it('sends a Content-Digest of the exact bytes sent (RFC 9530)', async () => {
+    // Prepare
+    const api = new HttpDownstreamApi({ api: apiConfig(stub.url) });
+    const body = randomBytes(4096);
+
+    // Act
+    await api.call({ headers: { 'idempotency-key': 'k' }, body });
+
+    // Assess
+    const [request] = stub.requests;
+    const expected = createHash('sha256').update(request!.body).digest('base64');
+    expect(request!.body.equals(body)).toBe(true);
+    expect(request!.headers['content-digest']).toBe(`sha-256=:${expected}:`);
+  });
+
+  it('refuses to sign with a malformed whsec_ secret, naming the field and not the value', async () => {
+    // Prepare
+    const api = signingApi(['not-a-webhook-secret']);
+
+    // Act
+    const failure = await api
+      .call({ headers: { 'idempotency-key': 'k' }, body: 'x' })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ApiAuthError);
+    expect((failure as Error).message).toContain('api.signing.secrets.0');
+    expect((failure as Error).message).not.toContain('not-a-webhook-secret');
+    expect(stub.requests).toHaveLength(0);
   });
 });

@@ -1,6 +1,12 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import type { JobStatus } from '../../../../../pipeline-functions/core/model.js';
@@ -106,5 +112,44 @@ describe('Class: DynamoDbJobRepository', () => {
 
     // Assess
     await expect(recording).rejects.toBe(throttled);
+  });
+
+  it('reads many jobs with BatchGetItem, 100 keys a call, asking UnprocessedKeys again', async () => {
+    // Prepare: a partial answer lists the keys it did not read in UnprocessedKeys
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
+    const ids = Array.from({ length: 101 }, (_, i) => `inbox/k${i}#v`);
+    const item = (i: number) => ({
+      pk: `inbox/k${i}`,
+      sk: 'v',
+      bucket: 'inbox',
+      key: `k${i}`,
+      status: 'SUCCEEDED',
+    });
+    documents
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { jobs: [item(0)] },
+        UnprocessedKeys: { jobs: { Keys: [{ pk: 'inbox/k1', sk: 'v' }] } },
+      })
+      .resolvesOnce({ Responses: { jobs: [item(1)] } })
+      .resolvesOnce({ Responses: { jobs: [item(100)] } });
+    const waits: number[] = [];
+    const repository = new DynamoDbJobRepository(new DynamoDBClient({}), {
+      tableName: 'jobs',
+      sleep: async (ms) => void waits.push(ms),
+    });
+
+    // Act
+    const jobs = await repository.getMany(ids);
+
+    // Assess
+    expect([...jobs.keys()]).toEqual(['inbox/k0#v', 'inbox/k1#v', 'inbox/k100#v']);
+    const requests = documents
+      .commandCalls(BatchGetCommand)
+      .map((c) => c.args[0].input.RequestItems?.['jobs']);
+    expect(requests.map((r) => r?.Keys?.length)).toEqual([100, 1, 1]);
+    expect(requests[1]?.Keys).toEqual([{ pk: 'inbox/k1', sk: 'v' }]);
+    expect(requests.every((r) => r?.ConsistentRead === true)).toBe(true);
+    expect(waits).toHaveLength(1);
   });
 });

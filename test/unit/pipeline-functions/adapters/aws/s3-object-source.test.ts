@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  S3Client,
+  type ChecksumType,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { s3Error } from '../../../../support/aws-answers.js';
 import { SigningCredentialsExpiringError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
@@ -55,6 +61,41 @@ describe('Class: S3ObjectSource', () => {
     expect(s3).toReceiveCommandWith(HeadObjectCommand, { Bucket: 'inbox', Key: 'k', IfMatch: '"abc-2"' });
     expect(info).toEqual({ size: 9, contentType: 'application/octet-stream' });
   });
+
+  // HeadObject returns ChecksumSHA256 only with ChecksumMode ENABLED; ChecksumType says whether it is the
+  // whole object's (FULL_OBJECT, always for PutObject) or a multipart composite of the parts' checksums
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+  it.each([
+    [
+      'FULL_OBJECT',
+      'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=',
+      'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=',
+    ],
+    ['COMPOSITE', 'Aqr9Yxv4KqvG5GmS0+0b1JbGpOq6u3kD3v8pUXl9Ojs=-3', undefined],
+  ] as [ChecksumType, string, string | undefined][])(
+    'asks for the checksum and keeps a %s SHA-256 only when it covers the whole object',
+    async (type, answered, kept) => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ContentLength: 9,
+        VersionId: 'v1',
+        ChecksumSHA256: answered,
+        ChecksumType: type,
+      });
+
+      // Act
+      const info = await source().head({ bucket: 'inbox', key: 'k', versionId: 'v1' });
+
+      // Assess
+      expect(s3).toReceiveCommandWith(HeadObjectCommand, {
+        Bucket: 'inbox',
+        Key: 'k',
+        VersionId: 'v1',
+        ChecksumMode: 'ENABLED',
+      });
+      expect(info.sha256).toBe(kept);
+    },
+  );
 
   it.each([
     ['NoSuchKey', new NoSuchKey({ message: 'gone', $metadata: { httpStatusCode: 404 } })],

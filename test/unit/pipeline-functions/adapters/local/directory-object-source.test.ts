@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { FakeClock } from '../../../../support/fakes.js';
 
 const bucket = 'local-inbox';
 const secret = Buffer.alloc(32, 1);
+/** Computed here, not with b2a's helper: a file is a whole object, so its SHA-256 is a full-object checksum. */
+const sha256Of = (text: string): string => createHash('sha256').update(text).digest('base64');
 
 describe('Class: DirectoryObjectSource', () => {
   let root: string;
@@ -48,7 +51,12 @@ describe('Class: DirectoryObjectSource', () => {
     const head = await source.head({ bucket, key });
     // Assess
     expect(Buffer.from(read.body).toString()).toBe('{"x":1}');
-    expect(read.info).toEqual({ size: 7, contentType: 'application/json', etag });
+    expect(read.info).toEqual({
+      size: 7,
+      contentType: 'application/json',
+      etag,
+      sha256: sha256Of('{"x":1}'),
+    });
     expect(head).toEqual(read.info);
   });
 

@@ -180,4 +180,24 @@ describe('Class: DurableQueue', () => {
     expect(queue.size).toBe(0);
     expect(await readdir(dir)).toContain('000000000000001-x.json');
   });
+
+  it('skips and reports a file whose fields are not a message, even an optional one', async () => {
+    // Prepare
+    const bad: string[] = [];
+    const queue = new DurableQueue({ dir, clock, onBadFile: (file) => bad.push(file) });
+    const file = join(dir, '000000000000001-x.json');
+    const message = {
+      messageId: 'x',
+      body: 'a',
+      sentAt: '2026-11-21T12:00:00.000Z',
+      receiveCount: 1,
+      visibleAt: 0,
+    };
+    await writeFile(file, JSON.stringify({ ...message, firstReceivedAt: 'yesterday' }));
+    // Act
+    await queue.open();
+    // Assess
+    expect(bad).toEqual([file]);
+    expect(queue.size).toBe(0);
+  });
 });

@@ -95,4 +95,14 @@ describe('Class: FileFlagAdmin', () => {
     // Assess
     expect(await flag.read()).toEqual({ state: 'on' });
   });
+
+  it('leaves out history entries that are not changes (a file edited by hand)', async () => {
+    // Prepare
+    const change = { enabled: false, at: '2026-11-21T12:00:00.000Z', by: 'local:alice' };
+    await writeFile(path, JSON.stringify({ enabled: false, history: [change, 'junk', { enabled: 'no' }] }));
+    // Act
+    const history = await new FileFlagAdmin({ path }).history(10);
+    // Assess
+    expect(history).toEqual([change]);
+  });
 });

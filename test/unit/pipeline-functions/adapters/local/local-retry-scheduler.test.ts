@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalStoreError } from '../../../../../pipeline-functions/adapters/local/errors.js';
 import {
   LocalRetryScheduler,
   scheduleNameOf,
@@ -103,6 +104,22 @@ describe('Class: LocalRetryScheduler', () => {
     expect(await readdir(dir)).toHaveLength(3);
   });
 
+  it('sends a deferral that fell due while it was stopped whole, with its count and origin', async () => {
+    // Prepare: scheduled by a runtime that then stopped
+    const deferral: B2aEnvelope = { ...envelope(2), kind: 'deferral', origin: 's3-event', deferral: 3 };
+    await new LocalRetryScheduler({ dir, queue, durable: false }).schedule(
+      deferral,
+      new Date(Date.now() - 1),
+    );
+    const restarted = new LocalRetryScheduler({ dir, queue, durable: false });
+    // Act
+    await restarted.start();
+    await until(() => queue.bodies.length > 0);
+    await restarted.stop();
+    // Assess
+    expect(queue.bodies.map((b) => JSON.parse(b) as B2aEnvelope)).toEqual([deferral]);
+  });
+
   it('does not scale a deferral: it waits for a real time (the next probe, the end of a hold)', async () => {
     // Prepare
     const scheduler = new LocalRetryScheduler({ dir, queue, durable: false, timeScale: 0.001 });
@@ -152,5 +169,16 @@ describe('Class: LocalRetryScheduler', () => {
     // Assess
     expect(String(errors[0])).toContain('disk full');
     expect(await readdir(dir)).toHaveLength(1);
+  });
+
+  it('refuses to start on a file that is not a scheduled retry, rather than fail when it is due', async () => {
+    // Prepare
+    await writeFile(
+      join(dir, 'r.json'),
+      JSON.stringify({ name: 'r', dueAt: '2026-11-21T12:00:00.000Z', envelope: null }),
+    );
+    const scheduler = new LocalRetryScheduler({ dir, queue });
+    // Act & Assess
+    await expect(scheduler.start()).rejects.toBeInstanceOf(LocalStoreError);
   });
 });

@@ -264,6 +264,37 @@ describe('Function: deliverBatch', () => {
       expect(deps.objects.reads).toBe(0);
     });
 
+    it("names the object's full SHA-256 in the reference and in B2A-Object-Checksum", async () => {
+      // Prepare
+      deps.objects.put('inbox', 'big.bin', 'x'.repeat(limit + 1));
+      deps.objects.sha256s.set('inbox/big.bin', 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=');
+      // Act
+      await deliverBatch(withPayload('reference'), [message('m1', s3Event('big.bin', { size: limit + 1 }))]);
+      // Assess
+      const call = deps.api.calls[0]!;
+      expect(JSON.parse(call.body as string)).toMatchObject({
+        checksum: { algorithm: 'sha-256', value: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' },
+      });
+      expect(call.headers['b2a-object-checksum']).toBe(
+        'sha-256=:n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=:',
+      );
+    });
+
+    it('names the ETag instead when the store holds no full-object SHA-256', async () => {
+      // Prepare
+      deps.objects.put('inbox', 'big.bin', 'x'.repeat(limit + 1));
+      // Act
+      await deliverBatch(withPayload('reference'), [
+        message('m1', s3Event('big.bin', { size: limit + 1, etag: '9b2cf535f27731c974343645a3985328-2' })),
+      ]);
+      // Assess
+      const call = deps.api.calls[0]!;
+      expect(JSON.parse(call.body as string)).toMatchObject({
+        checksum: { algorithm: 'etag', value: '9b2cf535f27731c974343645a3985328-2' },
+      });
+      expect(call.headers['b2a-object-checksum']).toBe('etag="9b2cf535f27731c974343645a3985328-2"');
+    });
+
     it('announces the expiry the URL really has when the signing credentials expire first', async () => {
       // Prepare: a Lambda role's credentials with 5 minutes left, under the configured 10
       deps.objects.put('inbox', 'big.bin', 'x'.repeat(limit + 1));

@@ -2,8 +2,8 @@
  * Selecting jobs by status, time and key prefix, for `b2a jobs` and the bulk forms of `b2a reprocess`.
  * Always through the repository's status index (`listByStatus`), never a scan of the table.
  */
-import { JOB_STATUSES, type Job, type JobStatus } from '../pipeline-functions/core/model.js';
-import type { JobRepository } from '../pipeline-functions/core/ports.js';
+import { JOB_STATUSES, type Job, type JobStatus } from '../../model.js';
+import type { JobRepository } from '../../ports.js';
 
 /** Which jobs to select. */
 export interface JobFilter {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { selectJobs } from '../../../cli/job-selection.js';
-import { FakeJobRepository, job } from './support/fake-admin.js';
+import { selectJobs } from '../../../../../../pipeline-functions/core/use-cases/admin/job-selection.js';
+import { FakeJobRepository, job } from '../../../../../support/fake-admin.js';
 
 const at = (minute: number): string => `2026-11-21T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
