@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { deliveryLogBudgetIssues } from '../../pipeline-functions/core/delivery-log.js';
 import {
+  admissionIssues,
   credentialsOf,
   parseWith,
   PipelineConfigSchema,
@@ -253,12 +254,18 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
   const { enrichment, target } = config.functions;
   const callRounds = Math.ceil(config.batch.size / config.api.maxConcurrentCalls);
   const callSeconds = (callRounds * config.api.timeoutMs) / 1000;
-  if (enrichment.timeoutSeconds <= callSeconds) {
+  const waitSeconds = config.api.rateLimit?.maxWaitSeconds ?? 0;
+  if (enrichment.timeoutSeconds <= callSeconds + waitSeconds) {
+    const wait =
+      waitSeconds > 0 ? ` plus api.rateLimit.maxWaitSeconds (${waitSeconds}s) of waiting for permits` : '';
     ctx.addIssue({
       code: 'custom',
       path: ['functions', 'enrichment', 'timeoutSeconds'],
-      message: `must exceed ${callSeconds}s: ${callRounds} round(s) of calls of up to api.timeoutMs each`,
+      message: `must exceed ${callSeconds + waitSeconds}s: ${callRounds} round(s) of calls of up to api.timeoutMs each${wait}`,
     });
+  }
+  for (const issue of admissionIssues(config)) {
+    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   }
   if (config.payload.mode !== 'reference') {
     const payloadMb =

@@ -14,6 +14,7 @@ import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-env
 import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
 import { AdminAccess } from '../constructs/AdminAccess.js';
 import {
+  connectAdmission,
   connectApiCredentials,
   connectConfig,
   connectFlag,
@@ -143,6 +144,8 @@ export class B2aStack extends Stack {
     connectTable(this.enrichment, this.jobs.table, 'read');
     connectObjects(this.enrichment, this.source);
     connectApiCredentials(this.enrichment, secretIdsOf(config.api));
+    connectTopic(this.enrichment, this.notifications, 'NotifyCircuitTransitions');
+    if (config.api.rateLimit || config.api.circuitBreaker) connectAdmission(this.enrichment, this.jobs.table);
 
     this.target = new PipelineFunction(this, 'Target', {
       functionName: names.targetFunction,
@@ -225,6 +228,7 @@ export class B2aStack extends Stack {
       queue,
       deadLetterQueue,
       retryDeadLetterQueue: this.retries.deadLetterQueue,
+      circuitBreaker: config.api.circuitBreaker !== undefined,
     });
   }
 

@@ -132,6 +132,36 @@ export const PipelineConfigSchema = z.object({
         responseBodyBytes: z.number().int().min(0).max(MAX_RESPONSE_BODY_BYTES).default(1024),
       })
       .prefault({}),
+    /**
+     * Calls the API may receive, fleet-wide (every enrichment at once, counted in the jobs table).
+     * Work over the limit is deferred, not failed. See docs/admission-control.md. @default no limit
+     */
+    rateLimit: z
+      .object({
+        /** Calls in any sliding one-second window (a backlog drains at 10/11 of it). */
+        perSecond: z.number().int().min(1).max(100_000),
+        /** Calls in any one-minute window, as well. @default no per-minute limit */
+        perMinute: z.number().int().min(10).max(6_000_000).optional(),
+        /**
+         * How long a batch waits in process for permits before deferring the rest (through the
+         * retry scheduler). @default 2
+         */
+        maxWaitSeconds: z.number().min(0).max(60).default(2),
+      })
+      .optional(),
+    /**
+     * Stops calling an API that keeps failing: after `failureThreshold` retryable failures in a row
+     * (or one 401/403), deliveries are deferred without spending attempts, one probe is let through
+     * every `probeSeconds`, and its success closes the circuit. @default no breaker
+     */
+    circuitBreaker: z
+      .object({
+        /** Retryable failures in a row that open the circuit. @default 5 */
+        failureThreshold: z.number().int().min(1).max(10_000).default(5),
+        /** Seconds between probes while open. @default 30 */
+        probeSeconds: z.number().int().min(1).max(3600).default(30),
+      })
+      .optional(),
   }),
   payload: z
     .object({
@@ -196,6 +226,8 @@ export const PipelineConfigSchema = z.object({
     .object({
       /** How long a container trusts the enabled flag it read. @default 5 */
       cacheSeconds: z.number().int().min(0).max(300).default(5),
+      /** While the flag is `hold`, how long a delivery waits before it looks again. @default 120 */
+      holdDeferSeconds: z.number().int().min(1).max(3600).default(120),
     })
     .prefault({}),
 });
@@ -218,15 +250,51 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source
 }
 
 /**
- * Validates the pipeline configuration, and that its delivery log fits the pipe's payload and a
- * DynamoDB item (see `deliveryLogBudgetIssues`).
+ * Validates the pipeline configuration, that its delivery log fits the pipe's payload and a
+ * DynamoDB item (see `deliveryLogBudgetIssues`), and that its admission settings work together
+ * (see `admissionIssues`).
  * @throws ConfigError
  */
 export function parsePipelineConfig(input: unknown, source = 'config'): PipelineConfig {
   const config = parseWith(PipelineConfigSchema, input, source);
-  const [issue] = deliveryLogBudgetIssues(config);
+  const [issue] = [...deliveryLogBudgetIssues(config), ...admissionIssues(config)];
   if (issue) throw new ConfigError(issue.path.join('.'), `${issue.message} (in ${source})`);
   return config;
+}
+
+/** A rule between fields that the schema of each field cannot say. */
+export interface ConfigIssue {
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * Admission settings that cannot work together: a rate limit that cannot admit one batch within
+ * the in-process wait would send most of every batch round the retry scheduler. Checked at local
+ * start and at synth (where the stage also checks the enrichment's timeout).
+ */
+export function admissionIssues(config: Pick<PipelineConfig, 'api' | 'batch'>): ConfigIssue[] {
+  const limit = config.api.rateLimit;
+  if (!limit) return [];
+  const withinWait = permitsWithinWait(limit);
+  if (config.batch.size <= withinWait) return [];
+  return [
+    {
+      path: ['api', 'rateLimit', 'perSecond'],
+      message:
+        `${limit.perSecond} calls/s admits ${withinWait} call(s) within api.rateLimit.maxWaitSeconds ` +
+        `(${limit.maxWaitSeconds}s), fewer than one batch (batch.size ${config.batch.size}): ` +
+        'raise perSecond or maxWaitSeconds, or lower batch.size',
+    },
+  ];
+}
+
+/**
+ * Permits one caller alone gets within the in-process wait: a slot's share now, then the drain rate
+ * (10/11 of the limit, see core/admission/rate-limiter.ts) over the wait.
+ */
+function permitsWithinWait(limit: NonNullable<PipelineConfig['api']['rateLimit']>): number {
+  return Math.floor(((limit.perSecond * 10) / 11) * limit.maxWaitSeconds) + Math.floor(limit.perSecond / 11);
 }
 
 /** How the API's credential is found. */

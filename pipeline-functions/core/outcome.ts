@@ -25,6 +25,20 @@ export type DeliveryResult =
     } & Logged)
   /** The flag was off: nothing was called. */
   | { readonly kind: 'skipped'; readonly reason: string }
+  /**
+   * Admission control held the call back (rate limit, open circuit, hold): no attempt was spent and
+   * the message is not returned to the queue; the target schedules the same attempt again.
+   */
+  | {
+      readonly kind: 'deferred';
+      readonly cause: DeferralCause;
+      /** The job's note, e.g. `deferred: rate limit`. */
+      readonly reason: string;
+      /** ISO time before which admission would not let it through (e.g. the next probe). */
+      readonly notBefore: string;
+      /** Seconds after `notBefore` over which deferred calls are spread, so they do not all return at once. */
+      readonly spreadSeconds: number;
+    }
   /** Already delivered, or a newer attempt exists: nothing was called, nothing to record. */
   | { readonly kind: 'duplicate'; readonly reason: string }
   /** The message asks for nothing (a test event, a key outside the filters). */
@@ -39,11 +53,35 @@ interface Logged {
   readonly exchange?: HttpExchange;
 }
 
+/** Why admission control deferred a call. */
+export type DeferralCause = 'rate limit' | 'circuit open' | 'hold';
+
+/**
+ * A deferral, with its note: `deferred: <cause>`, and the detail in parentheses when there is one.
+ * @example deferredResult('hold', undefined, notBefore, 30).reason // 'deferred: hold'
+ */
+export function deferredResult(
+  cause: DeferralCause,
+  detail: string | undefined,
+  notBefore: Date,
+  spreadSeconds: number,
+): Extract<DeliveryResult, { kind: 'deferred' }> {
+  return {
+    kind: 'deferred',
+    cause,
+    reason: detail ? `deferred: ${cause} (${detail})` : `deferred: ${cause}`,
+    notBefore: notBefore.toISOString(),
+    spreadSeconds,
+  };
+}
+
 /** What was asked for: present on every item whose message named an object. */
 export interface DeliveryRequest {
   readonly object: ObjectRef;
   readonly run: Run;
   readonly attempt: number;
+  /** How many times this attempt was deferred before (0 or absent: its first try). */
+  readonly deferral?: number;
   readonly origin: Origin;
   readonly requestedBy?: string;
   readonly backfillId?: string;

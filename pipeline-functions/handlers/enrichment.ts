@@ -2,7 +2,12 @@
  * The pipe's enrichment step: takes the batch of SQS records, returns one result per record.
  * Thin: decode the envelope, call `deliverBatch`, return its results.
  */
-import { deliverBatch, type DeliverDeps, type QueueMessage } from '../core/use-cases/deliver-object.js';
+import {
+  deliverBatch,
+  type BatchOptions,
+  type DeliverDeps,
+  type QueueMessage,
+} from '../core/use-cases/deliver-object.js';
 import type { EnrichedItem } from '../core/outcome.js';
 
 /** An SQS record as EventBridge Pipes hands it to an enrichment (the fields b2a reads). */
@@ -12,14 +17,17 @@ export interface PipeSqsRecord {
   readonly attributes?: { readonly SentTimestamp?: string };
 }
 
-export type EnrichmentHandler = (event: readonly PipeSqsRecord[]) => Promise<EnrichedItem[]>;
+export type EnrichmentHandler = (
+  event: readonly PipeSqsRecord[],
+  options?: BatchOptions,
+) => Promise<EnrichedItem[]>;
 
 /** Builds the handler around its ports (the composition root of each runtime calls this once). */
 export function createEnrichmentHandler(deps: DeliverDeps): EnrichmentHandler {
-  return async (event) => {
+  return async (event, options) => {
     // Pipes always sends an array, even for a batch of one.
     const records = Array.isArray(event) ? event : [event as unknown as PipeSqsRecord];
-    return deliverBatch(deps, records.map(toQueueMessage));
+    return deliverBatch(deps, records.map(toQueueMessage), options);
   };
 }
 

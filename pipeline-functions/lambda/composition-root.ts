@@ -15,6 +15,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
 import { S3ObjectSource } from '../adapters/aws/s3-object-source.js';
 import { SecretsManagerCredentialStore } from '../adapters/aws/secrets-manager-credential-store.js';
@@ -22,13 +23,21 @@ import { SchedulerRetryScheduler } from '../adapters/aws/scheduler-retry-schedul
 import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
 import { SsmEnabledFlag } from '../adapters/aws/ssm-enabled-flag.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
+import { admissionControl } from '../core/admission/admission-control.js';
+import type { CircuitEvent } from '../core/admission/circuit-breaker.js';
 import { parsePipelineConfig, type PipelineConfig } from '../core/config.js';
 import { CachedCredentialStore } from '../core/credentials.js';
 import { ConfigError } from '../core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../core/function-environment.js';
 import { jobIdOf } from '../core/model.js';
-import { flagSkipReason } from '../core/flag.js';
-import { ENV, FLAG_NOT_UNDERSTOOD_LOG, JOB_RECORDED_LOG } from '../core/names.js';
+import { flagHoldDetail } from '../core/flag.js';
+import {
+  CIRCUIT_STATE_LOG,
+  ENV,
+  FLAG_NOT_UNDERSTOOD_LOG,
+  JOB_DEFERRED_LOG,
+  JOB_RECORDED_LOG,
+} from '../core/names.js';
 import type { DeliveryResult, EnrichedItem } from '../core/outcome.js';
 import type { DeliverDeps } from '../core/use-cases/deliver-object.js';
 import { systemClock, type Clock } from '../core/ports.js';
@@ -124,7 +133,10 @@ export function readPipelineConfig(json: string): PipelineConfig {
   return parsePipelineConfig(input, ENV.CONFIG);
 }
 
-/** Builds the enrichment handler: flag, jobs (read), objects and API, logging each item's result. */
+/**
+ * Builds the enrichment handler: flag, jobs (read), objects, API and admission control (its state in
+ * the jobs table, its notifications on the topic), logging each item's result.
+ */
 export async function buildEnrichment(options: BuildOptions = {}): Promise<EnrichmentHandler> {
   const env = readEnvironment(options.env ?? process.env, FUNCTION_ENVIRONMENT.enrichment);
   const config = readPipelineConfig(env.B2A_CONFIG);
@@ -137,24 +149,33 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
     clock,
     config.api.credentialCacheSeconds * 1000,
   );
+  const dynamodb = client(options, 'dynamodb', () => new DynamoDBClient({}));
+  const admission = admissionControl({
+    config,
+    store: new DynamoDbAdmissionStore(dynamodb, { tableName: env.B2A_TABLE_NAME }),
+    notifier: new SnsNotifier(
+      client(options, 'sns', () => new SNSClient({})),
+      { topicArn: env.B2A_TOPIC_ARN },
+    ),
+    clock,
+    onCircuit: circuitLog(logger),
+  });
   const handle = createEnrichmentHandler({
     config,
     bucket: env.B2A_BUCKET_NAME,
     clock,
+    ...(admission ? { admission } : {}),
     flag: new SsmEnabledFlag(
       client(options, 'ssm', () => new SSMClient({})),
       { parameterName: env.B2A_FLAG_PARAMETER, cacheSeconds: config.flag.cacheSeconds, clock },
     ),
-    jobs: new DynamoDbJobRepository(
-      client(options, 'dynamodb', () => new DynamoDBClient({})),
-      { tableName: env.B2A_TABLE_NAME, clock },
-    ),
+    jobs: new DynamoDbJobRepository(dynamodb, { tableName: env.B2A_TABLE_NAME, clock }),
     objects: new S3ObjectSource(client(options, 's3', () => new S3Client({}))),
     api: new HttpDownstreamApi({ api: config.api, credentials, clock }),
     onFlagNotUnderstood: flagWarning(logger, clock, env.B2A_FLAG_PARAMETER),
   });
-  return async (event) => {
-    const items = await handle(event);
+  return async (event, batch) => {
+    const items = await handle(event, batch);
     for (const item of items) logItem(logger, 'enrichment', item);
     return items;
   };
@@ -191,8 +212,9 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
       logger.error('target: could not record or notify', { ...itemKeys(item), error: describeError(error) }),
     // The stack's metric filters count these lines: the message and fields are a contract (names.ts).
     // The attempt is logged whole: the job keeps only the newest `jobs.historyLimit`, this log all.
+    // A deferral is no attempt: its own message keeps it out of the job counts.
     onRecorded: (item, job) =>
-      logger.info(JOB_RECORDED_LOG, {
+      logger.info(item.result.kind === 'deferred' ? JOB_DEFERRED_LOG : JOB_RECORDED_LOG, {
         ...itemKeys(item),
         status: job.status,
         ...('latencyMs' in item.result && item.result.latencyMs !== undefined
@@ -223,7 +245,8 @@ export async function runEnrichment(
 ): Promise<EnrichedItem[]> {
   if (context) defaultLogger().addContext(context);
   enrichment ??= memo(buildEnrichment(), () => (enrichment = undefined));
-  return (await enrichment)(event);
+  const deadline = context ? new Date(Date.now() + context.getRemainingTimeInMillis()) : undefined;
+  return (await enrichment)(event, deadline ? { deadline } : {});
 }
 
 /** Runs the target with the container's handler, built on first use. */
@@ -257,8 +280,36 @@ function flagWarning(
     logger.error(FLAG_NOT_UNDERSTOOD_LOG, {
       parameter,
       value: reading.value,
-      reason: flagSkipReason(reading),
+      reason: flagHoldDetail(reading),
     });
+  };
+}
+
+/**
+ * Logs the circuit breaker: CIRCUIT_STATE_LOG with `circuitOpen` 1 or 0 on every reading and
+ * transition (the stack's alarm takes the gauge's maximum, so it raises the period the circuit opens
+ * and clears once a period sees it closed), and the transitions themselves.
+ */
+function circuitLog(logger: PipelineLogger): (event: CircuitEvent) => void {
+  const gauge = (open: boolean): void => logger.info(CIRCUIT_STATE_LOG, { circuitOpen: open ? 1 : 0 });
+  return (event) => {
+    switch (event.type) {
+      case 'state':
+        return gauge(event.open);
+      case 'probe':
+        logger.info('circuit probe', { at: event.at });
+        return gauge(true);
+      case 'opened':
+        logger.error('circuit opened', { reason: event.reason, at: event.at });
+        return gauge(true);
+      case 'closed':
+        logger.info('circuit closed', { at: event.at, deferred: event.deferred });
+        return gauge(false);
+      case 'notify-failed':
+        return logger.error('circuit notification failed', { error: describeError(event.error) });
+      case 'store-failed':
+        return logger.error('circuit state not updated', { error: describeError(event.error) });
+    }
   };
 }
 

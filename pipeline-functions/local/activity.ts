@@ -86,7 +86,7 @@ export class Activity {
       status: job.status,
       attempt: job.attempt,
       ...(job.lastHttpStatus !== undefined ? { httpStatus: job.lastHttpStatus } : {}),
-      ...(last?.error ? { error: last.error } : {}),
+      ...(job.note || last?.error ? { error: job.note ?? last?.error } : {}),
       ...(job.nextAttemptAt ? { nextAttemptAt: job.nextAttemptAt } : {}),
       ...(last?.response ? { response: last.response } : {}),
     });

@@ -13,6 +13,7 @@
  * await root.composePipeline();
  * await root.pipeline.pipe.start();
  */
+import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
@@ -22,6 +23,7 @@ import { FileFlagAdmin } from '../adapters/local/file-flag.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { localUserName } from '../adapters/local/local-identity.js';
 import { LocalRetryScheduler } from '../adapters/local/local-retry-scheduler.js';
+import { admissionControl } from '../core/admission/admission-control.js';
 import type { PipelineConfig } from '../core/config.js';
 import { CachedCredentialStore, checkCredentials } from '../core/credentials.js';
 import type { CredentialStore, JobRepository } from '../core/ports.js';
@@ -36,6 +38,7 @@ import { RuntimeEvents } from './events.js';
 import { InboxWatcher } from './inbox-watcher.js';
 import { ObjectServer } from './object-server.js';
 import { LocalPipe } from './pipe.js';
+import { SlotSweeper } from './slot-sweeper.js';
 import { RuntimeReporter } from './reporter.js';
 import { resolvePipelineConfig } from './settings.js';
 import type { RuntimeSetup } from './setup.js';
@@ -50,6 +53,10 @@ export interface LocalPipeline {
   readonly target: TargetHandler;
   readonly pipe: LocalPipe;
   readonly inbox: InboxWatcher;
+  /** Admission control's state (rate limit slots, the circuit breaker), in the jobs store. */
+  readonly admission: DynamoDbAdmissionStore;
+  /** Drops expired rate limit slots (dynalite has no TTL). */
+  readonly sweeper: SlotSweeper;
 }
 
 /** The local adapters and services of one runtime, each built once. */
@@ -147,10 +154,21 @@ export class LocalCompositionRoot {
       tableName: LOCAL_TABLE_NAME,
       clock: setup.clock,
     });
-    const enrichment = this.buildEnrichment(config, flag, jobs, credentials);
-    const target = this.buildTarget(config, jobs);
+    const admission = new DynamoDbAdmissionStore(this.store.client, { tableName: LOCAL_TABLE_NAME });
+    const notifier = new FileNotifier({
+      path: setup.paths.notifications,
+      onNotify: (line) => this.reporter.notified(line),
+      onCircuit: (line) => this.reporter.circuitChanged(line),
+    });
+    const enrichment = this.buildEnrichment(config, flag, jobs, credentials, { store: admission, notifier });
+    const target = this.buildTarget(config, jobs, notifier);
     const pipe = this.buildPipe(config, enrichment, target);
-    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox() };
+    const sweeper = new SlotSweeper({
+      store: admission,
+      clock: setup.clock,
+      onError: (error) => this.reporter.sweepFailed(error),
+    });
+    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox(), admission, sweeper };
   }
 
   private buildEnrichment(
@@ -158,9 +176,11 @@ export class LocalCompositionRoot {
     flag: FileFlagAdmin,
     jobs: JobRepository,
     credentials: CredentialStore,
+    shared: { readonly store: DynamoDbAdmissionStore; readonly notifier: FileNotifier },
   ): EnrichmentHandler {
     const { clock } = this.setup;
     const api = this.activity.countCalls(new HttpDownstreamApi({ api: config.api, credentials, clock }));
+    const admission = admissionControl({ config, clock, ...shared });
     return createEnrichmentHandler({
       config,
       bucket: this.setup.settings.bucket,
@@ -169,14 +189,11 @@ export class LocalCompositionRoot {
       objects: this.objects,
       api,
       clock,
+      ...(admission ? { admission } : {}),
     });
   }
 
-  private buildTarget(config: PipelineConfig, jobs: JobRepository): TargetHandler {
-    const notifier = new FileNotifier({
-      path: this.setup.paths.notifications,
-      onNotify: (line) => this.reporter.notified(line),
-    });
+  private buildTarget(config: PipelineConfig, jobs: JobRepository, notifier: FileNotifier): TargetHandler {
     return createTargetHandler({
       config,
       jobs,

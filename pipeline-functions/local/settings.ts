@@ -75,7 +75,7 @@ export const LOCAL_DEFAULTS = {
   environment: 'local',
   retry: { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 60 },
   batch: { size: 10, windowSeconds: 1 },
-  flag: { cacheSeconds: 1 },
+  flag: { cacheSeconds: 1, holdDeferSeconds: 30 },
 } as const satisfies LocalConfigInput;
 
 /** The configuration the runtime starts with. */

@@ -14,7 +14,7 @@ export const SECTIONS = {
   awsCost: '3. AWS requests and cost per million files',
   bundles: '4. Lambda bundles: size and cold import',
   cli: '5. CLI: start-up and `jobs --failed` against a scan',
-  apiProtection: '6. API protection: calls in flight under a backlog',
+  apiProtection: '6. API protection: calls in flight, the rate limit and the circuit breaker',
 } as const;
 
 export type SectionKey = keyof typeof SECTIONS;

@@ -22,6 +22,14 @@ export const JOBS_TABLE = {
   ttlAttribute: 'ttl',
 } as const;
 
+/**
+ * The partition of admission control's state (rate limit slots, the circuit breaker). No job can
+ * have this key: a job's partition key starts with a bucket name, and bucket names start with a
+ * lowercase letter or a digit. Its items carry neither `status` nor `updatedAt`, so the status index
+ * (and every `b2a jobs` listing) never sees them.
+ */
+export const ADMISSION_PARTITION = '#b2a-admission';
+
 /** How long a job is kept after its last update. @default 90 days */
 export const DEFAULT_RETENTION_DAYS = 90;
 

@@ -124,6 +124,31 @@ describe('Function: parseStageConfig', () => {
       'functions.enrichment.timeoutSeconds',
     ],
     [
+      'an enrichment timeout that leaves no time to wait for rate limit permits',
+      {
+        ...minimal,
+        api: {
+          url: 'https://a.example.com',
+          timeoutMs: 10_000,
+          maxConcurrentCalls: 10,
+          rateLimit: { perSecond: 50, maxWaitSeconds: 5 },
+        },
+        batch: { size: 10 },
+        functions: { enrichment: { timeoutSeconds: 14 } },
+      },
+      'functions.enrichment.timeoutSeconds',
+    ],
+    [
+      'a rate limit too low for one batch within the wait',
+      { ...minimal, api: { url: 'https://a.example.com', rateLimit: { perSecond: 1 } }, batch: { size: 10 } },
+      'api.rateLimit.perSecond',
+    ],
+    [
+      'a circuit breaker threshold of 0',
+      { ...minimal, api: { url: 'https://a.example.com', circuitBreaker: { failureThreshold: 0 } } },
+      'api.circuitBreaker.failureThreshold',
+    ],
+    [
       "timeouts beyond the pipe's 5 minutes",
       { ...minimal, functions: { enrichment: { timeoutSeconds: 250 }, target: { timeoutSeconds: 60 } } },
       'functions',

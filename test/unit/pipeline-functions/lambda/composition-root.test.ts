@@ -15,7 +15,11 @@ import {
 } from '../../../../pipeline-functions/lambda/composition-root.js';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../../../pipeline-functions/core/function-environment.js';
-import { FLAG_NOT_UNDERSTOOD_LOG, JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
+import {
+  CIRCUIT_STATE_LOG,
+  FLAG_NOT_UNDERSTOOD_LOG,
+  JOB_RECORDED_LOG,
+} from '../../../../pipeline-functions/core/names.js';
 import { FakeClock } from '../../../support/fakes.js';
 import type { EnrichedItem } from '../../../../pipeline-functions/core/outcome.js';
 import { startHttpStub, type HttpStub } from '../../../support/http-stub.js';
@@ -194,7 +198,8 @@ describe('Module: lambda/composition-root', () => {
     });
   });
 
-  it('skips every object under a flag value it does not understand, warning once per container and minute', async () => {
+  // Issue 11 changes this on purpose: such a value now holds deliveries (it used to skip them).
+  it('holds every object under a flag value it does not understand, warning once per container and minute', async () => {
     // Prepare: someone typed `true` in the SSM console
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true' } });
     documents.on(GetCommand).resolves({});
@@ -219,7 +224,12 @@ describe('Module: lambda/composition-root', () => {
 
     // Assess
     expect(first.map((item) => item.result)).toEqual(
-      Array(3).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+      Array(3).fill(
+        expect.objectContaining({
+          kind: 'deferred',
+          reason: 'deferred: hold (flag value "true" not understood; treated as hold)',
+        }),
+      ),
     );
     expect(warnedWithinTheMinute).toBe(1);
     expect(logger.error.mock.calls).toEqual([
@@ -228,6 +238,60 @@ describe('Module: lambda/composition-root', () => {
     ]);
     expect(api.requests).toHaveLength(0);
     expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
+  });
+
+  it('builds an enrichment whose breaker keeps its state in the jobs table, opens on a 401, publishes it and logs the gauge', async () => {
+    // Prepare: DynamoDB answers a GetItem of a missing item with no Item, and a conditional
+    // UpdateItem that holds with no Attributes unless asked
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html)
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
+    s3.on(GetObjectCommand).resolves({
+      Body: { transformToByteArray: async () => new TextEncoder().encode('hello') } as never,
+      ContentType: 'text/plain',
+    });
+    documents.on(GetCommand).resolves({});
+    documents.on(UpdateCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
+    api.enqueue({ status: 401, body: 'token revoked' });
+    const logger = fakeLogger();
+    const env = environment(`${api.url}/in`);
+    const config = JSON.parse(env['B2A_CONFIG'] ?? '{}') as Record<string, object>;
+    const handler = await buildEnrichment({
+      env: {
+        ...env,
+        B2A_CONFIG: JSON.stringify({ ...config, api: { ...config['api'], circuitBreaker: {} } }),
+      },
+      clients: clients(),
+      logger,
+      clock,
+    });
+
+    // Act
+    const [item] = await handler([{ messageId: 'm-1', body: s3Event('a.txt') }]);
+
+    // Assess
+    expect(item?.result).toMatchObject({ kind: 'deferred', cause: 'circuit open' });
+    const opened = documents
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .find(
+        (input) =>
+          input.ConditionExpression === 'attribute_not_exists(#circuit) OR #circuit = :closed' &&
+          input.UpdateExpression?.startsWith('SET #circuit = :open'),
+      );
+    expect(opened).toMatchObject({
+      TableName: 'b2a-test-jobs',
+      Key: { pk: '#b2a-admission', sk: 'circuit' },
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:b2a-test',
+      MessageAttributes: {
+        event: { DataType: 'String', StringValue: 'circuit-open' },
+        environment: { DataType: 'String', StringValue: 'test' },
+      },
+    });
+    expect(logger.info).toHaveBeenCalledWith(CIRCUIT_STATE_LOG, { circuitOpen: 0 });
+    expect(logger.info).toHaveBeenCalledWith(CIRCUIT_STATE_LOG, { circuitOpen: 1 });
   });
 
   it('builds a target that records, schedules a retry, notifies a terminal state and logs each item', async () => {
