@@ -149,8 +149,9 @@ export class LocalCompositionRoot {
     });
     const enrichment = this.buildEnrichment(config, flag, jobs, credentials);
     const target = this.buildTarget(config, jobs);
-    const pipe = this.buildPipe(config, enrichment, target);
-    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox() };
+    const inbox = this.buildInbox();
+    const pipe = this.buildPipe(config, enrichment, target, inbox);
+    return { config, flag, jobs, enrichment, target, pipe, inbox };
   }
 
   private buildEnrichment(
@@ -188,7 +189,12 @@ export class LocalCompositionRoot {
     });
   }
 
-  private buildPipe(config: PipelineConfig, enrichment: EnrichmentHandler, target: TargetHandler): LocalPipe {
+  private buildPipe(
+    config: PipelineConfig,
+    enrichment: EnrichmentHandler,
+    target: TargetHandler,
+    inbox: InboxWatcher,
+  ): LocalPipe {
     const { queue } = this.setup.settings;
     return new LocalPipe({
       source: this.source,
@@ -200,6 +206,8 @@ export class LocalCompositionRoot {
       visibilityTimeoutMs: queue.visibilityTimeoutSeconds * 1000,
       maxReceiveCount: queue.maxReceiveCount,
       concurrentBatches: queue.concurrentBatches,
+      // A file's event is on the queue before the inbox's scan ends: while none runs, no batch fills up.
+      nothingOnTheWay: () => !inbox.emitting,
       pollIntervalMs: queue.pollIntervalMs,
       log: this.setup.log,
       clock: this.setup.clock,
@@ -217,6 +225,7 @@ export class LocalCompositionRoot {
       queue: this.source,
       scanIntervalMs: settings.inbox.scanIntervalMs,
       stableMs: settings.inbox.stableMs,
+      fileEvents: true,
       log,
       clock,
       onObjectCreated: (event) => this.reporter.objectCreated(event),

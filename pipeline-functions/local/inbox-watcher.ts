@@ -3,6 +3,9 @@
  * the local stand-in for S3 + EventBridge + the rule.
  *
  * A file is emitted once it is complete: its size and mtime unchanged for `stableMs` across two scans.
+ * File events (`fs.watch`) start a scan as soon as something changes, and a file not yet complete
+ * gets a scan when it will be; the periodic scan remains for what events miss (some network and
+ * container file systems send none).
  * Temporary and partial files (dotfiles, `*.tmp`, `*.part`, …) are ignored: write to one of those and
  * rename when done. A durable ledger (JSON lines) remembers what was emitted, so files that arrived
  * while the runtime was down are found at start and nothing is emitted twice for the same content.
@@ -14,6 +17,7 @@
  * the disk and on an event loop the pipe keeps busy, so a group shares those waits instead of paying
  * them once per file, and the order "event, then ledger" still holds for every file.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { etagOfFile } from '../adapters/local/directory-object-source.js';
@@ -48,6 +52,13 @@ const GROUP_SIZE = 64;
 
 /** Files hashed (or stat'ed by a scan) at once: enough to overlap the disk waits, few open files. */
 const IO_CONCURRENCY = 8;
+
+/**
+ * Scans started by file events are spaced by at least this, and by this many times the last scan's
+ * duration: a large inbox under a burst of events is walked a few times a second, not back to back.
+ */
+const MIN_SCAN_GAP_MS = 10;
+const SCAN_GAP_PER_SCAN_MS = 3;
 
 /** What the ledger remembers per key: the version emitted and the file state it was read from. */
 interface LedgerEntry {
@@ -87,6 +98,11 @@ export interface InboxWatcherOptions {
   readonly queue: { sendBatch(bodies: readonly string[]): Promise<readonly PromiseSettledResult<unknown>[]> };
   readonly scanIntervalMs: number;
   readonly stableMs: number;
+  /**
+   * Scan on file events too (`fs.watch`), and when a file seen incomplete becomes complete.
+   * @default false: scans only every `scanIntervalMs` and on `scan()`
+   */
+  readonly fileEvents?: boolean;
   readonly log: RuntimeLog;
   /** @default systemClock */
   readonly clock?: Clock;
@@ -107,6 +123,15 @@ export class InboxWatcher implements Service {
   private readonly observed = new Map<string, { size: number; mtimeMs: number }>();
   private readonly warned = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the timer fires (epoch ms). */
+  private dueAt = Infinity;
+  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly unwatchable = new Set<string>();
+  /** A file event came during a scan: scan again once it ends. */
+  private changed = false;
+  /** When the earliest file seen incomplete will have been unchanged for `stableMs` (epoch ms). */
+  private nextCompleteAt = Infinity;
+  private lastScan = { endedAt: 0, durationMs: 0 };
   private scanning: Promise<void> | undefined;
   private running = false;
 
@@ -118,11 +143,13 @@ export class InboxWatcher implements Service {
     await this.loadLedger();
     this.running = true;
     await this.scan();
-    this.schedule();
+    this.scheduleAfterScan();
   }
 
   public async stop(): Promise<void> {
     this.running = false;
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.scanning;
@@ -130,10 +157,17 @@ export class InboxWatcher implements Service {
 
   /** Scans the inbox once (a scan already running is joined, not repeated). */
   public scan(): Promise<void> {
+    const started = performance.now();
     this.scanning ??= this.scanOnce().finally(() => {
       this.scanning = undefined;
+      this.lastScan = { endedAt: performance.now(), durationMs: performance.now() - started };
     });
     return this.scanning;
+  }
+
+  /** Whether a scan is running: the events of the files it finds are still being queued. */
+  public get emitting(): boolean {
+    return this.scanning !== undefined;
   }
 
   /** Files in the inbox not yet emitted as they are now (for `idle()`). */
@@ -146,15 +180,80 @@ export class InboxWatcher implements Service {
     return pending;
   }
 
-  private schedule(): void {
+  /**
+   * Watches `dir` for file events, once. One watcher per directory, not `recursive: true`: on Linux,
+   * Node's recursive watch polls every file with `watchFile`
+   * (https://github.com/nodejs/performance/issues/26), which costs more than the scans it saves.
+   * A directory that cannot be watched is left to the periodic scan.
+   */
+  private watchDirectory(dir: string): void {
+    if (this.watchers.has(dir) || this.unwatchable.has(dir)) return;
+    const giveUp = (error: unknown): void => {
+      this.watchers.get(dir)?.close();
+      this.watchers.delete(dir);
+      if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return; // removed: the next walk sees it or not
+      this.unwatchable.add(dir);
+      this.warnOnce(
+        `watch:${dir}`,
+        `no file events from ${dir} (${describeError(error)}): scanned every ${this.options.scanIntervalMs} ms`,
+      );
+    };
+    try {
+      const watcher = watch(dir, () => this.wake());
+      watcher.on('error', giveUp);
+      this.watchers.set(dir, watcher);
+    } catch (error) {
+      giveUp(error);
+    }
+  }
+
+  /** Stops watching the directories a walk no longer found. */
+  private unwatchGone(visited: ReadonlySet<string>): void {
+    for (const dir of this.unwatchable) if (!visited.has(dir)) this.unwatchable.delete(dir);
+    for (const [dir, watcher] of this.watchers) {
+      if (visited.has(dir)) continue;
+      watcher.close();
+      this.watchers.delete(dir);
+    }
+  }
+
+  /** Something changed in the inbox: scan soon, or once the scan in progress has ended. */
+  private wake(): void {
+    if (this.scanning) this.changed = true;
+    else this.scheduleIn(this.gapBeforeNextScan());
+  }
+
+  private gapBeforeNextScan(): number {
+    const { endedAt, durationMs } = this.lastScan;
+    const gap = Math.max(MIN_SCAN_GAP_MS, SCAN_GAP_PER_SCAN_MS * durationMs);
+    return Math.max(0, endedAt + gap - performance.now());
+  }
+
+  /** The next scan: after a file event, when a file becomes complete, or at the periodic scan. */
+  private scheduleAfterScan(): void {
+    const { fileEvents, scanIntervalMs } = this.options;
+    const untilComplete = fileEvents ? this.nextCompleteAt - this.clock.now().getTime() : Infinity;
+    const next = this.changed ? 0 : Math.min(scanIntervalMs, Math.max(0, untilComplete));
+    this.changed = false;
+    this.scheduleIn(Math.max(next, this.gapBeforeNextScan()));
+  }
+
+  /** Scans in `ms` unless a scan is due sooner already. */
+  private scheduleIn(ms: number): void {
     if (!this.running) return;
+    const at = performance.now() + ms;
+    if (this.timer && this.dueAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.dueAt = at;
     this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.dueAt = Infinity;
       this.scan()
         .catch((error: unknown) =>
           this.options.log.error('inbox', `inbox scan failed: ${describeError(error)}`),
         )
-        .finally(() => this.schedule());
-    }, this.options.scanIntervalMs);
+        .finally(() => this.scheduleAfterScan());
+    }, ms);
   }
 
   private async loadLedger(): Promise<void> {
@@ -177,6 +276,7 @@ export class InboxWatcher implements Service {
 
   private async scanOnce(): Promise<void> {
     const { stableMs, ledgerFile } = this.options;
+    this.nextCompleteAt = Infinity;
     const files = await this.walk();
     const present = new Set(files.map((f) => f.key));
     let group: Candidate[] = [];
@@ -188,7 +288,10 @@ export class InboxWatcher implements Service {
       this.observed.set(file.key, { size: file.size, mtimeMs: file.mtimeMs });
       const now = this.clock.now().getTime();
       const changedSinceLastScan = before && (before.size !== file.size || before.mtimeMs !== file.mtimeMs);
-      if (now - file.mtimeMs < stableMs || changedSinceLastScan) continue;
+      if (now - file.mtimeMs < stableMs || changedSinceLastScan) {
+        this.nextCompleteAt = Math.min(this.nextCompleteAt, file.mtimeMs + stableMs);
+        continue;
+      }
       group.push({ file, previous: entry });
       if (group.length < GROUP_SIZE) continue;
       await this.emitGroup(group);
@@ -291,7 +394,10 @@ export class InboxWatcher implements Service {
   /** Every regular file under the inbox, as keys. */
   private async walk(): Promise<FileState[]> {
     const files: FileState[] = [];
+    const visited = new Set<string>();
     const visit = async (dir: string): Promise<void> => {
+      if (this.options.fileEvents && this.running) this.watchDirectory(dir);
+      visited.add(dir);
       let entries;
       try {
         entries = await readdir(dir, { withFileTypes: true });
@@ -331,6 +437,7 @@ export class InboxWatcher implements Service {
       for (const file of stated) if (file) files.push(file);
     };
     await visit(this.options.inboxDir);
+    if (this.options.fileEvents) this.unwatchGone(visited);
     return files;
   }
 
