@@ -54,8 +54,8 @@ const GROUP_SIZE = 64;
 const IO_CONCURRENCY = 8;
 
 /**
- * Scans started by file events are spaced by at least this, and by this many times the last scan's
- * duration: a large inbox under a burst of events is walked a few times a second, not back to back.
+ * Scans started by file events are spaced by at least this, and by this many times the last such
+ * scan's duration: under a burst of events, scans take at most about a quarter of the thread.
  */
 const MIN_SCAN_GAP_MS = 10;
 const SCAN_GAP_PER_SCAN_MS = 3;
@@ -120,17 +120,25 @@ export class InboxWatcher implements Service {
   private readonly clock: Clock;
   private readonly ledger = new Map<string, LedgerEntry>();
   /** The state each pending file had at the previous scan. */
-  private readonly observed = new Map<string, { size: number; mtimeMs: number }>();
+  private readonly observed = new Map<string, { size: number; mtimeMs: number; path: string }>();
   private readonly warned = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   /** When the timer fires (epoch ms). */
   private dueAt = Infinity;
   private readonly watchers = new Map<string, FSWatcher>();
   private readonly unwatchable = new Set<string>();
+  /** Paths file events named since the last scan: a scan between full walks looks at these only. */
+  private readonly touched = new Set<string>();
+  /** An event named a directory (or nothing): the next scan walks the whole inbox. */
+  private walkDue = true;
+  private lastWalkAt = 0;
   /** A file event came during a scan: scan again once it ends. */
   private changed = false;
+  /** The scan running has found complete files: their events are being queued. */
+  private emittingNow = false;
   /** When the earliest file seen incomplete will have been unchanged for `stableMs` (epoch ms). */
   private nextCompleteAt = Infinity;
+  /** When the last scan ended, and how long the last scan of files named by events took. */
   private lastScan = { endedAt: 0, durationMs: 0 };
   private scanning: Promise<void> | undefined;
   private running = false;
@@ -157,17 +165,15 @@ export class InboxWatcher implements Service {
 
   /** Scans the inbox once (a scan already running is joined, not repeated). */
   public scan(): Promise<void> {
-    const started = performance.now();
     this.scanning ??= this.scanOnce().finally(() => {
       this.scanning = undefined;
-      this.lastScan = { endedAt: performance.now(), durationMs: performance.now() - started };
     });
     return this.scanning;
   }
 
-  /** Whether a scan is running: the events of the files it finds are still being queued. */
+  /** Whether a scan is queueing the events of the complete files it found. */
   public get emitting(): boolean {
-    return this.scanning !== undefined;
+    return this.emittingNow;
   }
 
   /** Files in the inbox not yet emitted as they are now (for `idle()`). */
@@ -199,7 +205,11 @@ export class InboxWatcher implements Service {
       );
     };
     try {
-      const watcher = watch(dir, () => this.wake());
+      const watcher = watch(dir, (_event, name) => {
+        if (name) this.touched.add(join(dir, name));
+        else this.walkDue = true;
+        this.wake();
+      });
       watcher.on('error', giveUp);
       this.watchers.set(dir, watcher);
     } catch (error) {
@@ -274,10 +284,61 @@ export class InboxWatcher implements Service {
     await writeFileAtomic(ledgerFile, compacted);
   }
 
+  /**
+   * A scan: of the whole inbox when one is due (at start, every `scanIntervalMs`, after an event that
+   * named a directory); else, on file events, of the files they named and those still incomplete.
+   */
   private async scanOnce(): Promise<void> {
+    const walk =
+      this.walkDue ||
+      !this.options.fileEvents ||
+      this.lastWalkAt + this.options.scanIntervalMs <= performance.now();
+    const started = performance.now();
+    try {
+      await (walk ? this.scanAll() : this.scanFiles(await this.touchedFiles(), false));
+    } finally {
+      this.emittingNow = false;
+      // The periodic walk's cost does not space the scans of events: it is paid with or without them.
+      const ended = performance.now();
+      this.lastScan = { endedAt: ended, durationMs: walk ? this.lastScan.durationMs : ended - started };
+    }
+  }
+
+  private async scanAll(): Promise<void> {
+    this.walkDue = false;
+    this.touched.clear();
+    this.lastWalkAt = performance.now();
+    await this.scanFiles(await this.walk(), true);
+  }
+
+  /** The files events named since the last scan, and those still incomplete, as they are now. */
+  private async touchedFiles(): Promise<FileState[]> {
+    const { inboxDir } = this.options;
+    const paths = new Set([...this.touched, ...[...this.observed.values()].map(({ path }) => path)]);
+    this.touched.clear();
+    const files = await mapLimit([...paths], IO_CONCURRENCY, async (path): Promise<FileState | undefined> => {
+      const name = path.slice(path.lastIndexOf(sep) + 1);
+      const key = relative(inboxDir, path).split(sep).join('/');
+      if (isIgnoredName(name) || key.startsWith('..') || Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+        return undefined; // left to the walk, which says why when it must
+      }
+      try {
+        const stats = await stat(path);
+        if (stats.isFile()) return { key, path, size: stats.size, mtimeMs: stats.mtimeMs };
+        if (stats.isDirectory()) this.walkDue = true;
+        return undefined;
+      } catch (error) {
+        if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return undefined; // the walk records deletions
+        throw error;
+      }
+    });
+    return files.filter((file): file is FileState => file !== undefined);
+  }
+
+  /** Emits the complete files among `files`; a full scan (`all`) also records what is gone. */
+  private async scanFiles(files: readonly FileState[], all: boolean): Promise<void> {
     const { stableMs, ledgerFile } = this.options;
     this.nextCompleteAt = Infinity;
-    const files = await this.walk();
     const present = new Set(files.map((f) => f.key));
     let group: Candidate[] = [];
     for (const file of files) {
@@ -285,7 +346,7 @@ export class InboxWatcher implements Service {
       const entry = this.ledger.get(file.key);
       if (entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs) continue;
       const before = this.observed.get(file.key);
-      this.observed.set(file.key, { size: file.size, mtimeMs: file.mtimeMs });
+      this.observed.set(file.key, { size: file.size, mtimeMs: file.mtimeMs, path: file.path });
       const now = this.clock.now().getTime();
       const changedSinceLastScan = before && (before.size !== file.size || before.mtimeMs !== file.mtimeMs);
       if (now - file.mtimeMs < stableMs || changedSinceLastScan) {
@@ -293,12 +354,14 @@ export class InboxWatcher implements Service {
         continue;
       }
       group.push({ file, previous: entry });
+      this.emittingNow = true;
       if (group.length < GROUP_SIZE) continue;
       await this.emitGroup(group);
       group = [];
     }
     if (!this.running) return;
     await this.emitGroup(group);
+    if (!all) return;
     const gone = [...this.ledger.keys()].filter((key) => !present.has(key));
     await appendJsonLines(
       ledgerFile,
