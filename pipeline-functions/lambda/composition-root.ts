@@ -22,7 +22,7 @@ import { ConfigError } from '../core/errors.js';
 import { jobIdOf } from '../core/model.js';
 import { ENV } from '../core/names.js';
 import type { DeliveryResult, EnrichedItem } from '../core/outcome.js';
-import type { Clock } from '../core/ports.js';
+import { systemClock, type Clock } from '../core/ports.js';
 import { readShippedConfig } from '../core/shipped-config.js';
 
 /** The SDK clients the functions use; tests pass their own. */
@@ -106,6 +106,31 @@ export function readEnvironment<const N extends readonly string[]>(
  */
 export function readPipelineConfig(json: string): PipelineConfig {
   return readShippedConfig(json, ENV.CONFIG);
+}
+
+/** What every function's builder starts from: its variables, the configuration, logger and clock. */
+export interface FunctionBasics<N extends readonly string[]> {
+  readonly env: Record<N[number], string>;
+  readonly config: PipelineConfig;
+  readonly logger: PipelineLogger;
+  readonly clock: Clock;
+}
+
+/**
+ * Reads a function's variables (`names`, as `FUNCTION_ENVIRONMENT` lists them) and B2A_CONFIG, and
+ * picks its logger (tagged with the environment) and clock.
+ * @throws ConfigError naming the variable that is missing, or B2A_CONFIG when it is invalid.
+ */
+export function functionBasics<const N extends readonly string[]>(
+  options: BuildOptions,
+  names: N,
+): FunctionBasics<N> {
+  const source = options.env ?? process.env;
+  const env = readEnvironment(source, names);
+  const config = readPipelineConfig(readEnvironment(source, [ENV.CONFIG])[ENV.CONFIG]);
+  const logger = options.logger ?? defaultLogger();
+  logger.appendPersistentKeys({ environment: config.environment });
+  return { env, config, logger, clock: options.clock ?? systemClock };
 }
 
 /**

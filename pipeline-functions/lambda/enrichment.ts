@@ -15,27 +15,21 @@ import { CachedCredentialStore } from '../core/credentials.js';
 import { flagSkipReason } from '../core/flag.js';
 import { FUNCTION_ENVIRONMENT } from '../core/function-environment.js';
 import { FLAG_NOT_UNDERSTOOD_LOG } from '../core/names.js';
-import { systemClock, type Clock } from '../core/ports.js';
+import type { Clock } from '../core/ports.js';
 import type { DeliverDeps } from '../core/use-cases/deliver-object.js';
 import { createEnrichmentHandler, type EnrichmentHandler } from '../handlers/enrichment.js';
 import {
   client,
   containerHandler,
-  defaultLogger,
+  functionBasics,
   logItem,
-  readEnvironment,
-  readPipelineConfig,
   type BuildOptions,
   type PipelineLogger,
 } from './composition-root.js';
 
 /** Builds the enrichment handler: flag, jobs (read), objects and API, logging each item's result. */
 export async function buildEnrichment(options: BuildOptions = {}): Promise<EnrichmentHandler> {
-  const env = readEnvironment(options.env ?? process.env, FUNCTION_ENVIRONMENT.enrichment);
-  const config = readPipelineConfig(env.B2A_CONFIG);
-  const logger = options.logger ?? defaultLogger();
-  logger.appendPersistentKeys({ environment: config.environment });
-  const clock = options.clock ?? systemClock;
+  const { env, config, logger, clock } = functionBasics(options, FUNCTION_ENVIRONMENT.enrichment);
   // Read on first use and trusted for api.credentialCacheSeconds: a rotated secret is picked up.
   const credentials = new CachedCredentialStore(
     new SecretsManagerCredentialStore(client(options, 'secrets', () => new SecretsManagerClient({}))),

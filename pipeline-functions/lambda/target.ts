@@ -11,27 +11,20 @@ import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
 import { FUNCTION_ENVIRONMENT } from '../core/function-environment.js';
 import { JOB_RECORDED_LOG } from '../core/names.js';
 import type { EnrichedItem } from '../core/outcome.js';
-import { systemClock } from '../core/ports.js';
 import { createTargetHandler, type TargetHandler } from '../handlers/target.js';
 import {
   client,
   containerHandler,
-  defaultLogger,
   describeError,
+  functionBasics,
   itemKeys,
   logItem,
-  readEnvironment,
-  readPipelineConfig,
   type BuildOptions,
 } from './composition-root.js';
 
 /** Builds the target handler: jobs (conditional write), retries and notifications, logging each item. */
 export async function buildTarget(options: BuildOptions = {}): Promise<TargetHandler> {
-  const env = readEnvironment(options.env ?? process.env, FUNCTION_ENVIRONMENT.target);
-  const config = readPipelineConfig(env.B2A_CONFIG);
-  const logger = options.logger ?? defaultLogger();
-  logger.appendPersistentKeys({ environment: config.environment });
-  const clock = options.clock ?? systemClock;
+  const { env, config, logger, clock } = functionBasics(options, FUNCTION_ENVIRONMENT.target);
   const handle = createTargetHandler({
     config,
     clock,
