@@ -60,6 +60,13 @@ const IO_CONCURRENCY = 8;
 const MIN_SCAN_GAP_MS = 10;
 const SCAN_GAP_PER_SCAN_MS = 3;
 
+/**
+ * While file events cover every directory, the whole inbox is walked every `scanIntervalMs` or every
+ * this many times the last walk's duration, whichever is longer: a walk of a large inbox then takes
+ * a tenth of the thread at most, instead of most of it.
+ */
+const WALK_EVERY_WALK_DURATIONS = 10;
+
 /** What the ledger remembers per key: the version emitted and the file state it was read from. */
 interface LedgerEntry {
   readonly key: string;
@@ -131,7 +138,7 @@ export class InboxWatcher implements Service {
   private readonly touched = new Set<string>();
   /** An event named a directory (or nothing): the next scan walks the whole inbox. */
   private walkDue = true;
-  private lastWalkAt = 0;
+  private lastWalk = { at: 0, durationMs: 0 };
   /** A file event came during a scan: scan again once it ends. */
   private changed = false;
   /** The scan running has found complete files: their events are being queued. */
@@ -243,7 +250,7 @@ export class InboxWatcher implements Service {
   private scheduleAfterScan(): void {
     const { fileEvents, scanIntervalMs } = this.options;
     const untilComplete = fileEvents ? this.nextCompleteAt - this.clock.now().getTime() : Infinity;
-    const next = this.changed ? 0 : Math.min(scanIntervalMs, Math.max(0, untilComplete));
+    const next = this.changed || this.walkDue ? 0 : Math.min(scanIntervalMs, Math.max(0, untilComplete));
     this.changed = false;
     this.scheduleIn(Math.max(next, this.gapBeforeNextScan()));
   }
@@ -289,10 +296,12 @@ export class InboxWatcher implements Service {
    * named a directory); else, on file events, of the files they named and those still incomplete.
    */
   private async scanOnce(): Promise<void> {
-    const walk =
-      this.walkDue ||
-      !this.options.fileEvents ||
-      this.lastWalkAt + this.options.scanIntervalMs <= performance.now();
+    const { fileEvents, scanIntervalMs } = this.options;
+    const covered = fileEvents && this.unwatchable.size === 0;
+    const walkEvery = covered
+      ? Math.max(scanIntervalMs, WALK_EVERY_WALK_DURATIONS * this.lastWalk.durationMs)
+      : scanIntervalMs;
+    const walk = this.walkDue || !covered || this.lastWalk.at + walkEvery <= performance.now();
     const started = performance.now();
     try {
       await (walk ? this.scanAll() : this.scanFiles(await this.touchedFiles(), false));
@@ -307,8 +316,12 @@ export class InboxWatcher implements Service {
   private async scanAll(): Promise<void> {
     this.walkDue = false;
     this.touched.clear();
-    this.lastWalkAt = performance.now();
-    await this.scanFiles(await this.walk(), true);
+    const started = performance.now();
+    try {
+      await this.scanFiles(await this.walk(), true);
+    } finally {
+      this.lastWalk = { at: started, durationMs: performance.now() - started };
+    }
   }
 
   /** The files events named since the last scan, and those still incomplete, as they are now. */
@@ -316,23 +329,23 @@ export class InboxWatcher implements Service {
     const { inboxDir } = this.options;
     const paths = new Set([...this.touched, ...[...this.observed.values()].map(({ path }) => path)]);
     this.touched.clear();
-    const files = await mapLimit([...paths], IO_CONCURRENCY, async (path): Promise<FileState | undefined> => {
+    const found = await mapLimit([...paths], IO_CONCURRENCY, async (path): Promise<FileState[]> => {
       const name = path.slice(path.lastIndexOf(sep) + 1);
       const key = relative(inboxDir, path).split(sep).join('/');
       if (isIgnoredName(name) || key.startsWith('..') || Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-        return undefined; // left to the walk, which says why when it must
+        return []; // left to the walk, which says why when it must
       }
       try {
         const stats = await stat(path);
-        if (stats.isFile()) return { key, path, size: stats.size, mtimeMs: stats.mtimeMs };
-        if (stats.isDirectory()) this.walkDue = true;
-        return undefined;
+        if (stats.isFile()) return [{ key, path, size: stats.size, mtimeMs: stats.mtimeMs }];
+        // A new folder: walked (and watched) now, with whatever was written into it already.
+        return stats.isDirectory() ? await this.walk(path) : [];
       } catch (error) {
-        if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return undefined; // the walk records deletions
+        if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return []; // the walk records deletions
         throw error;
       }
     });
-    return files.filter((file): file is FileState => file !== undefined);
+    return found.flat();
   }
 
   /** Emits the complete files among `files`; a full scan (`all`) also records what is gone. */
@@ -454,8 +467,8 @@ export class InboxWatcher implements Service {
     }
   }
 
-  /** Every regular file under the inbox, as keys. */
-  private async walk(): Promise<FileState[]> {
+  /** Every regular file under `root` (the whole inbox by default), as keys. */
+  private async walk(root = this.options.inboxDir): Promise<FileState[]> {
     const files: FileState[] = [];
     const visited = new Set<string>();
     const visit = async (dir: string): Promise<void> => {
@@ -499,8 +512,8 @@ export class InboxWatcher implements Service {
       });
       for (const file of stated) if (file) files.push(file);
     };
-    await visit(this.options.inboxDir);
-    if (this.options.fileEvents) this.unwatchGone(visited);
+    await visit(root);
+    if (this.options.fileEvents && root === this.options.inboxDir) this.unwatchGone(visited);
     return files;
   }
 
