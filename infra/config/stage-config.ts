@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { deliveryLogBudgetIssues } from '../../pipeline-functions/core/delivery-log.js';
 import {
   admissionIssues,
-  credentialsOf,
   parseWith,
   PipelineConfigSchema,
   type PipelineConfig,
 } from '../../pipeline-functions/core/config.js';
+import { credentialsOf } from '../../pipeline-functions/core/credential-sources.js';
 
 /**
  * Days the dead-letter queues keep a message: the most SQS allows. SQS counts a dead letter's age from

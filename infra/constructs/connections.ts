@@ -11,6 +11,7 @@ import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { ADMISSION_PARTITION } from '../../pipeline-functions/adapters/aws/jobs-table.js';
 import type { PipelineConfig } from '../../pipeline-functions/core/config.js';
 import { ENV } from '../../pipeline-functions/core/names.js';
+import { shipPipelineConfig } from '../../pipeline-functions/core/shipped-config.js';
 import { acknowledgeWildcardResource } from './nag.js';
 import type { NotificationTopic } from './NotificationTopic.js';
 import type { PipelineFunction } from './PipelineFunction.js';
@@ -28,9 +29,12 @@ const TABLE_ACCESS = {
 /** How a function uses the jobs table: `read` (GetItem) or `record` (GetItem, then UpdateItem). */
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
-/** The pipeline configuration, as JSON in `B2A_CONFIG` (no grant: it names no resource). */
+/**
+ * The pipeline configuration, validated here at synth, as stamped JSON in `B2A_CONFIG` (no grant: it
+ * names no resource). The functions only check its shape (shipped-config.ts).
+ */
 export function connectConfig(fn: PipelineFunction, config: PipelineConfig): void {
-  fn.addEnvironment(ENV.CONFIG, JSON.stringify(config));
+  fn.addEnvironment(ENV.CONFIG, shipPipelineConfig(config));
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   flagParameterName,
   type DeployedResources,
 } from '../../pipeline-functions/core/names.js';
-import { secretIdsOf } from '../../pipeline-functions/core/config.js';
+import { secretIdsOf } from '../../pipeline-functions/core/credential-sources.js';
 import { ConfigError } from '../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-environment.js';
 import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';

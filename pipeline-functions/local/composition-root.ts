@@ -162,13 +162,14 @@ export class LocalCompositionRoot {
     });
     const enrichment = this.buildEnrichment(config, flag, jobs, credentials, { store: admission, notifier });
     const target = this.buildTarget(config, jobs, notifier);
-    const pipe = this.buildPipe(config, enrichment, target);
+    const inbox = this.buildInbox();
+    const pipe = this.buildPipe(config, enrichment, target, inbox);
     const sweeper = new SlotSweeper({
       store: admission,
       clock: setup.clock,
       onError: (error) => this.reporter.sweepFailed(error),
     });
-    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox(), admission, sweeper };
+    return { config, flag, jobs, enrichment, target, pipe, inbox, admission, sweeper };
   }
 
   private buildEnrichment(
@@ -205,7 +206,12 @@ export class LocalCompositionRoot {
     });
   }
 
-  private buildPipe(config: PipelineConfig, enrichment: EnrichmentHandler, target: TargetHandler): LocalPipe {
+  private buildPipe(
+    config: PipelineConfig,
+    enrichment: EnrichmentHandler,
+    target: TargetHandler,
+    inbox: InboxWatcher,
+  ): LocalPipe {
     const { queue } = this.setup.settings;
     return new LocalPipe({
       source: this.source,
@@ -217,6 +223,8 @@ export class LocalCompositionRoot {
       visibilityTimeoutMs: queue.visibilityTimeoutSeconds * 1000,
       maxReceiveCount: queue.maxReceiveCount,
       concurrentBatches: queue.concurrentBatches,
+      // A file's event is on the queue before the inbox's scan ends: while none runs, no batch fills up.
+      nothingOnTheWay: () => !inbox.emitting,
       pollIntervalMs: queue.pollIntervalMs,
       log: this.setup.log,
       clock: this.setup.clock,
@@ -234,6 +242,7 @@ export class LocalCompositionRoot {
       queue: this.source,
       scanIntervalMs: settings.inbox.scanIntervalMs,
       stableMs: settings.inbox.stableMs,
+      fileEvents: true,
       log,
       clock,
       onObjectCreated: (event) => this.reporter.objectCreated(event),

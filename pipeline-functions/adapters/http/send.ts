@@ -2,7 +2,7 @@
  * One HTTP request with a deadline, its failures typed the way the core classifies them. Shared by
  * the API calls and the OAuth token requests.
  */
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { RequestRecord } from '../../core/delivery-log.js';
 import { DownstreamNetworkError, DownstreamTimeoutError } from '../../core/errors.js';
 
@@ -52,6 +52,8 @@ export async function send(request: SendRequest): Promise<SentResponse> {
     if (request.dispatcher) {
       // Two undici versions' Headers are different classes: hand undici's fetch plain entries.
       const headers = Object.fromEntries(request.headers.entries());
+      // Loaded on first use (mTLS only), so that importing the function does not evaluate undici.
+      const { fetch: undiciFetch } = await import('undici');
       const response = await undiciFetch(request.url, { ...init, headers, dispatcher: request.dispatcher });
       return response as SentResponse;
     }

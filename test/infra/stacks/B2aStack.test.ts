@@ -316,7 +316,8 @@ describe('Class: B2aStack', () => {
         LoggingConfig: { LogGroup: ref(fn.logGroup) },
       });
       const env = (resource.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(env).sort()).toEqual([...variables, 'NODE_OPTIONS'].sort());
+      // Changed on purpose (issue 14): no NODE_OPTIONS, the bundles ship without source maps.
+      expect(Object.keys(env).sort()).toEqual([...variables].sort());
       expect(JSON.parse(env[ENV.CONFIG] as string)).toMatchObject({
         environment: 'dev',
         api: { url: dev.api.url },
@@ -358,7 +359,7 @@ describe('Class: B2aStack', () => {
       });
       // Only the names b2a defines: no variable carries the credential itself.
       expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(
-        [...FUNCTION_ENVIRONMENT.enrichment, 'NODE_OPTIONS'].sort(),
+        [...FUNCTION_ENVIRONMENT.enrichment].sort(),
       );
       qaTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
     });

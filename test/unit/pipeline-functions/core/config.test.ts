@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
-import { parsePipelineConfig, secretIdsOf } from '../../../../pipeline-functions/core/config.js';
+import { parsePipelineConfig } from '../../../../pipeline-functions/core/config.js';
+import { secretIdsOf } from '../../../../pipeline-functions/core/credential-sources.js';
 
 describe('Function: parsePipelineConfig', () => {
   it('applies the documented defaults', () => {

@@ -7,12 +7,11 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  buildEnrichment,
-  buildTarget,
-  runEnrichment,
-  type PipelineLogger,
-} from '../../../../pipeline-functions/lambda/composition-root.js';
+import type { PipelineLogger } from '../../../../pipeline-functions/lambda/composition-root.js';
+import { buildEnrichment, runEnrichment } from '../../../../pipeline-functions/lambda/enrichment.js';
+import { buildTarget } from '../../../../pipeline-functions/lambda/target.js';
+import { parsePipelineConfig } from '../../../../pipeline-functions/core/config.js';
+import { shipPipelineConfig } from '../../../../pipeline-functions/core/shipped-config.js';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../../../pipeline-functions/core/function-environment.js';
 import {
@@ -34,13 +33,20 @@ const secrets = mockClient(SecretsManagerClient);
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const clock = { now: () => NOW };
 
-function environment(apiUrl: string, auth: object = { type: 'none' }): NodeJS.ProcessEnv {
+function environment(
+  apiUrl: string,
+  auth: object = { type: 'none' },
+  api: Record<string, unknown> = {},
+): NodeJS.ProcessEnv {
   return {
-    B2A_CONFIG: JSON.stringify({
-      environment: 'test',
-      api: { url: apiUrl, auth },
-      retry: { maxAttempts: 3 },
-    }),
+    // As the stack ships it: validated and normalized at synth, then stamped.
+    B2A_CONFIG: shipPipelineConfig(
+      parsePipelineConfig({
+        environment: 'test',
+        api: { url: apiUrl, auth, ...api },
+        retry: { maxAttempts: 3 },
+      }),
+    ),
     B2A_TABLE_NAME: 'b2a-test-jobs',
     B2A_FLAG_PARAMETER: '/b2a/test/enabled',
     B2A_BUCKET_NAME: 'inbox',
@@ -129,18 +135,22 @@ describe('Module: lambda/composition-root', () => {
     },
   );
 
-  it('names B2A_CONFIG when it is not JSON, and the field when it is invalid', async () => {
+  // Changed on purpose (issue 14): the stack validates the configuration at synth and ships it
+  // stamped; the functions no longer carry the schema (zod), so they name the variable, not the field.
+  it('names B2A_CONFIG when it is not JSON, or not the stamped configuration the stack ships', async () => {
     // Prepare
     const notJson = { ...environment(api.url), B2A_CONFIG: '{api:' };
-    const invalid = { ...environment(api.url), B2A_CONFIG: '{"api":{"url":"ftp://x"}}' };
+    const unvalidated = { ...environment(api.url), B2A_CONFIG: '{"api":{"url":"ftp://x"}}' };
 
     // Act
     const first = buildEnrichment({ env: notJson, clients: clients(), logger: fakeLogger() });
-    const second = buildEnrichment({ env: invalid, clients: clients(), logger: fakeLogger() });
+    const second = buildTarget({ env: unvalidated, clients: clients(), logger: fakeLogger() });
 
     // Assess
     await expect(first).rejects.toMatchObject({ field: 'B2A_CONFIG' });
-    await expect(second).rejects.toMatchObject({ field: 'api.url' });
+    await expect(second).rejects.toBeInstanceOf(ConfigError);
+    await expect(second).rejects.toMatchObject({ field: 'B2A_CONFIG' });
+    await expect(second).rejects.toThrow('deploy the stack again');
   });
 
   it('builds an enrichment that reads the flag, the job and the object, calls the API and logs the result', async () => {
@@ -254,13 +264,9 @@ describe('Module: lambda/composition-root', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
     api.enqueue({ status: 401, body: 'token revoked' });
     const logger = fakeLogger();
-    const env = environment(`${api.url}/in`);
-    const config = JSON.parse(env['B2A_CONFIG'] ?? '{}') as Record<string, object>;
     const handler = await buildEnrichment({
-      env: {
-        ...env,
-        B2A_CONFIG: JSON.stringify({ ...config, api: { ...config['api'], circuitBreaker: {} } }),
-      },
+      // The breaker with its defaults, as the stack ships it
+      env: environment(`${api.url}/in`, { type: 'none' }, { circuitBreaker: {} }),
       clients: clients(),
       logger,
       clock,
