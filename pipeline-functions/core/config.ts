@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { deliveryLogBudgetIssues, MAX_RESPONSE_BODY_BYTES } from './delivery-log.js';
 import { ConfigError } from './errors.js';
+import type { DeployedResources } from './names.js';
 
 const header = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
 
@@ -336,4 +337,24 @@ export function credentialsOf(api: Pick<PipelineConfig['api'], 'auth' | 'signing
 export function secretIdsOf(api: Pick<PipelineConfig['api'], 'auth' | 'signing'>): string[] {
   const ids = credentialsOf(api).flatMap(({ source }) => ('secretId' in source ? [source.secretId] : []));
   return [...new Set(ids)];
+}
+
+/**
+ * Admission control as the CLI needs it (the discovery parameter's `admission`): the rate limit that
+ * paces bulk sends, and whether there is a breaker to show.
+ * @example admissionOf(config.api) // { rateLimit: { perSecond: 50 }, circuitBreaker: true }
+ */
+export function admissionOf(api: PipelineConfig['api']): NonNullable<DeployedResources['admission']> {
+  const limit = api.rateLimit;
+  return {
+    ...(limit
+      ? {
+          rateLimit: {
+            perSecond: limit.perSecond,
+            ...(limit.perMinute !== undefined ? { perMinute: limit.perMinute } : {}),
+          },
+        }
+      : {}),
+    circuitBreaker: api.circuitBreaker !== undefined,
+  };
 }

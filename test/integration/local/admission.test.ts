@@ -136,7 +136,7 @@ describe('Local runtime: admission control', () => {
     );
     const heldCalls = stub.requests.length;
     const held = await jobsOf(runtime, keys);
-    await runtime.flag.setEnabled(true);
+    await runtime.flag.set('on');
     await runtime.idle({ timeoutMs: 30_000 });
 
     // Assess

@@ -210,7 +210,7 @@ describe('Class: SsmEnabledFlag', () => {
     const { flag: subject } = flag();
 
     // Act
-    await subject.setEnabled(false);
+    await subject.set('off');
     const enabled = await subject.isEnabled();
 
     // Assess

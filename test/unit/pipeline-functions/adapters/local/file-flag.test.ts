@@ -29,9 +29,9 @@ describe('Class: FileFlagAdmin', () => {
     const clock = new FakeClock();
     const flag = new FileFlagAdmin({ path, changedBy: 'local:alice', clock });
     // Act
-    await flag.setEnabled(false);
+    await flag.set('off');
     clock.advance(1000);
-    await flag.setEnabled(true);
+    await flag.set('on');
     // Assess
     expect(await flag.history(10)).toEqual([
       { enabled: true, at: '2026-11-21T12:00:01.000Z', by: 'local:alice' },
@@ -47,7 +47,7 @@ describe('Class: FileFlagAdmin', () => {
     const cliFlag = new FileFlagAdmin({ path });
     expect(await runtimeFlag.isEnabled()).toBe(true);
     // Act
-    await cliFlag.setEnabled(false);
+    await cliFlag.set('off');
     const cached = await runtimeFlag.isEnabled();
     clock.advance(5000);
     const fresh = await runtimeFlag.isEnabled();
@@ -91,7 +91,7 @@ describe('Class: FileFlagAdmin', () => {
     await writeFile(path, '{"enabled":"yes"}');
     const flag = new FileFlagAdmin({ path });
     // Act
-    await flag.setEnabled(true);
+    await flag.set('on');
     // Assess
     expect(await flag.read()).toEqual({ state: 'on' });
   });
