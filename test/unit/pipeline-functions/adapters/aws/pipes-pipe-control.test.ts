@@ -14,7 +14,9 @@ const pipes = mockClient(PipesClient);
 const subject = new PipesPipeControl(new PipesClient({ region: 'eu-west-1' }), { pipeName: 'b2a-dev' });
 
 describe('Class: PipesPipeControl', () => {
-  beforeEach(() => pipes.reset());
+  beforeEach(() => {
+    pipes.reset();
+  });
 
   it('stops the pipe and returns STOPPING: StopPipe is asynchronous', async () => {
     // StopPipe answers with CurrentState STOPPING and DesiredState STOPPED; the pipe gets to STOPPED
