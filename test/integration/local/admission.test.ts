@@ -3,6 +3,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { CircuitNotificationLine } from '../../../pipeline-functions/adapters/local/file-notifier.js';
 import { burstOf } from '../../../pipeline-functions/core/admission/rate-limiter.js';
 import type { Job } from '../../../pipeline-functions/core/model.js';
+import { setFlag, readFlagHistory } from '../../../pipeline-functions/core/use-cases/admin/flag.js';
+import { openLocalAdmin } from '../../../pipeline-functions/local/admin.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../pipeline-functions/local/runtime.js';
 import { mergeConfig, type LocalConfigInput } from '../../../pipeline-functions/local/settings.js';
 import { peakInWindow } from '../../support/arrivals.js';
@@ -148,5 +150,38 @@ describe('Local runtime: admission control', () => {
       [...keys].sort(),
     );
     expect(deadLettersOf(runtime)).toBe(0);
+  }, 90_000);
+
+  it('b2a toggle hold (the admin use case), files dropped, b2a toggle on: each delivered once, none SKIPPED, who is recorded', async () => {
+    // Prepare
+    const { stub } = await startApi(() => ({ status: 200 }));
+    const runtime = await start(stub.url, { flag: { holdDeferSeconds: 1 } });
+    const admin = await openLocalAdmin(runtime.dataDir);
+    cleanup.push(() => admin.close());
+    const keys = Array.from({ length: 8 }, (_, i) => `toggled/file-${i}.txt`);
+
+    // Act
+    const held = await setFlag(admin, 'hold');
+    for (const key of keys) await putObject(runtime.inboxDir, key, `content of ${key}`);
+    await waitFor(
+      async () =>
+        (await jobsOf(runtime, keys)).filter((job) => job.note === 'deferred: hold').length === keys.length,
+      30_000,
+      () => 'every file held',
+    );
+    const heldCalls = stub.requests.length;
+    await setFlag(admin, 'on');
+    await runtime.idle({ timeoutMs: 30_000 });
+
+    // Assess: locally there is no pipe to stop; the enrichment's deferral holds.
+    expect(held).toMatchObject({ value: 'hold', previous: 'on', changed: true });
+    expect(held.pipe).toBeUndefined();
+    expect(heldCalls).toBe(0);
+    const jobs = await jobsOf(runtime, keys);
+    expect(jobs.map((job) => [job.status, job.attempts])).toEqual(keys.map(() => ['SUCCEEDED', 1]));
+    expect(stub.requests).toHaveLength(keys.length);
+    const history = await readFlagHistory(admin, 2);
+    expect(history.map((change) => change.value)).toEqual(['on', 'hold']);
+    expect(history.every((change) => change.by?.startsWith('local:'))).toBe(true);
   }, 90_000);
 });
