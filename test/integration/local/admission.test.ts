@@ -18,6 +18,16 @@ async function jobsOf(runtime: LocalRuntime, keys: readonly string[]): Promise<J
   return jobs;
 }
 
+/** Waits until every key's job is deferred by hold. */
+async function everyFileHeld(runtime: LocalRuntime, keys: readonly string[]): Promise<void> {
+  await waitFor(
+    async () =>
+      (await jobsOf(runtime, keys)).filter((job) => job.note === 'deferred: hold').length === keys.length,
+    30_000,
+    () => 'every file held',
+  );
+}
+
 describe('Local runtime: admission control', () => {
   const cleanup: (() => Promise<void>)[] = [];
 
@@ -130,12 +140,7 @@ describe('Local runtime: admission control', () => {
 
     // Act
     for (const key of keys) await putObject(runtime.inboxDir, key, `content of ${key}`);
-    await waitFor(
-      async () =>
-        (await jobsOf(runtime, keys)).filter((job) => job.note === 'deferred: hold').length === keys.length,
-      30_000,
-      () => 'every file held',
-    );
+    await everyFileHeld(runtime, keys);
     const heldCalls = stub.requests.length;
     const held = await jobsOf(runtime, keys);
     await runtime.flag.set('on');
@@ -163,12 +168,7 @@ describe('Local runtime: admission control', () => {
     // Act
     const held = await setFlag(admin, 'hold');
     for (const key of keys) await putObject(runtime.inboxDir, key, `content of ${key}`);
-    await waitFor(
-      async () =>
-        (await jobsOf(runtime, keys)).filter((job) => job.note === 'deferred: hold').length === keys.length,
-      30_000,
-      () => 'every file held',
-    );
+    await everyFileHeld(runtime, keys);
     const heldCalls = stub.requests.length;
     await setFlag(admin, 'on');
     await runtime.idle({ timeoutMs: 30_000 });
