@@ -3,7 +3,7 @@
  * core's errors through); `cli/main.ts` decides at the edge what each one prints and how the process exits.
  */
 import { isThrottlingError } from '@smithy/core/retry';
-import { FlagParameterNotFoundError } from '../pipeline-functions/adapters/aws/errors.js';
+import { FlagParameterNotFoundError, PipeBusyError } from '../pipeline-functions/adapters/aws/errors.js';
 import {
   B2aError,
   ConfigError,
@@ -239,6 +239,14 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
     return new CliError(error.message, EXIT_CODES.AWS, undefined, { cause: error });
   if (error instanceof StoreLockedError)
     return new UnreachableError(error.message, 'try again in a moment', { cause: error });
+  if (error instanceof PipeBusyError) {
+    return new CliError(
+      error.message,
+      EXIT_CODES.AWS,
+      'the flag is set; run the same b2a toggle again once b2a status shows the pipe RUNNING or STOPPED',
+      { cause: error },
+    );
+  }
   if (error instanceof FlagParameterNotFoundError) {
     return new NotDeployedError(`b2a is not fully deployed in ${context.environment}: ${error.message}`, {
       cause: error,

@@ -1,5 +1,7 @@
 /** The live view of `b2a local up` (ink): loaded only when a person watches the runtime. */
+import type { CircuitStatus } from '../pipeline-functions/core/admission/circuit-status.js';
 import type { JobStatus } from '../pipeline-functions/core/model.js';
+import type { FlagReading } from '../pipeline-functions/core/ports.js';
 import type { LogEntry } from '../pipeline-functions/local/log.js';
 import type { LocalRuntime, PendingWork } from '../pipeline-functions/local/runtime.js';
 import type { Output } from './terminal.js';
@@ -38,13 +40,15 @@ export async function runDashboard(
     events.length = Math.min(events.length, 20);
   });
   let counts: Record<JobStatus, number> | undefined;
-  let enabled: boolean | undefined;
+  let flag: FlagReading['state'] | undefined;
+  let circuit: CircuitStatus | undefined;
   let pending: PendingWork | undefined;
   let isStopping = false;
   const props = (): LocalDashboardProps => ({
     info,
     ...(counts ? { counts } : {}),
-    ...(enabled !== undefined ? { enabled } : {}),
+    ...(flag !== undefined ? { flag } : {}),
+    ...(circuit ? { circuit } : {}),
     ...(pending ? { pending } : {}),
     activity: runtime.activity(),
     events: [...events],
@@ -57,11 +61,14 @@ export async function runDashboard(
     exitOnCtrlC: false,
   });
   const reload = async (): Promise<void> => {
-    [counts, enabled, pending] = await Promise.all([
+    let reading: FlagReading;
+    [counts, reading, pending, circuit] = await Promise.all([
       runtime.jobCounts(),
-      runtime.flag.isEnabled(),
+      runtime.flag.read(),
       runtime.pending(),
+      runtime.circuit(),
     ]);
+    flag = reading.state;
   };
   let reloadError: unknown;
   const reloader = setInterval(() => {

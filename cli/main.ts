@@ -38,12 +38,16 @@ export async function main(argv: readonly string[], deps: CliDeps = defaultDeps(
   }
 }
 
-/** `jobs show`, or `toggle on|off` for a toggle that sets the flag (it needs other permissions). */
+/**
+ * `jobs show`, or `toggle on|off` / `toggle hold` for a toggle that sets the flag (they need other
+ * permissions).
+ */
 function commandPath(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
   const path = names.join(' ');
-  return path === 'toggle' && command.args.length > 0 ? 'toggle on|off' : path;
+  if (path !== 'toggle' || command.args.length === 0) return path;
+  return command.args[0] === 'hold' ? 'toggle hold' : 'toggle on|off';
 }
 
 function debugTrace(error: Error): string {

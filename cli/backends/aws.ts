@@ -20,9 +20,14 @@ import type {
   IdentityProvider,
   JobRepository,
   ObjectSource,
+  Pacer,
+  PipeControl,
   PipelineMonitor,
   WorkQueue,
 } from '../../pipeline-functions/core/ports.js';
+import { systemClock } from '../../pipeline-functions/core/ports.js';
+import { noPacing } from '../../pipeline-functions/core/use-cases/admin/send-in-batches.js';
+import type { DynamoDbAdmissionStore } from '../../pipeline-functions/adapters/aws/dynamodb-admission-store.js';
 import { FileCheckpointStore } from '../../pipeline-functions/adapters/local/file-checkpoint-store.js';
 import { NotDeployedError } from '../errors.js';
 
@@ -53,6 +58,8 @@ const REQUIRED_FIELDS = [
   'flagParameter',
   'pipeName',
 ] as const;
+
+const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `make` once, on first call, and hands out the same promise after. */
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -194,6 +201,21 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
       sourceArn: queueArnOf(resources.queueUrl, resources.region),
     });
   });
+  const pipeAdapter = once(async (): Promise<PipeControl> => {
+    const { PipesPipeControl } = await import('../../pipeline-functions/adapters/aws/pipes-pipe-control.js');
+    return new PipesPipeControl(await pipes(), { pipeName: resources.pipeName });
+  });
+  const admissionAdapter = once(async (): Promise<DynamoDbAdmissionStore> => {
+    const { DynamoDbAdmissionStore } =
+      await import('../../pipeline-functions/adapters/aws/dynamodb-admission-store.js');
+    return new DynamoDbAdmissionStore(await dynamodb(), { tableName: resources.tableName });
+  });
+  const rateLimit = resources.admission?.rateLimit;
+  const pacerAdapter = once(async (): Promise<Pacer> => {
+    if (!rateLimit) return noPacing;
+    const { RatePacer } = await import('../../pipeline-functions/core/admission/rate-pacer.js');
+    return new RatePacer(await admissionAdapter(), rateLimit, { clock: systemClock, sleep: sleepMs });
+  });
   const identityAdapter = once(async (): Promise<IdentityProvider> => {
     const { StsIdentity } = await import('../../pipeline-functions/adapters/aws/sts-identity.js');
     return new StsIdentity(await sts());
@@ -205,7 +227,7 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
     flag: {
       read: async () => (await flagAdapter()).read(),
       isEnabled: async () => (await flagAdapter()).isEnabled(),
-      setEnabled: async (enabled) => (await flagAdapter()).setEnabled(enabled),
+      set: async (value) => (await flagAdapter()).set(value),
       history: async (limit) => (await flagAdapter()).history(limit),
     },
     jobs: {
@@ -234,6 +256,14 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
       queueStats: async () => (await monitorAdapter()).queueStats(),
       pipeState: async () => (await monitorAdapter()).pipeState(),
     },
+    pipe: {
+      stop: async () => (await pipeAdapter()).stop(),
+      start: async () => (await pipeAdapter()).start(),
+    },
+    ...(resources.admission?.circuitBreaker
+      ? { circuit: { read: async () => (await admissionAdapter()).read() } }
+      : {}),
+    pacer: { take: async (permits) => (await pacerAdapter()).take(permits) },
     deadLetters: {
       list: async (limit) => (await deadLettersAdapter()).list(limit),
       redrive: async () => (await deadLettersAdapter()).redrive(),

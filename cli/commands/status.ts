@@ -28,7 +28,7 @@ export function statusCommand(deps: CliDeps): Command {
     .addHelpText('after', EXAMPLES)
     .action((local: { since: string }, command: Command) =>
       runAdmin(deps, command, async (ports, output) => {
-        const report = await readStatus(ports, sinceTime(local.since, deps.clock.now()));
+        const report = await readStatus(ports, sinceTime(local.since, deps.clock.now()), deps.clock);
         await present(output, report, {
           ink: (views, out, r) => views.printStatus(out, r),
           plain: renderStatus,

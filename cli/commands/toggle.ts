@@ -1,6 +1,7 @@
-/** `b2a toggle [on|off]` and `b2a toggle history`: the admin's switch for calling the API. */
+/** `b2a toggle [on|off|hold]` and `b2a toggle history`: the admin's switch for calling the API. */
 import { Argument, Command } from 'commander';
 import { readFlag, readFlagHistory, setFlag } from '../../pipeline-functions/core/use-cases/admin/flag.js';
+import type { FlagValue } from '../../pipeline-functions/core/ports.js';
 import { runAdmin, type CliDeps } from '../context.js';
 import { parsePositiveInt } from '../options.js';
 import { present } from '../present.js';
@@ -10,21 +11,24 @@ const EXAMPLES = `
 Examples:
   $ b2a toggle                      show whether b2a calls the API
   $ b2a toggle off --env prod       stop calling the API (new objects become SKIPPED)
-  $ b2a toggle on --env prod
+  $ b2a toggle hold --env prod      pause: deliveries wait (the pipe stops), nothing is SKIPPED
+  $ b2a toggle on --env prod        resume; held work drains at the rate limit
   $ b2a toggle history --limit 5    who changed it, and when`;
 
 /** The `toggle` command and its `history` subcommand. */
 export function toggleCommand(deps: CliDeps): Command {
   const toggle = new Command('toggle')
-    .description('show the enabled flag, or turn b2a on or off')
-    .addArgument(new Argument('[state]', 'on or off; omit to show the flag').choices(['on', 'off']))
+    .description('show the enabled flag, or turn b2a on, off, or hold it')
+    .addArgument(
+      new Argument('[state]', 'on, off or hold; omit to show the flag').choices(['on', 'off', 'hold']),
+    )
     .addHelpText('after', EXAMPLES)
-    .action((state: 'on' | 'off' | undefined, _options: unknown, command: Command) =>
+    .action((state: FlagValue | undefined, _options: unknown, command: Command) =>
       runAdmin(deps, command, async (ports, output) => {
         if (state === undefined) {
           await present(output, await readFlag(ports), { plain: (f, out) => renderFlagState(f, out.color) });
         } else {
-          const result = await setFlag(ports, state === 'on');
+          const result = await setFlag(ports, state);
           await present(output, result, { plain: (r, out) => renderFlagSet(r, out.color) });
         }
       }),

@@ -1,4 +1,5 @@
 /** `b2a status` as plain text. */
+import type { CircuitStatus } from '../../pipeline-functions/core/admission/circuit-status.js';
 import type { QueueStats } from '../../pipeline-functions/core/ports.js';
 import type { StatusReport } from '../../pipeline-functions/core/use-cases/admin/status.js';
 import { formatAge, formatTime } from './format.js';
@@ -20,6 +21,7 @@ export function statusLines(report: StatusReport): [string, string][] {
         : report.identity.arn,
     ],
     ['flag', flagLine(report)],
+    ...(report.circuit ? [['circuit', formatCircuit(report.circuit)] as [string, string]] : []),
     ['pipe', report.pipeState],
     ['queue', formatQueue(report.queues.source)],
     ['dead letters', formatQueue(report.queues.deadLetter)],
@@ -29,8 +31,29 @@ export function statusLines(report: StatusReport): [string, string][] {
 function flagLine(report: StatusReport): string {
   if (report.enabled) return 'ON: calling the API';
   if (report.flagProblem)
-    return `OFF: ${report.flagProblem}; new objects are SKIPPED (b2a toggle on|off sets it)`;
+    return `HOLD: ${report.flagProblem}; deliveries wait, nothing is SKIPPED (b2a toggle on|off|hold sets it)`;
+  if (report.flag === 'hold') return 'HOLD: deliveries wait, nothing is SKIPPED (b2a toggle on resumes)';
   return 'OFF: new objects are SKIPPED';
+}
+
+/**
+ * The circuit breaker in one line (`b2a status`, the local dashboard), e.g.
+ * `OPEN since 2026-11-21 11:58:00Z: 5 failures in a row; last error HTTP 503; 42 deferred; next probe 2026-11-21 12:00:30Z`.
+ */
+export function formatCircuit(circuit: CircuitStatus): string {
+  if (circuit.state === 'closed') {
+    const failures = circuit.failures > 0 ? `, ${circuit.failures} failure(s) in a row` : '';
+    return `closed: calling the API${failures}`;
+  }
+  const parts = [
+    `${circuit.state === 'open' ? 'OPEN' : 'HALF-OPEN (probe due)'}${circuit.since ? ` since ${formatTime(circuit.since)}` : ''}: ${circuit.reason ?? 'no reason recorded'}`,
+    ...(circuit.lastError ? [`last error ${circuit.lastError}`] : []),
+    `${circuit.deferred} deferred`,
+    ...(circuit.state === 'open' && circuit.nextProbeAt
+      ? [`next probe ${formatTime(circuit.nextProbeAt)}`]
+      : []),
+  ];
+  return parts.join('; ');
 }
 
 /** The job counts line, e.g. `SUCCEEDED 120  RETRYING 2  FAILED 1  SKIPPED 0`. */

@@ -1,9 +1,12 @@
 import { Box, Text } from 'ink';
+import type { CircuitStatus } from '../../pipeline-functions/core/admission/circuit-status.js';
 import type { JobStatus } from '../../pipeline-functions/core/model.js';
+import type { FlagReading } from '../../pipeline-functions/core/ports.js';
 import { JOB_STATUSES } from '../../pipeline-functions/core/model.js';
 import type { ActivitySnapshot, RecentJob } from '../../pipeline-functions/local/activity.js';
 import type { LogEntry } from '../../pipeline-functions/local/log.js';
 import type { PendingWork } from '../../pipeline-functions/local/runtime.js';
+import { formatCircuit } from '../render/status.js';
 import type { Column } from '../render/table.js';
 import { STATUS_COLORS, statusColor } from './status-colors.js';
 import { Table } from './Table.js';
@@ -23,8 +26,10 @@ export interface LocalDashboardProps {
   readonly info: LocalDashboardInfo;
   /** Jobs in the store by status; undefined until first loaded. */
   readonly counts?: Readonly<Record<JobStatus, number>>;
-  /** The enabled flag; undefined until first read. */
-  readonly enabled?: boolean;
+  /** The enabled flag (`not-understood` holds); undefined until first read. */
+  readonly flag?: FlagReading['state'];
+  /** The circuit breaker, when one is configured. */
+  readonly circuit?: CircuitStatus;
   readonly pending?: PendingWork;
   readonly activity: ActivitySnapshot;
   /** Notable log entries, newest first. */
@@ -33,6 +38,13 @@ export interface LocalDashboardProps {
   readonly width: number;
   readonly stopping: boolean;
 }
+
+const FLAG_WORDS: Readonly<Record<FlagReading['state'], { text: string; color: string }>> = {
+  on: { text: 'ON', color: 'green' },
+  off: { text: 'OFF', color: 'red' },
+  hold: { text: 'HOLD', color: 'yellow' },
+  'not-understood': { text: 'HOLD (value not understood)', color: 'yellow' },
+};
 
 const RECENT_ROWS = 8;
 const EVENT_ROWS = 6;
@@ -76,7 +88,8 @@ const LEVEL_COLORS: Readonly<Record<LogEntry['level'], string | undefined>> = {
 export function LocalDashboard({
   info,
   counts,
-  enabled,
+  flag,
+  circuit,
   pending,
   activity,
   events,
@@ -93,12 +106,15 @@ export function LocalDashboard({
           {info.demoApi ? ' (demo API)' : ''}
         </Text>
         <Text> · flag </Text>
-        {enabled === undefined ? (
+        {flag === undefined ? (
           <Text dimColor>…</Text>
         ) : (
-          <Text color={enabled ? 'green' : 'red'}>{enabled ? 'ON' : 'OFF'}</Text>
+          <Text color={FLAG_WORDS[flag].color}>{FLAG_WORDS[flag].text}</Text>
         )}
       </Box>
+      {circuit ? (
+        <Text color={circuit.state === 'closed' ? undefined : 'red'}>Circuit {formatCircuit(circuit)}</Text>
+      ) : null}
       <Box>
         <Text>Jobs </Text>
         {JOB_STATUSES.map((status) => (

@@ -11,10 +11,11 @@ export interface StatusViewProps {
 
 const LABEL_WIDTH = 14;
 
-/** `b2a status`: identity, flag, pipe, queue depths and job counts. */
+/** `b2a status`: identity, flag, circuit breaker, pipe, queue depths and job counts. */
 export function StatusView({ report }: StatusViewProps) {
   const colorOf = (label: string): string | undefined => {
-    if (label === 'flag') return report.enabled ? 'green' : 'red';
+    if (label === 'flag') return report.enabled ? 'green' : report.flag === 'off' ? 'red' : 'yellow';
+    if (label === 'circuit') return report.circuit?.state === 'closed' ? 'green' : 'red';
     if (label === 'pipe') return report.pipeState === 'RUNNING' ? 'green' : 'yellow';
     if (label === 'dead letters') return report.queues.deadLetter.visible > 0 ? 'yellow' : undefined;
     return undefined;

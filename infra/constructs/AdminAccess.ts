@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { admissionStateStatement } from './connections.js';
 import { acknowledgeWildcardResource } from './nag.js';
 import { distinguishMissingObjects } from './SourceBucket.js';
 
@@ -19,6 +20,11 @@ export interface AdminAccessProps {
   readonly deadLetterQueue: sqs.IQueue;
   readonly pipeArn: string;
   readonly bucket: s3.IBucket;
+  /**
+   * The stage has a rate limit: bulk sends (reprocess, backfill, reconcile --fix) take permits in
+   * the jobs table's admission partition. @default false
+   */
+  readonly paceBulkSends?: boolean;
   /** Account ids or IAM ARNs that may assume the admin role. Empty: no role is created. */
   readonly trustedPrincipals: readonly string[];
   readonly maxSessionHours: number;
@@ -87,6 +93,13 @@ export class AdminAccess extends Construct {
           actions: ['pipes:DescribePipe'],
           resources: [props.pipeArn],
         }),
+        new iam.PolicyStatement({
+          // b2a toggle hold stops the pipe, so that messages wait in the source queue; on/off start it.
+          sid: 'HoldPipe',
+          actions: ['pipes:StopPipe', 'pipes:StartPipe'],
+          resources: [props.pipeArn],
+        }),
+        ...(props.paceBulkSends ? [admissionStateStatement('PaceBulkSends', props.tableArn)] : []),
         new iam.PolicyStatement({
           // HeadObject is authorised by s3:GetObject (s3:GetObjectVersion when a version is named).
           sid: 'CheckObjectsExist',

@@ -57,14 +57,20 @@ export function connectTable(fn: PipelineFunction, table: dynamodb.ITable, acces
  * The breaker is read with the GetItem `connectTable` grants.
  */
 export function connectAdmission(fn: PipelineFunction, table: dynamodb.ITable): void {
-  fn.role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'AdmissionState',
-      actions: ['dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ADMISSION_PARTITION] } },
-    }),
-  );
+  fn.role.addToPrincipalPolicy(admissionStateStatement('AdmissionState', table.tableArn));
+}
+
+/**
+ * `dynamodb:UpdateItem` on the jobs table's admission partition only (`dynamodb:LeadingKeys`), never
+ * on jobs: the enrichments' rate limit and breaker writes, and the admin's paced bulk sends.
+ */
+export function admissionStateStatement(sid: string, tableArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions: ['dynamodb:UpdateItem'],
+    resources: [tableArn],
+    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ADMISSION_PARTITION] } },
+  });
 }
 
 /** The enabled flag's parameter in `B2A_FLAG_PARAMETER`, read-only. */

@@ -8,6 +8,7 @@ import {
   flagParameterName,
   type DeployedResources,
 } from '../../pipeline-functions/core/names.js';
+import { admissionOf } from '../../pipeline-functions/core/config.js';
 import { secretIdsOf } from '../../pipeline-functions/core/credential-sources.js';
 import { ConfigError } from '../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-environment.js';
@@ -191,6 +192,7 @@ export class B2aStack extends Stack {
       pipeName: names.pipe,
       scheduleGroup: this.retries.group.scheduleGroupName,
       filters: { prefix: config.filters.prefix, suffix: config.filters.suffix },
+      admission: admissionOf(config.api),
     };
     this.discovery = new ssm.StringParameter(this, 'Discovery', {
       parameterName: discoveryParameterName(config.environment),
@@ -209,6 +211,7 @@ export class B2aStack extends Stack {
       deadLetterQueue,
       pipeArn: this.pipe.pipe.attrArn,
       bucket: this.source.bucket,
+      paceBulkSends: config.api.rateLimit !== undefined,
       trustedPrincipals: config.admin.trustedPrincipals,
       maxSessionHours: config.admin.maxSessionHours,
     });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { deliveryLogBudgetIssues, MAX_RESPONSE_BODY_BYTES } from './delivery-log.js';
 import { ConfigError } from './errors.js';
+import type { DeployedResources } from './names.js';
 
 const header = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
 
@@ -299,3 +300,23 @@ function permitsWithinWait(limit: NonNullable<PipelineConfig['api']['rateLimit']
 
 /** How the API's credential is found. */
 export type ApiAuth = PipelineConfig['api']['auth'];
+
+/**
+ * Admission control as the CLI needs it (the discovery parameter's `admission`): the rate limit that
+ * paces bulk sends, and whether there is a breaker to show.
+ * @example admissionOf(config.api) // { rateLimit: { perSecond: 50 }, circuitBreaker: true }
+ */
+export function admissionOf(api: PipelineConfig['api']): NonNullable<DeployedResources['admission']> {
+  const limit = api.rateLimit;
+  return {
+    ...(limit
+      ? {
+          rateLimit: {
+            perSecond: limit.perSecond,
+            ...(limit.perMinute !== undefined ? { perMinute: limit.perMinute } : {}),
+          },
+        }
+      : {}),
+    circuitBreaker: api.circuitBreaker !== undefined,
+  };
+}

@@ -21,15 +21,9 @@ export function readFlagValue(value: string | undefined): FlagReading {
   return { state: 'not-understood', value: value ?? '' };
 }
 
-/**
- * What the CLI shows for a flag value that is not on or off (`b2a status`). Its wording predates
- * hold: the pipeline now holds on such a value ({@link flagHoldReason}); the CLI moves to that in
- * issue 11's part B.
- */
-export function flagSkipReason(reading: FlagReading): string {
-  return reading.state === 'not-understood'
-    ? `flag value ${JSON.stringify(reading.value)} not understood; treated as off`
-    : 'the enabled flag is off';
+/** Why a delivery was SKIPPED: the flag is off. */
+export function flagSkipReason(): string {
+  return 'the enabled flag is off';
 }
 
 /**

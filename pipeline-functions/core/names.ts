@@ -57,6 +57,14 @@ export interface DeployedResources {
    * than them: no filter).
    */
   readonly filters?: { readonly prefix: string; readonly suffix: string };
+  /**
+   * Admission control as configured, so that the CLI paces bulk sends at the API's rate limit and
+   * shows the circuit breaker (absent from stacks older than it: no pacing, no breaker).
+   */
+  readonly admission?: {
+    readonly rateLimit?: { readonly perSecond: number; readonly perMinute?: number };
+    readonly circuitBreaker: boolean;
+  };
 }
 
 /**

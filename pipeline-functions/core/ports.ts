@@ -15,6 +15,9 @@ import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 export type FlagReading =
   { readonly state: 'on' | 'off' | 'hold' } | { readonly state: 'not-understood'; readonly value: string };
 
+/** A value an admin can give the enabled flag. */
+export type FlagValue = 'on' | 'off' | 'hold';
+
 /** Whether b2a may call the API (the admin's on/off/hold switch). */
 export interface EnabledFlag {
   read(): Promise<FlagReading>;
@@ -23,6 +26,8 @@ export interface EnabledFlag {
 /** One change of the enabled flag. */
 export interface FlagChange {
   readonly enabled: boolean;
+  /** What it was set to (`on`, `off`, `hold`, or a value b2a does not understand), when known. */
+  readonly value?: string;
   readonly at: string;
   /** IAM ARN or local user who changed it, when known. */
   readonly by?: string;
@@ -32,7 +37,8 @@ export interface FlagChange {
 export interface FlagAdmin extends EnabledFlag {
   /** Whether the flag is on (a value not understood is not on). */
   isEnabled(): Promise<boolean>;
-  setEnabled(enabled: boolean): Promise<void>;
+  /** Sets the flag (every write adds a history entry). */
+  set(value: FlagValue): Promise<void>;
   /** Newest first. */
   history(limit: number): Promise<FlagChange[]>;
 }
@@ -383,6 +389,18 @@ export interface PipelineMonitor {
   pipeState(): Promise<string>;
 }
 
+/**
+ * Stops and starts the pipe's polling of the source queue (`b2a toggle hold`): messages then wait
+ * in the queue. Both calls return at once with the state the service reports (`STOPPING`,
+ * `STARTING`); the pipe gets there on its own.
+ */
+export interface PipeControl {
+  /** @returns the pipe's state after the request, e.g. `STOPPING` */
+  stop(): Promise<string>;
+  /** @returns the pipe's state after the request, e.g. `STARTING` */
+  start(): Promise<string>;
+}
+
 /** A message that went to the dead-letter queue after maxReceiveCount receives. */
 export interface DeadLetter {
   readonly messageId: string;
@@ -427,6 +445,15 @@ export interface AdminPorts {
   readonly checkpoints: CheckpointStore;
   readonly queue: WorkQueue;
   readonly monitor: PipelineMonitor;
+  /**
+   * Stops and starts the pipe, where there is one to stop (AWS). Absent locally: the local runtime
+   * holds through the enrichment's deferral alone.
+   */
+  readonly pipe?: PipeControl;
+  /** The circuit breaker's shared state, when the environment has a breaker. */
+  readonly circuit?: Pick<CircuitBreakerStore, 'read'>;
+  /** Admits bulk sends (reprocess, backfill, reconcile --fix): the fleet's rate limit, when configured. */
+  readonly pacer: Pacer;
   readonly deadLetters: DeadLetterQueue;
   readonly identity: IdentityProvider;
 }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
 import { DirectoryBucketListing } from '../adapters/local/directory-bucket-listing.js';
 import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
@@ -17,7 +18,9 @@ import { LocalDeadLetterQueue } from '../adapters/local/local-dead-letter-queue.
 import { LocalIdentityProvider, localUserName } from '../adapters/local/local-identity.js';
 import { LocalPipelineMonitor } from '../adapters/local/local-pipeline-monitor.js';
 import { LocalWorkQueue } from '../adapters/local/local-work-queue.js';
-import type { AdminSession } from '../core/ports.js';
+import { RatePacer } from '../core/admission/rate-pacer.js';
+import { systemClock, type AdminSession } from '../core/ports.js';
+import { noPacing } from '../core/use-cases/admin/send-in-batches.js';
 import { localPaths, LOCAL_TABLE_NAME } from './data-dir.js';
 import { localDynamoClient, DynamoStore } from './dynamo-store.js';
 import { DataDirNotFoundError, StoreLockedError } from './errors.js';
@@ -79,7 +82,8 @@ export async function openLocalAdmin(dataDir: string, options: LocalAdminOptions
   const source = new DurableQueue({ dir: paths.sourceQueue, durable: settings.queue.durable });
   const deadLetters = new DurableQueue({ dir: paths.deadLetterQueue, durable: settings.queue.durable });
   const objects = new DirectoryObjectSource({ root: paths.inbox, bucket: settings.bucket });
-  const { filters } = resolvePipelineConfig(input, 'http://127.0.0.1/');
+  const { filters, api } = resolvePipelineConfig(input, 'http://127.0.0.1/');
+  const admission = new DynamoDbAdmissionStore(client, { tableName: LOCAL_TABLE_NAME });
   return {
     environment: input.environment ?? 'local',
     bucket: settings.bucket,
@@ -101,6 +105,14 @@ export async function openLocalAdmin(dataDir: string, options: LocalAdminOptions
       deadLetters,
       async () => (await findLiveRuntime(paths.runtime)) !== undefined,
     ),
+    // No pipe control: hold waits through the enrichment's deferral (docs/admission-control.md).
+    ...(api.circuitBreaker ? { circuit: admission } : {}),
+    pacer: api.rateLimit
+      ? new RatePacer(admission, api.rateLimit, {
+          clock: systemClock,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        })
+      : noPacing,
     deadLetters: new LocalDeadLetterQueue(deadLetters, source),
     identity: new LocalIdentityProvider(),
     close,

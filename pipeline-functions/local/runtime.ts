@@ -13,6 +13,7 @@
  * await runtime.stop();
  */
 import { LocalWorkQueue } from '../adapters/local/local-work-queue.js';
+import { readCircuitStatus, type CircuitStatus } from '../core/admission/circuit-status.js';
 import type { PipelineConfig } from '../core/config.js';
 import type { JobStatus } from '../core/model.js';
 import type { FlagAdmin, JobRepository, WorkQueue } from '../core/ports.js';
@@ -59,6 +60,8 @@ export interface LocalRuntime {
   jobCounts(): Promise<Record<JobStatus, number>>;
   /** What is still pending. */
   pending(): Promise<PendingWork>;
+  /** The circuit breaker, when `api.circuitBreaker` is configured. */
+  circuit(): Promise<CircuitStatus | undefined>;
   /**
    * Resolves once nothing is pending: every inbox file emitted, the queue empty, no retry scheduled.
    * @throws IdleTimeoutError after `timeoutMs` (default 30 s), saying what is still pending.
@@ -159,6 +162,8 @@ function runtimeFacade(
     activity: () => root.activity.snapshot(),
     jobCounts: () => countJobsByStatus(jobs),
     pending,
+    circuit: async () =>
+      config.api.circuitBreaker ? readCircuitStatus(root.pipeline.admission, setup.clock) : undefined,
     idle: ({ timeoutMs = 30_000 } = {}) =>
       waitUntilIdle({ pending, batchesInFlight: () => pipe.batchesInFlight }, timeoutMs),
     stop: () => {

@@ -11,6 +11,7 @@ import type {
   FlagAdmin,
   FlagChange,
   FlagReading,
+  FlagValue,
   Identity,
   IdentityProvider,
   JobQuery,
@@ -18,8 +19,11 @@ import type {
   JobUpdate,
   ListedObject,
   ListingQuery,
+  CircuitBreakerStore,
   ObjectInfo,
+  Pacer,
   Page,
+  PipeControl,
   PipelineMonitor,
   QueueSendResult,
   QueueStats,
@@ -40,10 +44,16 @@ export class FakeFlagAdmin implements FlagAdmin {
   public async isEnabled(): Promise<boolean> {
     return (await this.read()).state === 'on';
   }
-  public async setEnabled(enabled: boolean): Promise<void> {
+  public async set(value: FlagValue): Promise<void> {
     this.writes++;
-    this.enabled = enabled;
-    this.changes.unshift({ enabled, at: NOW.toISOString(), by: 'arn:aws:iam::111111111111:user/admin' });
+    this.enabled = value === 'on';
+    this.reading = { state: value };
+    this.changes.unshift({
+      enabled: value === 'on',
+      value,
+      at: NOW.toISOString(),
+      by: 'arn:aws:iam::111111111111:user/admin',
+    });
   }
   public async history(limit: number): Promise<FlagChange[]> {
     return this.changes.slice(0, limit);
@@ -209,6 +219,31 @@ export class FakeMonitor implements PipelineMonitor {
   }
 }
 
+/** A pipe that moves when asked, telling the monitor (as DescribePipe would, once it settles). */
+export class FakePipe implements PipeControl {
+  public readonly calls: ('stop' | 'start')[] = [];
+  public constructor(private readonly monitor: FakeMonitor) {}
+  public async stop(): Promise<string> {
+    this.calls.push('stop');
+    this.monitor.state = 'STOPPED';
+    return 'STOPPING';
+  }
+  public async start(): Promise<string> {
+    this.calls.push('start');
+    this.monitor.state = 'RUNNING';
+    return 'STARTING';
+  }
+}
+
+/** Records each take, with how many envelopes the queue had been given by then. */
+export class FakePacer implements Pacer {
+  public readonly takes: { readonly permits: number; readonly sentBefore: number }[] = [];
+  public constructor(private readonly queue: FakeWorkQueue) {}
+  public async take(permits: number): Promise<void> {
+    this.takes.push({ permits, sentBefore: this.queue.sent.length });
+  }
+}
+
 export class FakeDeadLetters implements DeadLetterQueue {
   public readonly letters: DeadLetter[] = [];
   public redrives = 0;
@@ -240,6 +275,10 @@ export class FakeAdmin implements AdminSession {
   public readonly checkpoints = new FakeCheckpoints();
   public readonly queue = new FakeWorkQueue();
   public readonly monitor = new FakeMonitor();
+  /** Absent unless a test gives the fake a pipe to stop (AWS), as `FakePipe`. */
+  public pipe?: FakePipe;
+  public circuit?: Pick<CircuitBreakerStore, 'read'>;
+  public readonly pacer = new FakePacer(this.queue);
   public readonly deadLetters = new FakeDeadLetters();
   public readonly identity = new FakeIdentity();
   public closed = 0;

@@ -62,3 +62,9 @@ export function isTransientAwsError(error: unknown): boolean {
     /throttl/i.test(error.name)
   );
 }
+
+/**
+ * The pipe could not be stopped or started because it is changing state (Pipes answers
+ * `ConflictException`); the message names its current state.
+ */
+export class PipeBusyError extends B2aError {}

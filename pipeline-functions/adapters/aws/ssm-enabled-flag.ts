@@ -6,13 +6,13 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { FlagCache, readFlagValue } from '../../core/flag.js';
-import { FLAG_OFF, FLAG_ON } from '../../core/names.js';
 import {
   systemClock,
   type Clock,
   type FlagAdmin,
   type FlagChange,
   type FlagReading,
+  type FlagValue,
 } from '../../core/ports.js';
 import { FlagParameterNotFoundError, isTransientAwsError } from './errors.js';
 
@@ -30,7 +30,7 @@ export interface SsmEnabledFlagOptions {
 const HISTORY_PAGE_SIZE = 50;
 
 /**
- * The enabled flag in an SSM String parameter holding `on` or `off` (read case-insensitively; any
+ * The enabled flag in an SSM String parameter holding `on`, `off` or `hold` (read case-insensitively; any
  * other value is read as not understood, see core `readFlagValue`).
  *
  * GetParameter is limited to 40 TPS per account and region, shared by every container: reads are
@@ -71,16 +71,11 @@ export class SsmEnabledFlag implements FlagAdmin {
     return (await this.read()).state === 'on';
   }
 
-  public async setEnabled(enabled: boolean): Promise<void> {
+  public async set(value: FlagValue): Promise<void> {
     await this.client.send(
-      new PutParameterCommand({
-        Name: this.parameterName,
-        Value: enabled ? FLAG_ON : FLAG_OFF,
-        Type: 'String',
-        Overwrite: true,
-      }),
+      new PutParameterCommand({ Name: this.parameterName, Value: value, Type: 'String', Overwrite: true }),
     );
-    this.cache.remember({ state: enabled ? 'on' : 'off' });
+    this.cache.remember({ state: value });
   }
 
   /** Newest first. SSM keeps the last 100 versions, so that is as far back as it goes. */
@@ -99,6 +94,7 @@ export class SsmEnabledFlag implements FlagAdmin {
       .slice(0, limit)
       .map((version) => ({
         enabled: readFlagValue(version.Value).state === 'on',
+        ...(version.Value !== undefined ? { value: version.Value } : {}),
         at: (version.LastModifiedDate ?? new Date(0)).toISOString(),
         ...(version.LastModifiedUser ? { by: version.LastModifiedUser } : {}),
       }));

@@ -13,6 +13,7 @@ import {
   type FlagAdmin,
   type FlagChange,
   type FlagReading,
+  type FlagValue,
 } from '../../core/ports.js';
 import { readJsonFile, writeJsonAtomic } from './files.js';
 
@@ -20,12 +21,14 @@ import { readJsonFile, writeJsonAtomic } from './files.js';
 export const FLAG_HISTORY_LIMIT = 200;
 
 interface FlagFile {
-  readonly enabled: boolean;
+  /** `true`/`false` for on and off (as files before hold had them), `"hold"` for hold. */
+  readonly enabled: boolean | 'hold';
   readonly history: FlagChange[];
 }
 
 const FlagChangeSchema = z.object({
   enabled: z.boolean(),
+  value: z.string().optional(),
   at: z.string(),
   by: z.string().optional(),
 }) satisfies z.ZodType<FlagChange>;
@@ -84,14 +87,18 @@ export class FileFlagAdmin implements FlagAdmin {
     return (await this.read()).state === 'on';
   }
 
-  public async setEnabled(enabled: boolean): Promise<void> {
+  public async set(value: FlagValue): Promise<void> {
     const current = await this.load();
     const change: FlagChange = {
-      enabled,
+      enabled: value === 'on',
+      value,
       at: this.clock.now().toISOString(),
       ...(this.changedBy ? { by: this.changedBy } : {}),
     };
-    const next: FlagFile = { enabled, history: [change, ...current.history].slice(0, FLAG_HISTORY_LIMIT) };
+    const next: FlagFile = {
+      enabled: value === 'hold' ? value : value === 'on',
+      history: [change, ...current.history].slice(0, FLAG_HISTORY_LIMIT),
+    };
     await mkdir(dirname(this.path), { recursive: true });
     await writeJsonAtomic(this.path, next);
     this.cache.forget();

@@ -188,7 +188,7 @@ async function prepare(deps: DeliverDeps, message: QueueMessage, flag: FlagReadi
   } catch (error) {
     return { done: item({ kind: 'unprocessed', reason: describe(error) }, request) };
   }
-  if (flag.state === 'off') return { done: item({ kind: 'skipped', reason: flagSkipReason(flag) }, request) };
+  if (flag.state === 'off') return { done: item({ kind: 'skipped', reason: flagSkipReason() }, request) };
   if (flag.state !== 'on') return { done: item(holdDeferral(deps, flag), request) };
   return { request, item: (result) => item(result, request) };
 }

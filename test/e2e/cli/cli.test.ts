@@ -121,10 +121,17 @@ describe('CLI: b2a against AWS (a loopback SSM stub)', () => {
     // Assess
     expect(stderr).toBe('');
     expect(code).toBe(0);
+    // `value` (on, off, hold) added on purpose (issue 11).
     expect(JSON.parse(stdout)).toEqual({
       environment: 'dev',
+      value: 'on',
       enabled: true,
-      lastChange: { enabled: true, at: '2025-11-21T09:00:00.000Z', by: 'arn:aws:iam::111111111111:user/bob' },
+      lastChange: {
+        enabled: true,
+        value: 'on',
+        at: '2025-11-21T09:00:00.000Z',
+        by: 'arn:aws:iam::111111111111:user/bob',
+      },
     });
   });
 

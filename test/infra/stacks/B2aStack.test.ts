@@ -451,7 +451,21 @@ describe('Class: B2aStack', () => {
         pipeName: 'b2a-dev',
         scheduleGroup: 'b2a-dev',
         filters: { prefix: '', suffix: '' },
+        admission: { circuitBreaker: false },
       });
+    });
+
+    it('tells the CLI the rate limit (to pace bulk sends) and that there is a breaker (to show it)', () => {
+      // Prepare
+      const parameter = qaTemplate.toJSON()['Resources'][logicalIdOf(qaStack.discovery)] as {
+        Properties: { Value: { 'Fn::Join': [string, unknown[]] } };
+      };
+
+      // Act
+      const text = parameter.Properties.Value['Fn::Join'][1].filter((p) => typeof p === 'string').join('');
+
+      // Assess
+      expect(text).toContain('"admission":{"rateLimit":{"perSecond":50},"circuitBreaker":true}');
     });
   });
 
@@ -703,6 +717,12 @@ describe('Class: B2aStack', () => {
             Resource: [getAtt(stack.pipe.pipe)],
           },
           {
+            Sid: 'HoldPipe',
+            Effect: 'Allow',
+            Action: ['pipes:StartPipe', 'pipes:StopPipe'],
+            Resource: [getAtt(stack.pipe.pipe)],
+          },
+          {
             Sid: 'CheckObjectsExist',
             Effect: 'Allow',
             Action: ['s3:GetObject', 's3:GetObjectVersion'],
@@ -767,6 +787,35 @@ describe('Class: B2aStack', () => {
       ]);
     });
 
+    it('lets the admin stop and start the pipe (toggle hold) and pace bulk sends in the admission partition only', () => {
+      // Prepare
+      const qaAdmin = statementsOf(qaTemplate, logicalIdOf(qaStack.admin.policy));
+      const devAdmin = statementsOf(devTemplate, logicalIdOf(devStack.admin.policy));
+
+      // Assess: StopPipe/StartPipe act on the pipe's ARN
+      // (https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_StopPipe.html); LeadingKeys
+      // limits the partitions a write may touch
+      // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+      expect(qaAdmin).toEqual(
+        expect.arrayContaining([
+          {
+            Sid: 'HoldPipe',
+            Effect: 'Allow',
+            Action: ['pipes:StartPipe', 'pipes:StopPipe'],
+            Resource: [getAtt(qaStack.pipe.pipe)],
+          },
+          {
+            Sid: 'PaceBulkSends',
+            Effect: 'Allow',
+            Action: ['dynamodb:UpdateItem'],
+            Resource: [getAtt(qaStack.jobs.table)],
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ADMISSION_PARTITION] } },
+          },
+        ]),
+      );
+      expect(devAdmin.flatMap((statement) => statement.Action)).not.toContain('dynamodb:UpdateItem');
+    });
+
     it.each(['enrichment', 'admin'])(
       'lets the %s list the existing bucket itself, not its objects, so that a missing object is a 404',
       (who) => {
@@ -795,10 +844,11 @@ describe('Class: B2aStack', () => {
       },
     );
 
+    // On qa, the stage with every optional feature: bulk sends' dynamodb:UpdateItem comes with a rate limit.
     it("grants the admin every action the CLI's permission table names", () => {
       // Prepare
       const granted = new Set(
-        statementsOf(devTemplate, logicalIdOf(devStack.admin.policy)).flatMap((s) => s.Action),
+        statementsOf(qaTemplate, logicalIdOf(qaStack.admin.policy)).flatMap((s) => s.Action),
       );
 
       // Act

@@ -16,7 +16,7 @@ describe('Function: openLocalAdmin', () => {
     dataDir = await tempDataDir();
     // One run of the runtime leaves a job behind.
     const runtime = await startLocalRuntime({ dataDir, config: FAST_CONFIG });
-    await runtime.flag.setEnabled(false);
+    await runtime.flag.set('off');
     await putObject(runtime.inboxDir, 'reports/q1.csv', 'a,b\n');
     await runtime.idle({ timeoutMs: 20_000 });
     await runtime.stop();
@@ -48,7 +48,7 @@ describe('Function: openLocalAdmin', () => {
     // Prepare
     const admin = await openLocalAdmin(dataDir);
     const [job] = await admin.jobs.listByKey('local-inbox', 'reports/q1.csv');
-    await admin.flag.setEnabled(true);
+    await admin.flag.set('on');
     const now = new Date().toISOString();
     await admin.queue.send({
       b2a: 1,

@@ -3,6 +3,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { CircuitNotificationLine } from '../../../pipeline-functions/adapters/local/file-notifier.js';
 import { burstOf } from '../../../pipeline-functions/core/admission/rate-limiter.js';
 import type { Job } from '../../../pipeline-functions/core/model.js';
+import { setFlag, readFlagHistory } from '../../../pipeline-functions/core/use-cases/admin/flag.js';
+import { openLocalAdmin } from '../../../pipeline-functions/local/admin.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../pipeline-functions/local/runtime.js';
 import { mergeConfig, type LocalConfigInput } from '../../../pipeline-functions/local/settings.js';
 import { peakInWindow } from '../../support/arrivals.js';
@@ -14,6 +16,16 @@ async function jobsOf(runtime: LocalRuntime, keys: readonly string[]): Promise<J
   const jobs: Job[] = [];
   for (const key of keys) jobs.push(...(await runtime.jobs.listByKey(runtime.bucket, key)));
   return jobs;
+}
+
+/** Waits until every key's job is deferred by hold. */
+async function everyFileHeld(runtime: LocalRuntime, keys: readonly string[]): Promise<void> {
+  await waitFor(
+    async () =>
+      (await jobsOf(runtime, keys)).filter((job) => job.note === 'deferred: hold').length === keys.length,
+    30_000,
+    () => 'every file held',
+  );
 }
 
 describe('Local runtime: admission control', () => {
@@ -128,15 +140,10 @@ describe('Local runtime: admission control', () => {
 
     // Act
     for (const key of keys) await putObject(runtime.inboxDir, key, `content of ${key}`);
-    await waitFor(
-      async () =>
-        (await jobsOf(runtime, keys)).filter((job) => job.note === 'deferred: hold').length === keys.length,
-      30_000,
-      () => 'every file held',
-    );
+    await everyFileHeld(runtime, keys);
     const heldCalls = stub.requests.length;
     const held = await jobsOf(runtime, keys);
-    await runtime.flag.setEnabled(true);
+    await runtime.flag.set('on');
     await runtime.idle({ timeoutMs: 30_000 });
 
     // Assess
@@ -148,5 +155,33 @@ describe('Local runtime: admission control', () => {
       [...keys].sort(),
     );
     expect(deadLettersOf(runtime)).toBe(0);
+  }, 90_000);
+
+  it('b2a toggle hold (the admin use case), files dropped, b2a toggle on: each delivered once, none SKIPPED, who is recorded', async () => {
+    // Prepare
+    const { stub } = await startApi(() => ({ status: 200 }));
+    const runtime = await start(stub.url, { flag: { holdDeferSeconds: 1 } });
+    const admin = await openLocalAdmin(runtime.dataDir);
+    cleanup.push(() => admin.close());
+    const keys = Array.from({ length: 8 }, (_, i) => `toggled/file-${i}.txt`);
+
+    // Act
+    const held = await setFlag(admin, 'hold');
+    for (const key of keys) await putObject(runtime.inboxDir, key, `content of ${key}`);
+    await everyFileHeld(runtime, keys);
+    const heldCalls = stub.requests.length;
+    await setFlag(admin, 'on');
+    await runtime.idle({ timeoutMs: 30_000 });
+
+    // Assess: locally there is no pipe to stop; the enrichment's deferral holds.
+    expect(held).toMatchObject({ value: 'hold', previous: 'on', changed: true });
+    expect(held.pipe).toBeUndefined();
+    expect(heldCalls).toBe(0);
+    const jobs = await jobsOf(runtime, keys);
+    expect(jobs.map((job) => [job.status, job.attempts])).toEqual(keys.map(() => ['SUCCEEDED', 1]));
+    expect(stub.requests).toHaveLength(keys.length);
+    const history = await readFlagHistory(admin, 2);
+    expect(history.map((change) => change.value)).toEqual(['on', 'hold']);
+    expect(history.every((change) => change.by?.startsWith('local:'))).toBe(true);
   }, 90_000);
 });

@@ -57,7 +57,7 @@ describe('Local runtime against a flaky API', () => {
 
   it('skips files while the flag is off, without calling the API', async () => {
     // Prepare
-    await admin.flag.setEnabled(false);
+    await admin.flag.set('off');
     const callsBefore = stub.requests.length;
     // Act
     for (const key of offKeys) await putObject(runtime.inboxDir, key, contentOf(key));
@@ -73,7 +73,7 @@ describe('Local runtime against a flaky API', () => {
 
   it('delivers the skipped files once reprocessed through the work queue after the flag is back on', async () => {
     // Prepare
-    await admin.flag.setEnabled(true);
+    await admin.flag.set('on');
     const { items: skipped } = await admin.jobs.listByStatus({ status: 'SKIPPED', limit: 100 });
     const { arn } = await admin.identity.whoami();
     // Act

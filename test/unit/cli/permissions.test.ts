@@ -20,6 +20,7 @@ describe('Function: permissionsFor', () => {
       's3:ListBucketVersions',
       'dynamodb:BatchGetItem',
       'sqs:SendMessage',
+      'dynamodb:UpdateItem',
     ]);
     expect(permissionsFor('reconcile')).toEqual([
       'ssm:GetParameter',
@@ -27,6 +28,13 @@ describe('Function: permissionsFor', () => {
       'dynamodb:BatchGetItem',
       'dynamodb:Query',
       'sqs:SendMessage',
+      'dynamodb:UpdateItem',
     ]);
+  });
+
+  it('lists StopPipe for toggle hold and StartPipe for toggle on|off', () => {
+    // StopPipe/StartPipe: https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_StopPipe.html
+    expect(permissionsFor('toggle hold')).toContain('pipes:StopPipe');
+    expect(permissionsFor('toggle on|off')).toContain('pipes:StartPipe');
   });
 });

@@ -46,7 +46,7 @@ export interface BackfillCounts {
 /** Options of {@link backfill}. */
 export interface BackfillOptions {
   readonly clock: Clock;
-  /** Admits each batch of messages: the API's rate limit. @default no pacing */
+  /** Admits each batch of messages: the API's rate limit. @default ports.pacer */
   readonly pace?: Pacer;
   /** @default a random id */
   readonly newId?: () => string;
@@ -189,7 +189,7 @@ export async function backfill(
       });
     });
     await sendInBatches(ports.queue, envelopes, {
-      ...(options.pace ? { pace: options.pace } : {}),
+      pace: options.pace ?? ports.pacer,
       onCallError: 'throw',
       onBatch: async (batch) => {
         failed.push(...batch.failed.map(notSentOf));

@@ -128,7 +128,7 @@ export async function fixDrift(
     ),
   ];
   const { sent, failed } = await sendInBatches(ports.queue, envelopes, {
-    ...(options.pace ? { pace: options.pace } : {}),
+    pace: options.pace ?? ports.pacer,
   });
   return {
     backfillId,

@@ -54,7 +54,7 @@ export interface SendOptions {
   readonly newRunId?: () => string;
   /** Called after each object, for a progress bar. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Admits each batch of messages (the API's rate limit). @default no pacing */
+  /** Admits each batch of messages (the API's rate limit). @default ports.pacer */
   readonly pace?: Pacer;
 }
 
@@ -135,7 +135,7 @@ export async function sendReprocess(
     ];
   });
   const { sent, failed } = await sendInBatches(ports.queue, envelopes, {
-    ...(options.pace ? { pace: options.pace } : {}),
+    pace: options.pace ?? ports.pacer,
     onBatch: (batch) => progress(batch.sent.length + batch.failed.length),
   });
   const outcomes: SendOutcome[] = [

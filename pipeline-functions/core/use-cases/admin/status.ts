@@ -1,7 +1,18 @@
-/** readStatus: who is asking, the flag, the queues, the pipe and job counts, for `b2a status`. */
-import { flagSkipReason } from '../../flag.js';
+/**
+ * readStatus: who is asking, the flag, the circuit breaker, the queues, the pipe and job counts,
+ * for `b2a status`.
+ */
+import { readCircuitStatus, type CircuitStatus } from '../../admission/circuit-status.js';
+import { flagHoldDetail } from '../../flag.js';
 import type { JobStatus } from '../../model.js';
-import type { AdminPorts, Identity, QueueStats } from '../../ports.js';
+import {
+  systemClock,
+  type AdminPorts,
+  type Clock,
+  type FlagReading,
+  type Identity,
+  type QueueStats,
+} from '../../ports.js';
 import { countJobsByStatus } from '../count-jobs.js';
 
 /** Everything `b2a status` shows. */
@@ -10,8 +21,12 @@ export interface StatusReport {
   readonly bucket: string;
   readonly identity: Identity;
   readonly enabled: boolean;
-  /** Set when the flag holds a value b2a does not understand (the pipeline treats it as off). */
+  /** What is in force: `on`, `off`, `hold`, or `not-understood` (the pipeline holds). */
+  readonly flag: FlagReading['state'];
+  /** Set when the flag holds a value b2a does not understand (the pipeline treats it as hold). */
   readonly flagProblem?: string;
+  /** The circuit breaker, when the environment has one. */
+  readonly circuit?: CircuitStatus;
   readonly queues: { readonly source: QueueStats; readonly deadLetter: QueueStats };
   readonly pipeState: string;
   /** Counts are of jobs updated since this time (ISO-8601). */
@@ -22,22 +37,31 @@ export interface StatusReport {
 /**
  * Reads the status, every part at once.
  * @param since count only jobs updated at or after this ISO-8601 time
+ * @param clock tells whether the breaker's probe is due
  * @example const report = await readStatus(ports, '2026-11-20T12:00:00.000Z');
  */
-export async function readStatus(ports: AdminPorts, since: string): Promise<StatusReport> {
-  const [identity, flag, queues, pipeState, counts] = await Promise.all([
+export async function readStatus(
+  ports: AdminPorts,
+  since: string,
+  clock: Clock = systemClock,
+): Promise<StatusReport> {
+  const [identity, flag, queues, pipeState, counts, circuit] = await Promise.all([
     ports.identity.whoami(),
     ports.flag.read(),
     ports.monitor.queueStats(),
     ports.monitor.pipeState(),
     countJobsByStatus(ports.jobs, since),
+    ports.circuit ? readCircuitStatus(ports.circuit, clock) : undefined,
   ]);
+  const flagProblem = flagHoldDetail(flag);
   return {
     environment: ports.environment,
     bucket: ports.bucket,
     identity,
     enabled: flag.state === 'on',
-    ...(flag.state === 'not-understood' ? { flagProblem: flagSkipReason(flag) } : {}),
+    flag: flag.state,
+    ...(flagProblem ? { flagProblem } : {}),
+    ...(circuit ? { circuit } : {}),
     queues,
     pipeState,
     since,

@@ -7,7 +7,9 @@ import {
   StartMessageMoveTaskCommand,
   ListMessageMoveTasksCommand,
 } from '@aws-sdk/client-sqs';
-import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribePipeCommand, PipesClient, StartPipeCommand, StopPipeCommand } from '@aws-sdk/client-pipes';
+import { setFlag } from '../../../../pipeline-functions/core/use-cases/admin/flag.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { openAwsAdmin, queueArnOf } from '../../../../cli/backends/aws.js';
 import { AccessDeniedError, NotDeployedError, toCliError } from '../../../../cli/errors.js';
@@ -29,6 +31,7 @@ const resources: DeployedResources = {
 const ssm = mockClient(SSMClient);
 const sqs = mockClient(SQSClient);
 const documents = mockClient(DynamoDBDocumentClient);
+const pipes = mockClient(PipesClient);
 mockClient(DynamoDBClient);
 
 const discovered = (value: unknown = resources): void => {
@@ -45,9 +48,48 @@ describe('Function: openAwsAdmin', () => {
     ssm.reset();
     sqs.reset();
     documents.reset();
+    pipes.reset();
   });
   afterEach(() => {
     ssm.reset();
+  });
+
+  it('toggle hold sets the flag to hold and stops the running pipe; toggle on starts it again', async () => {
+    // Prepare: StopPipe/StartPipe answer at once with STOPPING/STARTING
+    // (https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_StopPipe.html,
+    // https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_StartPipe.html).
+    discovered();
+    ssm
+      .on(GetParameterCommand, { Name: '/b2a/dev/enabled' })
+      .resolvesOnce({ Parameter: { Value: 'on' } })
+      .resolves({ Parameter: { Value: 'hold' } });
+    ssm.on(PutParameterCommand).resolves({ Version: 2 });
+    pipes
+      .on(DescribePipeCommand, { Name: 'b2a-dev' })
+      .resolvesOnce({ CurrentState: 'RUNNING' })
+      .resolves({ CurrentState: 'STOPPED' });
+    pipes.on(StopPipeCommand).resolves({ CurrentState: 'STOPPING', DesiredState: 'STOPPED' });
+    pipes.on(StartPipeCommand).resolves({ CurrentState: 'STARTING', DesiredState: 'RUNNING' });
+
+    // Act
+    const admin = await openAwsAdmin({ environment: 'dev', region: 'eu-west-1' });
+    const held = await setFlag(admin, 'hold');
+    const resumed = await setFlag(admin, 'on');
+    await admin.close();
+
+    // Assess
+    expect(held).toMatchObject({
+      previous: 'on',
+      changed: true,
+      pipe: { action: 'stopped', state: 'STOPPING' },
+    });
+    expect(resumed).toMatchObject({ previous: 'hold', pipe: { action: 'started', state: 'STARTING' } });
+    expect(ssm.commandCalls(PutParameterCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: '/b2a/dev/enabled', Value: 'hold', Type: 'String', Overwrite: true },
+      { Name: '/b2a/dev/enabled', Value: 'on', Type: 'String', Overwrite: true },
+    ]);
+    expect(pipes.commandCalls(StopPipeCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'b2a-dev' }]);
+    expect(pipes.commandCalls(StartPipeCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'b2a-dev' }]);
   });
 
   it('finds the stage through the discovery parameter and reads the flag it names', async () => {

@@ -25,6 +25,26 @@ describe('Command: b2a backfill', () => {
     });
   });
 
+  it('takes permits from the pacer before each batch it sends, and none on a dry run', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    for (let i = 0; i < 12; i++) admin.listing.add(`k${String(i).padStart(2, '0')}.csv`);
+    const dry = new FakeAdmin();
+    dry.listing.add('a.csv');
+
+    // Act
+    const { code } = await runCli(['backfill'], admin);
+    await runCli(['backfill', '--dry-run'], dry);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(admin.pacer.takes).toEqual([
+      { permits: 10, sentBefore: 0 },
+      { permits: 2, sentBefore: 10 },
+    ]);
+    expect(dry.pacer.takes).toEqual([]);
+  });
+
   it('prints what a dry run would send, and sends nothing', async () => {
     // Prepare
     const admin = bucket();

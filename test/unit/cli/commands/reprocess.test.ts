@@ -93,6 +93,27 @@ describe('Command: b2a reprocess', () => {
     expect(stdout).toContain('Started job inbox/in/a.csv#v1');
   });
 
+  it('takes permits from the pacer before each batch of a bulk reprocess', async () => {
+    // Prepare: 25 failed jobs are three batches (10, 10, 5).
+    const admin = new FakeAdmin();
+    for (let i = 0; i < 25; i++) {
+      const key = `f${String(i).padStart(2, '0')}.csv`;
+      admin.objects.put('inbox', key, { versionId: 'v1' });
+      admin.jobs.add(job(key, { status: 'FAILED', updatedAt: '2026-11-21T11:30:00.000Z' }));
+    }
+
+    // Act
+    const { code } = await runCli(['reprocess', '--failed'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(admin.pacer.takes).toEqual([
+      { permits: 10, sentBefore: 0 },
+      { permits: 10, sentBefore: 10 },
+      { permits: 5, sentBefore: 20 },
+    ]);
+  });
+
   it('sends nothing on a dry run', async () => {
     // Prepare
     const admin = new FakeAdmin('prod');

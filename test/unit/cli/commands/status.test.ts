@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { runCli, statusAdmin as admin } from '../support/fake-admin.js';
 
 describe('Command: b2a status', () => {
-  it('says when the flag holds a value b2a does not understand, and that it counts as off', async () => {
+  // Changed on purpose (issue 11): a value b2a does not understand now holds, it no longer skips.
+  it('says when the flag holds a value b2a does not understand, and that it counts as hold', async () => {
     // Prepare
     const a = admin();
     a.flag.reading = { state: 'not-understood', value: 'true' };
@@ -13,11 +14,12 @@ describe('Command: b2a status', () => {
 
     // Assess
     expect(text.stdout).toContain(
-      'flag          OFF: flag value "true" not understood; treated as off; new objects are SKIPPED (b2a toggle on|off sets it)',
+      'flag          HOLD: flag value "true" not understood; treated as hold; deliveries wait, nothing is SKIPPED (b2a toggle on|off|hold sets it)',
     );
     expect(JSON.parse(json.stdout)).toMatchObject({
       enabled: false,
-      flagProblem: 'flag value "true" not understood; treated as off',
+      flag: 'not-understood',
+      flagProblem: 'flag value "true" not understood; treated as hold',
     });
   });
 
@@ -45,5 +47,39 @@ describe('Command: b2a status', () => {
     const { code, stdout } = await runCli(['status', '--since', '7d', '--json'], admin());
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ since: '2026-11-14T12:00:00.000Z', counts: { FAILED: 2 } });
+  });
+
+  it('carries the circuit breaker in --json and says when its probe is due (half-open)', async () => {
+    // Prepare
+    const a = admin();
+    a.circuit = {
+      read: async () => ({
+        state: 'open',
+        failures: 0,
+        openedAt: '2026-11-21T11:58:00.000Z',
+        reason: 'HTTP 401',
+        lastError: 'HTTP 401',
+        deferred: 7,
+        nextProbeAt: '2026-11-21T11:59:30.000Z',
+      }),
+    };
+
+    // Act
+    const json = await runCli(['status', '--json'], a);
+    const text = await runCli(['status'], a);
+
+    // Assess
+    expect(JSON.parse(json.stdout).circuit).toEqual({
+      state: 'half-open',
+      since: '2026-11-21T11:58:00.000Z',
+      reason: 'HTTP 401',
+      lastError: 'HTTP 401',
+      deferred: 7,
+      failures: 0,
+      nextProbeAt: '2026-11-21T11:59:30.000Z',
+    });
+    expect(text.stdout).toContain(
+      'circuit       HALF-OPEN (probe due) since 2026-11-21 11:58:00Z: HTTP 401; last error HTTP 401; 7 deferred',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeAdmin, runCli } from '../support/fake-admin.js';
+import { FakeAdmin, FakePipe, runCli } from '../support/fake-admin.js';
 
 describe('Command: b2a toggle', () => {
   it('shows the flag as plain text', async () => {
@@ -27,7 +27,14 @@ describe('Command: b2a toggle', () => {
   it('prints JSON with --json', async () => {
     const { code, stdout } = await runCli(['toggle', 'on', '--json'], new FakeAdmin());
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ environment: 'dev', enabled: true, previous: true, changed: false });
+    // Changed on purpose (issue 11): the value and the previous value are words (on, off, hold).
+    expect(JSON.parse(stdout)).toEqual({
+      environment: 'dev',
+      value: 'on',
+      enabled: true,
+      previous: 'on',
+      changed: false,
+    });
   });
 
   it('shows the history, newest first', async () => {
@@ -55,10 +62,36 @@ describe('Command: b2a toggle', () => {
     ]);
   });
 
-  it('rejects a state other than on or off (exit 2), without opening the backend', async () => {
+  it('holds: the flag says hold and the pipe stops; toggle shows HOLD; toggle on starts it', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.pipe = new FakePipe(admin.monitor);
+
+    // Act
+    const held = await runCli(['toggle', 'hold'], admin);
+    const shown = await runCli(['toggle'], admin);
+    const resumed = await runCli(['toggle', 'on'], admin);
+
+    // Assess
+    expect(held.stdout).toBe(
+      'b2a is now HOLD in dev (was ON)\nPipe stopping (STOPPING); messages wait in the source queue\n',
+    );
+    expect(shown.stdout).toContain(
+      'b2a is HOLD in dev, since 2026-11-21 12:00:00Z by arn:aws:iam::111111111111:user/admin',
+    );
+    expect(shown.stdout).toContain('nothing is SKIPPED');
+    expect(resumed.stdout).toBe('b2a is now ON in dev (was HOLD)\nPipe starting (STARTING)\n');
+    expect(admin.pipe.calls).toEqual(['stop', 'start']);
+    expect((await runCli(['toggle', 'history'], admin)).stdout.split('\n').slice(1, 3)).toEqual([
+      '2026-11-21 12:00:00Z  ON     arn:aws:iam::111111111111:user/admin',
+      '2026-11-21 12:00:00Z  HOLD   arn:aws:iam::111111111111:user/admin',
+    ]);
+  });
+
+  it('rejects a state other than on, off or hold (exit 2), without opening the backend', async () => {
     const { code, stderr, opened } = await runCli(['toggle', 'maybe'], new FakeAdmin());
     expect(code).toBe(2);
-    expect(stderr).toContain('Allowed choices are on, off');
+    expect(stderr).toContain('Allowed choices are on, off, hold');
     expect(opened).toBeUndefined();
   });
 });

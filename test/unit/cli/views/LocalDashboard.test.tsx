@@ -11,7 +11,7 @@ const props = (overrides: Partial<LocalDashboardProps> = {}): LocalDashboardProp
     demoApi: true,
   },
   counts: { SUCCEEDED: 12, RETRYING: 1, FAILED: 2, SKIPPED: 0 },
-  enabled: true,
+  flag: 'on',
   pending: { inbox: 0, queued: 3, retries: 1 },
   activity: {
     startedAt: '2026-11-21T12:00:00.000Z',
@@ -80,7 +80,7 @@ describe('Component: LocalDashboard', () => {
           {...base}
           activity={{ ...base.activity, recent: [] }}
           counts={undefined}
-          enabled={false}
+          flag="off"
           stopping
         />,
       ).lastFrame() ?? '';
@@ -89,5 +89,32 @@ describe('Component: LocalDashboard', () => {
     expect(frame).toContain('flag OFF');
     expect(frame).toContain('SUCCEEDED …');
     expect(frame).toContain('Stopping: finishing the batches in hand');
+  });
+
+  it('shows a held flag and an open circuit breaker', () => {
+    // Act
+    const frame =
+      render(
+        <LocalDashboard
+          {...props({
+            flag: 'hold',
+            circuit: {
+              state: 'open',
+              since: '2026-11-21T11:58:00.000Z',
+              reason: 'HTTP 401',
+              deferred: 3,
+              failures: 0,
+              nextProbeAt: '2026-11-21T12:00:30.000Z',
+            },
+          })}
+          width={160}
+        />,
+      ).lastFrame() ?? '';
+
+    // Assess
+    expect(frame).toContain('flag HOLD');
+    expect(frame).toContain(
+      'Circuit OPEN since 2026-11-21 11:58:00Z: HTTP 401; 3 deferred; next probe 2026-11-21 12:00:30Z',
+    );
   });
 });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbAdmissionStore } from '../../../../../pipeline-functions/adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
-import { jobsTableDefinition } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
 import { CircuitBreaker } from '../../../../../pipeline-functions/core/admission/circuit-breaker.js';
 import { RateLimiter, slotShare } from '../../../../../pipeline-functions/core/admission/rate-limiter.js';
 import { JOB_STATUSES } from '../../../../../pipeline-functions/core/model.js';
 import { FakeClock, FakeNotifier } from '../../../../support/fakes.js';
 import { dynaliteClient } from '../../../../support/dynalite.js';
+import { ensureJobsTable } from '../../../../../pipeline-functions/local/dynamo-store.js';
 import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 let tableCount = 0;
@@ -17,7 +16,8 @@ describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
 
   async function freshTable(): Promise<string> {
     const tableName = `admission-${++tableCount}`;
-    await db.client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+    // Waits for ACTIVE: dynalite answers ResourceNotFound until its zero-delay timer has run.
+    await ensureJobsTable(db.client, tableName);
     return tableName;
   }
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import { InvalidCursorError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
-import { jobsTableDefinition } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
 import {
   jobIdOf,
   type JobStatus,
@@ -10,6 +8,7 @@ import {
   type Run,
 } from '../../../../../pipeline-functions/core/model.js';
 import type { Clock, JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
+import { ensureJobsTable } from '../../../../../pipeline-functions/local/dynamo-store.js';
 import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 /** A clock the test moves by hand, so `updatedAt` (the index's sort key) is known. */
@@ -60,7 +59,8 @@ describe('Class: DynamoDbJobRepository', () => {
   /** A fresh table per test, so counts and pages are exact. */
   async function freshRepository(clock = new ManualClock()) {
     const tableName = `jobs-${++tableCount}`;
-    await db.client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+    // Waits for ACTIVE: dynalite answers ResourceNotFound until its zero-delay timer has run.
+    await ensureJobsTable(db.client, tableName);
     return {
       repository: new DynamoDbJobRepository(db.client, { tableName, clock, retentionDays: 2 }),
       clock,

@@ -210,7 +210,7 @@ describe('Class: SsmEnabledFlag', () => {
     const { flag: subject } = flag();
 
     // Act
-    await subject.setEnabled(false);
+    await subject.set('off');
     const enabled = await subject.isEnabled();
 
     // Assess
@@ -222,6 +222,18 @@ describe('Class: SsmEnabledFlag', () => {
     });
     expect(enabled).toBe(false);
     expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 0);
+  });
+
+  it('sets hold as the word hold, which it then reads as hold', async () => {
+    // PutParameter of a String parameter stores the value as given
+    // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html).
+    ssm.on(PutParameterCommand).resolves({ Version: 3 });
+    const { flag: subject } = flag();
+
+    await subject.set('hold');
+
+    expect(ssm).toReceiveCommandWith(PutParameterCommand, { Name: NAME, Value: 'hold', Overwrite: true });
+    expect(await subject.read()).toEqual({ state: 'hold' });
   });
 
   it('lists the history newest first, across pages, with who changed it', async () => {
@@ -250,9 +262,10 @@ describe('Class: SsmEnabledFlag', () => {
     const history = await subject.history(2);
 
     // Assess
+    // The stored value is kept too, since hold (issue 11): added to the assertion on purpose.
     expect(history).toEqual([
-      { enabled: true, at: '2026-01-03T00:00:00.000Z' },
-      { enabled: false, at: '2026-01-02T00:00:00.000Z', by: 'arn:aws:iam::1:user/b' },
+      { enabled: true, value: 'on', at: '2026-01-03T00:00:00.000Z' },
+      { enabled: false, value: 'off', at: '2026-01-02T00:00:00.000Z', by: 'arn:aws:iam::1:user/b' },
     ]);
     expect(ssm).toReceiveCommandWith(GetParameterHistoryCommand, { Name: NAME, NextToken: 'page-2' });
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStoreError } from '../../../../../pipeline-functions/adapters/local/errors.js';
@@ -29,13 +29,14 @@ describe('Class: FileFlagAdmin', () => {
     const clock = new FakeClock();
     const flag = new FileFlagAdmin({ path, changedBy: 'local:alice', clock });
     // Act
-    await flag.setEnabled(false);
+    await flag.set('off');
     clock.advance(1000);
-    await flag.setEnabled(true);
+    await flag.set('on');
     // Assess
+    // The value is recorded too, since hold (issue 11): added to the assertion on purpose.
     expect(await flag.history(10)).toEqual([
-      { enabled: true, at: '2026-11-21T12:00:01.000Z', by: 'local:alice' },
-      { enabled: false, at: '2026-11-21T12:00:00.000Z', by: 'local:alice' },
+      { enabled: true, value: 'on', at: '2026-11-21T12:00:01.000Z', by: 'local:alice' },
+      { enabled: false, value: 'off', at: '2026-11-21T12:00:00.000Z', by: 'local:alice' },
     ]);
     expect(await flag.history(1)).toHaveLength(1);
   });
@@ -47,7 +48,7 @@ describe('Class: FileFlagAdmin', () => {
     const cliFlag = new FileFlagAdmin({ path });
     expect(await runtimeFlag.isEnabled()).toBe(true);
     // Act
-    await cliFlag.setEnabled(false);
+    await cliFlag.set('off');
     const cached = await runtimeFlag.isEnabled();
     clock.advance(5000);
     const fresh = await runtimeFlag.isEnabled();
@@ -91,7 +92,7 @@ describe('Class: FileFlagAdmin', () => {
     await writeFile(path, '{"enabled":"yes"}');
     const flag = new FileFlagAdmin({ path });
     // Act
-    await flag.setEnabled(true);
+    await flag.set('on');
     // Assess
     expect(await flag.read()).toEqual({ state: 'on' });
   });
@@ -104,5 +105,18 @@ describe('Class: FileFlagAdmin', () => {
     const history = await new FileFlagAdmin({ path }).history(10);
     // Assess
     expect(history).toEqual([change]);
+  });
+
+  it('writes hold as "hold", reads it back as hold, and records it in the history', async () => {
+    // Prepare
+    const flag = new FileFlagAdmin({ path, changedBy: 'local:alice', clock: new FakeClock() });
+
+    // Act
+    await flag.set('hold');
+
+    // Assess
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ enabled: 'hold' });
+    expect(await flag.read()).toEqual({ state: 'hold' });
+    expect((await flag.history(1))[0]).toMatchObject({ enabled: false, value: 'hold' });
   });
 });

@@ -10,6 +10,7 @@ describe('Function: readStatus', () => {
       bucket: 'inbox',
       identity: { arn: 'arn:aws:iam::111111111111:user/admin', account: '111111111111' },
       enabled: true,
+      flag: 'on',
       queues: {
         source: { visible: 3, inFlight: 1, delayed: 0, oldestAgeSeconds: 125 },
         deadLetter: { visible: 2, inFlight: 0, delayed: 0 },
