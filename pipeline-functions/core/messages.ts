@@ -83,6 +83,7 @@ function decodeEventBridge(event: Json, fallbackTime: string): DecodedMessage {
       versionId: str(object['version-id']),
       etag: str(object['etag']),
       size: num(object['size']),
+      sequencer: str(object['sequencer']),
     }),
     run: { id: AUTO_RUN_ID, startedAt },
     attempt: 1,
@@ -112,6 +113,7 @@ function decodeClassic(records: unknown[], fallbackTime: string): DecodedMessage
       versionId: str(object['versionId']),
       etag: str(object['eTag']),
       size: num(object['size']),
+      sequencer: str(object['sequencer']),
     }),
     run: {
       id: AUTO_RUN_ID,
@@ -162,6 +164,7 @@ function decodeEnvelope(m: Json): DecodedMessage {
       versionId: str(o['versionId']),
       etag: str(o['etag']),
       size: num(o['size']),
+      sequencer: str(o['sequencer']),
     }),
     run: { id: runId, startedAt: canonicalTime(startedAt, 'run.startedAt') },
     attempt,

@@ -24,6 +24,10 @@ export type DeliveryResult =
     }
   /** The flag was off: nothing was called. */
   | { readonly kind: 'skipped'; readonly reason: string }
+  /** A newer version of the key was recorded (config `versions: latest`): nothing was called. */
+  | { readonly kind: 'superseded'; readonly reason: string }
+  /** The content equals the last delivered version's (config `dedupe: content`): nothing was called. */
+  | { readonly kind: 'unchanged'; readonly reason: string }
   /** Already delivered, or a newer attempt exists: nothing was called, nothing to record. */
   | { readonly kind: 'duplicate'; readonly reason: string }
   /** The message asks for nothing (a test event, a key outside the filters). */

@@ -16,6 +16,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
+import { DynamoDbLatestVersions } from '../adapters/aws/dynamodb-latest-versions.js';
 import { S3ObjectSource } from '../adapters/aws/s3-object-source.js';
 import { SecretsManagerCredentialStore } from '../adapters/aws/secrets-manager-credential-store.js';
 import { SchedulerRetryScheduler } from '../adapters/aws/scheduler-retry-scheduler.js';
@@ -146,6 +147,10 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
       { parameterName: env.B2A_FLAG_PARAMETER, cacheSeconds: config.flag.cacheSeconds, clock },
     ),
     jobs: new DynamoDbJobRepository(
+      client(options, 'dynamodb', () => new DynamoDBClient({})),
+      { tableName: env.B2A_TABLE_NAME, clock },
+    ),
+    versions: new DynamoDbLatestVersions(
       client(options, 'dynamodb', () => new DynamoDBClient({})),
       { tableName: env.B2A_TABLE_NAME, clock },
     ),

@@ -111,6 +111,9 @@ export class FakeJobs implements JobRepository {
       key: u.object.key,
       ...(u.object.versionId ? { versionId: u.object.versionId } : {}),
       ...(u.object.etag ? { etag: u.object.etag } : {}),
+      ...((u.object.sequencer ?? previous?.sequencer)
+        ? { sequencer: u.object.sequencer ?? previous?.sequencer }
+        : {}),
       status: u.status,
       runId: u.run.id,
       runStartedAt: u.run.startedAt,

@@ -1,6 +1,7 @@
 /**
  * deliverObject: the enrichment step. For each queue message: decode it, skip what asks for nothing
- * or was already done, honour the enabled flag, read the object and call the API. Returns exactly
+ * or was already done, end an older version once a newer one is recorded (`versions: latest`),
+ * honour the enabled flag, skip unchanged content (`dedupe: content`), read the object and call the API. Returns exactly
  * one result per message and never throws because one message failed (Pipes cannot take a partial
  * failure from an enrichment).
  */
@@ -23,15 +24,20 @@ import type {
   EnabledFlag,
   FlagReading,
   JobRepository,
+  LatestVersions,
   ObjectSource,
 } from '../ports.js';
+import { supersededBy, unchangedSince } from './version-checks.js';
 
 export interface DeliverDeps {
-  readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters'>;
+  readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters' | 'versions' | 'dedupe'>;
   /** The source bucket: a message about any other bucket is ended at once, reading nothing. */
   readonly bucket: string;
   readonly flag: EnabledFlag;
-  readonly jobs: Pick<JobRepository, 'get'>;
+  /** `listByKey` is asked only with `dedupe: content`. */
+  readonly jobs: Pick<JobRepository, 'get' | 'listByKey'>;
+  /** The newest version seen of each key: needed with `versions: latest`. */
+  readonly versions?: LatestVersions;
   readonly objects: ObjectSource;
   readonly api: DownstreamApi;
   readonly clock: Clock;
@@ -142,7 +148,17 @@ export async function deliverObject(
           : `a newer attempt is recorded (${job?.status} at attempt ${job?.attempt} of run ${job?.runId})`;
       return item({ kind: 'duplicate', reason }, request);
     }
+    // Before the flag: an older version stays superseded whatever the flag says later.
+    if (deps.versions && deps.config.versions === 'latest') {
+      const newer = await supersededBy(deps.versions, object, deps.clock.now());
+      if (newer) return item({ kind: 'superseded', reason: newer }, request);
+    }
     if (flag.state !== 'on') return item({ kind: 'skipped', reason: flagSkipReason(flag) }, request);
+    // A run someone asked for (a reprocess, and its retries) is sent whatever the content.
+    if (deps.config.dedupe === 'content' && !request.requestedBy) {
+      const same = await unchangedSince(deps.jobs, object);
+      if (same) return item({ kind: 'unchanged', reason: same }, request);
+    }
     return item(await call(deps, request), request);
   } catch (error) {
     return item({ kind: 'unprocessed', reason: describe(error) }, request);
