@@ -1,7 +1,13 @@
 /** Hand-written in-memory fakes of the core ports, for core and handler tests. */
 import { ObjectNotFoundError } from '../../pipeline-functions/core/errors.js';
 import type { B2aEnvelope } from '../../pipeline-functions/core/messages.js';
-import { isNewerThan, jobIdOf, type Job, type ObjectRef } from '../../pipeline-functions/core/model.js';
+import {
+  isNewerThan,
+  jobIdOf,
+  versionToken,
+  type Job,
+  type ObjectRef,
+} from '../../pipeline-functions/core/model.js';
 import type {
   ApiRequest,
   ApiResponse,
@@ -13,6 +19,8 @@ import type {
   JobQuery,
   JobRepository,
   JobUpdate,
+  LatestVersion,
+  LatestVersions,
   Notifier,
   ObjectInfo,
   ObjectSource,
@@ -21,6 +29,7 @@ import type {
   RetryScheduler,
   ScheduleTiming,
 } from '../../pipeline-functions/core/ports.js';
+import { compareSequencers } from '../../pipeline-functions/core/versions.js';
 
 export class FakeClock implements Clock {
   public constructor(public current = new Date('2026-11-21T12:00:00.000Z')) {}
@@ -150,6 +159,19 @@ export class FakeJobs implements JobRepository {
   }
 }
 
+/** The newest version of each key, in memory, moving forward only as the DynamoDB one does. */
+export class FakeLatestVersions implements LatestVersions {
+  public readonly latest = new Map<string, LatestVersion>();
+  public async advance(object: ObjectRef & { sequencer: string }, seenAt: string): Promise<LatestVersion> {
+    const name = `${object.bucket}/${object.key}`;
+    const recorded = this.latest.get(name);
+    if (recorded && compareSequencers(recorded.sequencer, object.sequencer) >= 0) return recorded;
+    const seen = { sequencer: object.sequencer, version: versionToken(object), seenAt };
+    this.latest.set(name, seen);
+    return seen;
+  }
+}
+
 export class FakeScheduler implements RetryScheduler {
   public readonly scheduled: { envelope: B2aEnvelope; at: Date }[] = [];
   public fail?: Error;
@@ -174,7 +196,14 @@ export class FakeNotifier implements Notifier {
 /** An EventBridge S3 "Object Created" event, as documented. */
 export function s3Event(
   key: string,
-  o: { bucket?: string; size?: number; etag?: string; versionId?: string; time?: string } = {},
+  o: {
+    bucket?: string;
+    size?: number;
+    etag?: string;
+    versionId?: string;
+    time?: string;
+    sequencer?: string;
+  } = {},
 ) {
   return {
     version: '0',
@@ -193,7 +222,7 @@ export function s3Event(
         size: o.size ?? 5,
         etag: o.etag ?? 'd41d8cd98f00b204e9800998ecf8427e',
         ...(o.versionId ? { 'version-id': o.versionId } : {}),
-        sequencer: '0062E99A88DC407460',
+        sequencer: o.sequencer ?? '0062E99A88DC407460',
       },
       'request-id': 'N4N7GDK58NMKJ12R',
       requester: '111111111111',
