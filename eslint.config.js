@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.b2a/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      'dist/',
+      '.b2a/',
+      'coverage/',
+      '.bench-bundles-*/',
+      '.cli-build-test-*/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

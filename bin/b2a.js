@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx b2a` works straight after `npm ci`, with no build step.
+// Runs the CLI compiled at install (bin/cli-build.js, the `prepare` script of `npm ci`) while it is
+// fresh, else its TypeScript through tsx: `npx b2a` works straight after `npm ci`, and right after an
+// edit too. B2A_FROM_SOURCE=1 always takes the sources.
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { freshCli } from './cli-build.js';
 
 // b2a supports Node.js 20; the SDK's notice that future SDK versions will need Node.js 22 would
 // otherwise print eight lines before every command. Set the variable to `false` to see it.
@@ -13,7 +15,14 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
-// tsx reads tsconfig.json from the working directory unless told: b2a runs from anywhere.
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-const { main } = await import('../cli/main.ts');
+const compiled = process.env.B2A_FROM_SOURCE ? undefined : freshCli();
+let main;
+if (compiled) {
+  ({ main } = await import(compiled.href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  // tsx reads tsconfig.json from the working directory unless told: b2a runs from anywhere.
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+  ({ main } = await import('../cli/main.ts'));
+}
 process.exitCode = await main(process.argv);

@@ -13,6 +13,7 @@ import {
 } from '../pipeline-functions/core/errors.js';
 import {
   BackfillIncompleteError,
+  AttemptNotKeptError,
   JobsNotSucceededError,
   KeyHasNoJobsError,
   KeysNotFoundError,
@@ -338,6 +339,15 @@ function fromAdminError(error: unknown): CliError | undefined {
     return new NotFoundError(
       error.message,
       'check the key (it is case-sensitive), or list jobs with: b2a jobs --prefix <start of the key>',
+      cause,
+    );
+  }
+  if (error instanceof AttemptNotKeptError) {
+    return new NotFoundError(
+      error.message,
+      error.asked > error.kept.to
+        ? 'list its attempts with: b2a jobs show <key>'
+        : "older attempts are in the target's log on AWS (its `job recorded` lines), locally in the runtime's log",
       cause,
     );
   }

@@ -5,9 +5,11 @@
 import { render, renderToString } from 'ink';
 import type { ReactElement } from 'react';
 import type { Job } from '../pipeline-functions/core/model.js';
+import type { AttemptDetail } from '../pipeline-functions/core/use-cases/admin/jobs.js';
 import type { DeadLetterInfo } from '../pipeline-functions/core/use-cases/admin/dead-letters.js';
 import type { StatusReport } from '../pipeline-functions/core/use-cases/admin/status.js';
 import type { Output } from './terminal.js';
+import { AttemptView } from './views/AttemptView.js';
 import { DeadLettersTable } from './views/DeadLettersTable.js';
 import { JobDetail } from './views/JobDetail.js';
 import { JobsTable } from './views/JobsTable.js';
@@ -47,6 +49,11 @@ export function printJobs(output: Output, jobs: readonly Job[]): void {
 /** Prints `b2a jobs show`. */
 export function printJobDetail(output: Output, jobs: readonly Job[]): void {
   print(output, <JobDetail jobs={jobs} width={output.columns} />);
+}
+
+/** Prints `b2a jobs show --attempt N`. */
+export function printAttempt(output: Output, detail: AttemptDetail): void {
+  print(output, <AttemptView detail={detail} />);
 }
 
 /** Prints `b2a status`. */

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { JOB_STATUSES, type JobStatus } from '../pipeline-functions/core/model.js';
+import type { HttpStatusRange } from '../pipeline-functions/core/ports.js';
 import type { GlobalOptions } from './global-options.js';
 
 /** The environments `--env` accepts. `local` is the embedded runtime; the others are deployed stages. */
@@ -85,4 +86,25 @@ export function parsePositiveInt(value: string): number {
     throw new InvalidArgumentError(`"${value}" is not a whole number >= 1`);
   }
   return n;
+}
+
+/**
+ * Parses HTTP statuses for `--http-status`: codes (`429`) and classes (`4xx`), comma-separated.
+ * @throws InvalidArgumentError
+ * @example parseHttpStatuses('4xx,503') // [{ from: 400, to: 499 }, { from: 503, to: 503 }]
+ */
+export function parseHttpStatuses(value: string): HttpStatusRange[] {
+  return value.split(',').map((part) => {
+    const token = part.trim().toLowerCase();
+    const match = /^([1-5])(xx|\d\d)$/.exec(token);
+    if (!match) {
+      throw new InvalidArgumentError(
+        `"${value}" is not an HTTP status: use e.g. 429, 503, 4xx or 5xx (comma-separated)`,
+      );
+    }
+    const hundreds = Number(match[1]) * 100;
+    return match[2] === 'xx'
+      ? { from: hundreds, to: hundreds + 99 }
+      : { from: Number(token), to: Number(token) };
+  });
 }

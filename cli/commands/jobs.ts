@@ -2,13 +2,14 @@
 import { Command } from 'commander';
 import type { JobStatus } from '../../pipeline-functions/core/model.js';
 import type { JobFilter } from '../../pipeline-functions/core/use-cases/admin/job-selection.js';
-import { listJobs, showJob } from '../../pipeline-functions/core/use-cases/admin/jobs.js';
+import type { HttpStatusRange } from '../../pipeline-functions/core/ports.js';
+import { listJobs, showAttempt, showJob } from '../../pipeline-functions/core/use-cases/admin/jobs.js';
 import { runAdmin, type CliDeps } from '../context.js';
 import { UsageError } from '../errors.js';
 import { keyOf } from '../object-key.js';
-import { parsePositiveInt, parseSince, parseStatuses, sinceTime } from '../options.js';
+import { parseHttpStatuses, parsePositiveInt, parseSince, parseStatuses, sinceTime } from '../options.js';
 import { present } from '../present.js';
-import { renderJobDetail, renderJobs } from '../render/jobs.js';
+import { renderAttemptDetail, renderJobDetail, renderJobs } from '../render/jobs.js';
 
 /** Rows shown when `--limit` is not given. */
 export const DEFAULT_LIMIT = 50;
@@ -21,6 +22,7 @@ interface JobsOptions {
   readonly status?: JobStatus[];
   readonly since?: string;
   readonly prefix?: string;
+  readonly httpStatus?: HttpStatusRange[];
   readonly limit: number;
   readonly watch?: boolean;
 }
@@ -42,8 +44,10 @@ Examples:
   $ b2a jobs --failed --since 24h
   $ b2a jobs --status retrying,failed --prefix invoices/ --limit 200
   $ b2a jobs --watch                       refresh every 3 seconds (q or Ctrl+C to stop)
+  $ b2a jobs --http-status 4xx,429 --since 1h   jobs whose last answer was one of these
   $ b2a jobs --json | jq -r '.[].key'
-  $ b2a jobs show invoices/2026/11/a.csv   the key's jobs and every attempt`;
+  $ b2a jobs show invoices/2026/11/a.csv   the key's jobs and every attempt
+  $ b2a jobs show invoices/2026/11/a.csv --attempt 3   attempt 3: request and response`;
 
 /** The `jobs` command and its `show` subcommand. */
 export function jobsCommand(deps: CliDeps): Command {
@@ -57,6 +61,11 @@ export function jobsCommand(deps: CliDeps): Command {
     )
     .option('--since <duration>', 'only jobs updated within, e.g. 30m, 2h, 7d (or an ISO time)', parseSince)
     .option('--prefix <prefix>', 'only keys starting with this')
+    .option(
+      '--http-status <codes>',
+      'only jobs whose last answer had this HTTP status: 429, 503, 4xx, 5xx (comma-separated)',
+      parseHttpStatuses,
+    )
     .option('--limit <n>', 'at most this many rows', parsePositiveInt, DEFAULT_LIMIT)
     .option('--watch', 'refresh every few seconds (in a terminal)')
     .addHelpText('after', EXAMPLES)
@@ -67,6 +76,7 @@ export function jobsCommand(deps: CliDeps): Command {
         ...(statuses ? { statuses } : {}),
         ...(local.since ? { since: sinceTime(local.since, deps.clock.now()) } : {}),
         ...(local.prefix ? { prefix: local.prefix } : {}),
+        ...(local.httpStatus ? { httpStatuses: local.httpStatus } : {}),
         limit: local.limit,
       });
       return runAdmin(
@@ -103,9 +113,23 @@ export function jobsCommand(deps: CliDeps): Command {
     new Command('show')
       .description("show a key's jobs (one per object version) with every attempt")
       .argument('<key>', 'object key in the source bucket (or s3://<bucket>/<key>)')
-      .action((key: string, _local: unknown, command: Command) =>
+      .option(
+        '--attempt <n>',
+        "one attempt of the newest version's job in full: the request sent and the response (N in the table)",
+        parsePositiveInt,
+      )
+      .action((key: string, local: { readonly attempt?: number }, command: Command) =>
         runAdmin(deps, command, async (ports, output) => {
-          await present(output, await showJob(ports, keyOf(key, ports.bucket)), {
+          const objectKey = keyOf(key, ports.bucket);
+          if (local.attempt !== undefined) {
+            await present(output, await showAttempt(ports, objectKey, local.attempt), {
+              json: ({ job, attempt }) => ({ jobId: job.jobId, ...attempt }),
+              ink: (views, out, detail) => views.printAttempt(out, detail),
+              plain: (detail) => renderAttemptDetail(detail),
+            });
+            return;
+          }
+          await present(output, await showJob(ports, objectKey), {
             ink: (views, out, found) => views.printJobDetail(out, found),
             plain: (found, out) => renderJobDetail(found, out.columns),
           });

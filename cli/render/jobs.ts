@@ -1,5 +1,10 @@
-/** Jobs as plain text: the `b2a jobs` table and the `b2a jobs show` detail. */
-import type { Attempt, Job } from '../../pipeline-functions/core/model.js';
+/** Jobs as plain text: the `b2a jobs` table, the `b2a jobs show` detail and one attempt in full. */
+import type { Job } from '../../pipeline-functions/core/model.js';
+import {
+  numberedHistory,
+  type AttemptDetail,
+  type NumberedAttempt,
+} from '../../pipeline-functions/core/use-cases/admin/jobs.js';
 import { formatBytes, formatTime, formatVersion, lastOutcome } from './format.js';
 import { renderTable, type Column } from './table.js';
 
@@ -12,8 +17,9 @@ export const JOB_COLUMNS: readonly Column<Job>[] = [
   { header: 'UPDATED', value: (job) => formatTime(job.updatedAt), width: 20 },
 ];
 
-/** The columns of a job's attempt history, shared with the ink `JobDetail`. */
-export const ATTEMPT_COLUMNS: readonly Column<Attempt>[] = [
+/** The columns of a job's attempt history, shared with the ink `JobDetail`. `N` is what `--attempt` takes. */
+export const ATTEMPT_COLUMNS: readonly Column<NumberedAttempt>[] = [
+  { header: 'N', value: (a) => String(a.n), align: 'right' },
   { header: 'AT', value: (a) => formatTime(a.at), width: 20 },
   { header: 'RUN', value: (a) => a.runId, truncate: true, minWidth: 8 },
   { header: '#', value: (a) => String(a.attempt), align: 'right' },
@@ -65,8 +71,90 @@ export function renderJobDetail(jobs: readonly Job[], maxWidth: number): string 
         .map(([label, value]) => `  ${label.padEnd(13)}${value}`)
         .join('\n');
       const history =
-        job.history.length === 0 ? '  (no attempts)' : renderTable(ATTEMPT_COLUMNS, job.history, maxWidth);
+        job.history.length === 0
+          ? '  (no attempts)'
+          : renderTable(ATTEMPT_COLUMNS, numberedHistory(job), maxWidth);
       return `s3://${job.bucket}/${job.key}\n${summary}\n\n${history}`;
+    })
+    .join('\n\n');
+}
+
+/** One part of an attempt shown in full: a title, label/value rows, and the response body when kept. */
+export interface AttemptSection {
+  readonly title: string;
+  readonly rows: readonly (readonly [string, string])[];
+  readonly body?: string;
+}
+
+/** `b2a jobs show --attempt N`: the attempt, what was sent and what came back, shared with the ink `AttemptView`. */
+export function attemptSections({ job, attempt }: AttemptDetail): AttemptSection[] {
+  const { request, response } = attempt;
+  const sections: AttemptSection[] = [
+    {
+      title: `s3://${job.bucket}/${job.key} · attempt ${attempt.n} of ${job.attempts}`,
+      rows: [
+        ['job', job.jobId],
+        ['at', formatTime(attempt.at)],
+        ['run', `${attempt.runId}, attempt ${attempt.attempt} (${attempt.origin})`],
+        ['outcome', attempt.outcome],
+        ...optional('latency', attempt.latencyMs !== undefined ? `${attempt.latencyMs} ms` : undefined),
+        ...optional('error', attempt.error),
+        ...optional('by', attempt.requestedBy),
+      ],
+    },
+  ];
+  if (request) {
+    sections.push({
+      title: 'Request',
+      rows: [
+        [request.method, request.url],
+        ['body', formatBytes(request.bodyBytes)],
+        ['sha256', request.bodySha256],
+        ...Object.entries(request.headers)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, value]) => [`${name}:`, value] as const),
+      ],
+    });
+  }
+  sections.push(
+    response
+      ? {
+          title: 'Response',
+          rows: [
+            ['status', String(response.status)],
+            ...optional('content-type', response.contentType),
+            ...optional('retry-after', response.retryAfter),
+            ...optional(
+              'request id',
+              response.requestId && `${response.requestId.value} (${response.requestId.header})`,
+            ),
+            [
+              'body',
+              response.body === undefined
+                ? '(none kept)'
+                : response.bodyTruncated
+                  ? 'its start (cut):'
+                  : 'whole:',
+            ],
+          ],
+          ...(response.body !== undefined ? { body: response.body } : {}),
+        }
+      : { title: 'Response', rows: [['status', request ? 'no answer' : 'no call was made']] },
+  );
+  return sections;
+}
+
+function optional(label: string, value: string | undefined): (readonly [string, string])[] {
+  return value === undefined ? [] : [[label, value]];
+}
+
+/** `b2a jobs show --attempt N` as plain text. */
+export function renderAttemptDetail(detail: AttemptDetail): string {
+  return attemptSections(detail)
+    .map(({ title, rows, body }) => {
+      const lines = [title, ...rows.map(([label, value]) => `  ${label.padEnd(16)} ${value}`)];
+      if (body !== undefined) lines.push(...body.split(/\r?\n/).map((line) => `    ${line}`));
+      return lines.join('\n');
     })
     .join('\n\n');
 }

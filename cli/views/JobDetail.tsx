@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Job } from '../../pipeline-functions/core/model.js';
+import { numberedHistory } from '../../pipeline-functions/core/use-cases/admin/jobs.js';
 import { ATTEMPT_COLUMNS, jobSummary } from '../render/jobs.js';
 import { statusColor } from './status-colors.js';
 import { Table } from './Table.js';
@@ -34,7 +35,7 @@ export function JobDetail({ jobs, width }: JobDetailProps) {
             {job.history.length === 0 ? (
               <Text dimColor>(no attempts)</Text>
             ) : (
-              <Table columns={ATTEMPT_COLUMNS} rows={job.history} width={width} />
+              <Table columns={ATTEMPT_COLUMNS} rows={numberedHistory(job)} width={width} />
             )}
           </Box>
         </Box>

@@ -52,7 +52,15 @@ const RECENT_COLUMNS: readonly Column<RecentJob>[] = [
     truncate: true,
     minWidth: 8,
   },
+  { header: 'RESPONSE', value: (j) => responseSummary(j.response), truncate: true, minWidth: 8 },
 ];
+
+/** The API's last answer on one line: its request id, then the start of its body. */
+function responseSummary(response: RecentJob['response']): string {
+  if (!response) return '-';
+  const body = response.body?.replace(/\s+/g, ' ').trim();
+  return [response.requestId?.value, body].filter(Boolean).join(' · ') || '-';
+}
 
 const LEVEL_COLORS: Readonly<Record<LogEntry['level'], string | undefined>> = {
   debug: 'gray',

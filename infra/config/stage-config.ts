@@ -5,12 +5,14 @@
  * so a bad value fails `cdk synth` with the field's name.
  */
 import { z } from 'zod';
+import { deliveryLogBudgetIssues } from '../../pipeline-functions/core/delivery-log.js';
 import {
-  credentialsOf,
+  admissionIssues,
   parseWith,
   PipelineConfigSchema,
   type PipelineConfig,
 } from '../../pipeline-functions/core/config.js';
+import { credentialsOf } from '../../pipeline-functions/core/credential-sources.js';
 
 /**
  * Days the dead-letter queues keep a message: the most SQS allows. SQS counts a dead letter's age from
@@ -232,6 +234,9 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
       message: 'must be https on AWS: the client secret travels to it',
     });
   }
+  for (const issue of deliveryLogBudgetIssues(config)) {
+    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+  }
   if (config.batch.size > 10 && config.batch.windowSeconds < 1) {
     ctx.addIssue({
       code: 'custom',
@@ -249,12 +254,18 @@ export const StageConfigSchema = PipelineConfigSchema.extend({
   const { enrichment, target } = config.functions;
   const callRounds = Math.ceil(config.batch.size / config.api.maxConcurrentCalls);
   const callSeconds = (callRounds * config.api.timeoutMs) / 1000;
-  if (enrichment.timeoutSeconds <= callSeconds) {
+  const waitSeconds = config.api.rateLimit?.maxWaitSeconds ?? 0;
+  if (enrichment.timeoutSeconds <= callSeconds + waitSeconds) {
+    const wait =
+      waitSeconds > 0 ? ` plus api.rateLimit.maxWaitSeconds (${waitSeconds}s) of waiting for permits` : '';
     ctx.addIssue({
       code: 'custom',
       path: ['functions', 'enrichment', 'timeoutSeconds'],
-      message: `must exceed ${callSeconds}s: ${callRounds} round(s) of calls of up to api.timeoutMs each`,
+      message: `must exceed ${callSeconds + waitSeconds}s: ${callRounds} round(s) of calls of up to api.timeoutMs each${wait}`,
     });
+  }
+  for (const issue of admissionIssues(config)) {
+    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   }
   if (config.payload.mode !== 'reference') {
     const payloadMb =

@@ -7,11 +7,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.js';
-import { FLAG_NOT_UNDERSTOOD_LOG } from '../../pipeline-functions/core/names.js';
+import { CIRCUIT_STATE_LOG, FLAG_NOT_UNDERSTOOD_LOG } from '../../pipeline-functions/core/names.js';
 import { JOB_METRICS, jobStatusPattern, latencyPattern } from './job-metrics.js';
 
 /** Metric of the enrichment's FLAG_NOT_UNDERSTOOD_LOG lines, in the stage's namespace. */
 export const FLAG_NOT_UNDERSTOOD_METRIC = 'FlagNotUnderstood';
+/** Gauge of the circuit breaker (1 open, 0 closed) from the enrichment's CIRCUIT_STATE_LOG lines. */
+export const CIRCUIT_OPEN_METRIC = 'CircuitOpen';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -34,6 +36,8 @@ export interface MonitoringProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** Where Scheduler puts retries it could not deliver to the source queue. */
   readonly retryDeadLetterQueue: sqs.IQueue;
+  /** Whether the stage has a circuit breaker (config `api.circuitBreaker`): then it gets its alarm. @default false */
+  readonly circuitBreaker?: boolean;
 }
 
 /**
@@ -139,7 +143,7 @@ export class Monitoring extends Construct {
         threshold: options.threshold,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       created.addAlarmAction(new actions.SnsAction(props.topic));
       created.addOkAction(new actions.SnsAction(props.topic));
@@ -176,12 +180,39 @@ export class Monitoring extends Construct {
     alarm(
       'FlagNotUnderstoodAlarm',
       'flag-not-understood',
-      'The enabled flag holds a value b2a does not understand, so new objects are SKIPPED: `b2a status` shows it. Set it with `b2a toggle on` (or `off`), then `b2a reprocess --skipped`.',
+      'The enabled flag holds a value b2a does not understand, so deliveries are held (deferred, none skipped, no attempt spent): `b2a status` shows it. Set it with `b2a toggle on` (or `off`); held deliveries resume by themselves.',
       {
         metric: flagNotUnderstood,
         threshold: 1,
       },
     );
+    if (props.circuitBreaker) {
+      new logs.MetricFilter(this, 'CircuitOpenFilter', {
+        logGroup: props.enrichmentLogGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', CIRCUIT_STATE_LOG),
+        metricNamespace: props.namespace,
+        metricName: CIRCUIT_OPEN_METRIC,
+        metricValue: '$.circuitOpen',
+        unit: cloudwatch.Unit.NONE,
+      });
+      alarm(
+        'CircuitOpenAlarm',
+        'circuit-open',
+        'The circuit breaker is open: the API kept failing (or refused b2a with 401/403), so deliveries wait without spending attempts and one probe goes per api.circuitBreaker.probeSeconds. Read the reason in the circuit-open notification (or the enrichment log, "circuit opened"), fix the API or the credential; the first successful probe closes the circuit and the backlog drains.',
+        {
+          metric: new cloudwatch.Metric({
+            namespace: props.namespace,
+            metricName: CIRCUIT_OPEN_METRIC,
+            statistic: 'Maximum',
+            period,
+          }),
+          threshold: 1,
+          // A gauge, logged on every batch and transition: no batch means no news, so the alarm keeps
+          // its state (IGNORE: https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudwatch.TreatMissingData.html).
+          treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+        },
+      );
+    }
     alarm('EnrichmentErrorsAlarm', 'enrichment-errors', 'The enrichment function threw: see its log group.', {
       metric: props.enrichment.metricErrors({ statistic: 'Sum', period }),
       threshold: t.functionErrors,
@@ -278,4 +309,6 @@ export class Monitoring extends Construct {
 interface AlarmOptions {
   readonly metric: cloudwatch.IMetric;
   readonly threshold: number;
+  /** @default NOT_BREACHING */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
 }

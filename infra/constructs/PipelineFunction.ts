@@ -31,14 +31,19 @@ export interface PipelineFunctionProps {
  * esbuild settings of every b2a function: the AWS SDK v3 is bundled (tree-shaken, pinned by the lock
  * file) rather than taken from the runtime, and the ESM output gets a `require` for the CommonJS
  * dependencies that call it.
+ *
+ * The SDK stays inside although the runtime has one: a bundled SDK imports in one file, the runtime's
+ * resolves and reads hundreds (https://github.com/aws/aws-cdk/issues/25492, by the SDK's maintainers;
+ * `npm run bench` measures both, docs/benchmarks.md), and the lock file, not the runtime's updates,
+ * decides its version. No source map: with `--enable-source-maps` Node reads it at every cold start,
+ * and the logs name errors by their class (`keepNames`) and message, not by stack frames.
  */
 export const BUNDLING: nodejs.BundlingOptions = {
   forceDockerBundling: false,
   minify: true,
   // Typed errors take their `name` from the class: keep class names through minification for the logs.
   keepNames: true,
-  sourceMap: true,
-  sourcesContent: false,
+  sourceMap: false,
   target: 'node22',
   format: nodejs.OutputFormat.ESM,
   mainFields: ['module', 'main'],
@@ -96,7 +101,6 @@ export class PipelineFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
       bundling: BUNDLING,
     });
     // The handler fails its first invocation on a missing variable: fail the synth instead.

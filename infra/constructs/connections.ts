@@ -8,9 +8,13 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
-import { LATEST_VERSION_PREFIX } from '../../pipeline-functions/adapters/aws/jobs-table.js';
+import {
+  ADMISSION_PARTITION,
+  LATEST_VERSION_PREFIX,
+} from '../../pipeline-functions/adapters/aws/jobs-table.js';
 import type { PipelineConfig } from '../../pipeline-functions/core/config.js';
 import { ENV } from '../../pipeline-functions/core/names.js';
+import { shipPipelineConfig } from '../../pipeline-functions/core/shipped-config.js';
 import { acknowledgeWildcardResource } from './nag.js';
 import type { NotificationTopic } from './NotificationTopic.js';
 import type { PipelineFunction } from './PipelineFunction.js';
@@ -28,9 +32,12 @@ const TABLE_ACCESS = {
 /** How a function uses the jobs table: `read` (GetItem) or `record` (GetItem, then UpdateItem). */
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
-/** The pipeline configuration, as JSON in `B2A_CONFIG` (no grant: it names no resource). */
+/**
+ * The pipeline configuration, validated here at synth, as stamped JSON in `B2A_CONFIG` (no grant: it
+ * names no resource). The functions only check its shape (shipped-config.ts).
+ */
 export function connectConfig(fn: PipelineFunction, config: PipelineConfig): void {
-  fn.addEnvironment(ENV.CONFIG, JSON.stringify(config));
+  fn.addEnvironment(ENV.CONFIG, shipPipelineConfig(config));
 }
 
 /**
@@ -42,6 +49,24 @@ export function connectTable(fn: PipelineFunction, table: dynamodb.ITable, acces
   const { sid, actions } = TABLE_ACCESS[access];
   fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({ sid, actions: [...actions], resources: [table.tableArn] }),
+  );
+}
+
+/**
+ * Admission control's state in the jobs table (already in `B2A_TABLE_NAME`): UpdateItem on the
+ * admission partition only, by the `dynamodb:LeadingKeys` condition, so the enrichment can count
+ * calls and move the circuit breaker but never write a job
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+ * The breaker is read with the GetItem `connectTable` grants.
+ */
+export function connectAdmission(fn: PipelineFunction, table: dynamodb.ITable): void {
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'AdmissionState',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ADMISSION_PARTITION] } },
+    }),
   );
 }
 
@@ -145,12 +170,19 @@ export function connectApiCredentials(fn: PipelineFunction, secretIds: readonly 
   );
 }
 
-/** The notifications topic in `B2A_TOPIC_ARN`: publish, through the topic's key. */
-export function connectTopic(fn: PipelineFunction, notifications: NotificationTopic): void {
+/**
+ * The notifications topic in `B2A_TOPIC_ARN`: publish, through the topic's key. `sid` says what the
+ * function publishes (the target: terminal states; the enrichment: the circuit breaker's transitions).
+ */
+export function connectTopic(
+  fn: PipelineFunction,
+  notifications: NotificationTopic,
+  sid = 'NotifyTerminalStates',
+): void {
   fn.addEnvironment(ENV.TOPIC_ARN, notifications.topic.topicArn);
   fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      sid: 'NotifyTerminalStates',
+      sid,
       actions: ['sns:Publish'],
       resources: [notifications.topic.topicArn],
     }),

@@ -8,12 +8,13 @@ import {
   flagParameterName,
   type DeployedResources,
 } from '../../pipeline-functions/core/names.js';
-import { secretIdsOf } from '../../pipeline-functions/core/config.js';
+import { secretIdsOf } from '../../pipeline-functions/core/credential-sources.js';
 import { ConfigError } from '../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../pipeline-functions/core/function-environment.js';
 import { bucketRegionMismatch, pipelineConfigOf, type StageConfig } from '../config/stage-config.js';
 import { AdminAccess } from '../constructs/AdminAccess.js';
 import {
+  connectAdmission,
   connectApiCredentials,
   connectConfig,
   connectFlag,
@@ -145,6 +146,8 @@ export class B2aStack extends Stack {
     connectVersionChecks(this.enrichment, this.jobs.table, pipelineConfig);
     connectObjects(this.enrichment, this.source);
     connectApiCredentials(this.enrichment, secretIdsOf(config.api));
+    connectTopic(this.enrichment, this.notifications, 'NotifyCircuitTransitions');
+    if (config.api.rateLimit || config.api.circuitBreaker) connectAdmission(this.enrichment, this.jobs.table);
 
     this.target = new PipelineFunction(this, 'Target', {
       functionName: names.targetFunction,
@@ -227,6 +230,7 @@ export class B2aStack extends Stack {
       queue,
       deadLetterQueue,
       retryDeadLetterQueue: this.retries.deadLetterQueue,
+      circuitBreaker: config.api.circuitBreaker !== undefined,
     });
   }
 

@@ -4,6 +4,7 @@
  * (which extend it with infrastructure settings). Invalid config fails at start with the field's name.
  */
 import { z } from 'zod';
+import { deliveryLogBudgetIssues, MAX_RESPONSE_BODY_BYTES } from './delivery-log.js';
 import { ConfigError } from './errors.js';
 
 const header = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
@@ -124,6 +125,43 @@ export const PipelineConfigSchema = z.object({
     timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
     /** Calls in flight per enrichment invocation (and, on AWS, times the reserved concurrency). @default 10 */
     maxConcurrentCalls: z.number().int().min(1).max(1000).default(10),
+    /** What each attempt records in the job's history (the delivery log). */
+    log: z
+      .object({
+        /** Bytes of the response body kept per attempt; 0 keeps none. @default 1024 */
+        responseBodyBytes: z.number().int().min(0).max(MAX_RESPONSE_BODY_BYTES).default(1024),
+      })
+      .prefault({}),
+    /**
+     * Calls the API may receive, fleet-wide (every enrichment at once, counted in the jobs table).
+     * Work over the limit is deferred, not failed. See docs/admission-control.md. @default no limit
+     */
+    rateLimit: z
+      .object({
+        /** Calls in any sliding one-second window (a backlog drains at 10/11 of it). */
+        perSecond: z.number().int().min(1).max(100_000),
+        /** Calls in any one-minute window, as well. @default no per-minute limit */
+        perMinute: z.number().int().min(10).max(6_000_000).optional(),
+        /**
+         * How long a batch waits in process for permits before deferring the rest (through the
+         * retry scheduler). @default 2
+         */
+        maxWaitSeconds: z.number().min(0).max(60).default(2),
+      })
+      .optional(),
+    /**
+     * Stops calling an API that keeps failing: after `failureThreshold` retryable failures in a row
+     * (or one 401/403), deliveries are deferred without spending attempts, one probe is let through
+     * every `probeSeconds`, and its success closes the circuit. @default no breaker
+     */
+    circuitBreaker: z
+      .object({
+        /** Retryable failures in a row that open the circuit. @default 5 */
+        failureThreshold: z.number().int().min(1).max(10_000).default(5),
+        /** Seconds between probes while open. @default 30 */
+        probeSeconds: z.number().int().min(1).max(3600).default(30),
+      })
+      .optional(),
   }),
   payload: z
     .object({
@@ -206,6 +244,8 @@ export const PipelineConfigSchema = z.object({
     .object({
       /** How long a container trusts the enabled flag it read. @default 5 */
       cacheSeconds: z.number().int().min(0).max(300).default(5),
+      /** While the flag is `hold`, how long a delivery waits before it looks again. @default 120 */
+      holdDeferSeconds: z.number().int().min(1).max(3600).default(120),
     })
     .prefault({}),
 });
@@ -227,48 +267,53 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source
   throw new ConfigError(path, `${issue?.message ?? 'invalid'} (in ${source})`);
 }
 
-/** Validates the pipeline configuration. @throws ConfigError */
+/**
+ * Validates the pipeline configuration, that its delivery log fits the pipe's payload and a
+ * DynamoDB item (see `deliveryLogBudgetIssues`), and that its admission settings work together
+ * (see `admissionIssues`).
+ * @throws ConfigError
+ */
 export function parsePipelineConfig(input: unknown, source = 'config'): PipelineConfig {
-  return parseWith(PipelineConfigSchema, input, source);
+  const config = parseWith(PipelineConfigSchema, input, source);
+  const [issue] = [...deliveryLogBudgetIssues(config), ...admissionIssues(config)];
+  if (issue) throw new ConfigError(issue.path.join('.'), `${issue.message} (in ${source})`);
+  return config;
+}
+
+/** A rule between fields that the schema of each field cannot say. */
+export interface ConfigIssue {
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * Admission settings that cannot work together: a rate limit that cannot admit one batch within
+ * the in-process wait would send most of every batch round the retry scheduler. Checked at local
+ * start and at synth (where the stage also checks the enrichment's timeout).
+ */
+export function admissionIssues(config: Pick<PipelineConfig, 'api' | 'batch'>): ConfigIssue[] {
+  const limit = config.api.rateLimit;
+  if (!limit) return [];
+  const withinWait = permitsWithinWait(limit);
+  if (config.batch.size <= withinWait) return [];
+  return [
+    {
+      path: ['api', 'rateLimit', 'perSecond'],
+      message:
+        `${limit.perSecond} calls/s admits ${withinWait} call(s) within api.rateLimit.maxWaitSeconds ` +
+        `(${limit.maxWaitSeconds}s), fewer than one batch (batch.size ${config.batch.size}): ` +
+        'raise perSecond or maxWaitSeconds, or lower batch.size',
+    },
+  ];
+}
+
+/**
+ * Permits one caller alone gets within the in-process wait: a slot's share now, then the drain rate
+ * (10/11 of the limit, see core/admission/rate-limiter.ts) over the wait.
+ */
+function permitsWithinWait(limit: NonNullable<PipelineConfig['api']['rateLimit']>): number {
+  return Math.floor(((limit.perSecond * 10) / 11) * limit.maxWaitSeconds) + Math.floor(limit.perSecond / 11);
 }
 
 /** How the API's credential is found. */
 export type ApiAuth = PipelineConfig['api']['auth'];
-
-/** One secret value the `api` section names, with the field that names it. */
-export interface NamedCredential {
-  /** The config path, e.g. `api.auth.clientSecret` or `api.signing.secrets.1`. */
-  readonly field: string;
-  readonly source: CredentialSource;
-  /** What the value must be: a `whsec_` signing secret, or any text (a token, a password, a PEM). */
-  readonly kind: 'webhook-secret' | 'text';
-}
-
-/** Every credential `api.auth` and `api.signing` name, in config order. */
-export function credentialsOf(api: Pick<PipelineConfig['api'], 'auth' | 'signing'>): NamedCredential[] {
-  const text = (field: string, source: CredentialSource | undefined): NamedCredential[] =>
-    source ? [{ field: `api.auth.${field}`, source, kind: 'text' }] : [];
-  const { auth } = api;
-  const fromAuth =
-    auth.type === 'header'
-      ? text('credential', auth.credential)
-      : auth.type === 'basic'
-        ? text('password', auth.password)
-        : auth.type === 'oauth2-client-credentials'
-          ? text('clientSecret', auth.clientSecret)
-          : auth.type === 'mtls'
-            ? [...text('cert', auth.cert), ...text('key', auth.key), ...text('ca', auth.ca)]
-            : [];
-  const fromSigning = (api.signing?.secrets ?? []).map((source, i): NamedCredential => ({
-    field: `api.signing.secrets.${i}`,
-    source,
-    kind: 'webhook-secret',
-  }));
-  return [...fromAuth, ...fromSigning];
-}
-
-/** The Secrets Manager secrets `api.auth` and `api.signing` name, each once (the stack grants exactly these). */
-export function secretIdsOf(api: Pick<PipelineConfig['api'], 'auth' | 'signing'>): string[] {
-  const ids = credentialsOf(api).flatMap(({ source }) => ('secretId' in source ? [source.secretId] : []));
-  return [...new Set(ids)];
-}

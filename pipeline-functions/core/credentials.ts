@@ -3,7 +3,8 @@
  * (so a rotated secret is picked up within `api.credentialCacheSeconds`), and checked for their form.
  */
 import { TtlCache } from './cache.js';
-import { credentialsOf, type CredentialSource, type PipelineConfig } from './config.js';
+import type { CredentialSource, PipelineConfig } from './config.js';
+import { credentialsOf } from './credential-sources.js';
 import { ConfigError } from './errors.js';
 import type { Clock, CredentialStore } from './ports.js';
 import { parseWebhookSecret } from './signatures.js';

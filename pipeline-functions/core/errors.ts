@@ -2,6 +2,8 @@
  * Typed errors of the b2a core. The core throws or returns these; the edges (handlers, CLI, local
  * runtime) decide what each means: retry, fail, skip or exit code.
  */
+import type { RequestRecord } from './delivery-log.js';
+
 export class B2aError extends Error {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -49,11 +51,24 @@ export class ObjectAccessDeniedError extends B2aError {
   }
 }
 
+/** A call to the downstream API got no answer; `request` is what was sent, for the delivery log. */
+export class DownstreamCallError extends B2aError {
+  public constructor(
+    message: string,
+    options?: { readonly cause?: unknown; readonly request?: RequestRecord },
+  ) {
+    super(message, options);
+    this.request = options?.request;
+  }
+
+  public readonly request: RequestRecord | undefined;
+}
+
 /** The downstream API could not be reached: DNS, refused, reset, TLS. Retryable. */
-export class DownstreamNetworkError extends B2aError {}
+export class DownstreamNetworkError extends DownstreamCallError {}
 
 /** The downstream API did not answer within the configured timeout. Retryable. */
-export class DownstreamTimeoutError extends B2aError {}
+export class DownstreamTimeoutError extends DownstreamCallError {}
 
 /**
  * The API's credentials could not be had: a credential source could not be read, or the OAuth token

@@ -1,14 +1,15 @@
 /**
  * The enabled flag's values, and what b2a does with one it does not understand. A value someone typed
  * by hand (`true`, `ON `) must not stop the pipeline: the documented words are read loosely, and
- * anything else counts as off, loudly, so that objects are SKIPPED (reprocessable) rather than lost.
+ * anything else counts as hold, loudly, so that deliveries wait (nothing skipped, no attempt spent)
+ * until someone sets a value b2a knows.
  */
-import { FLAG_OFF, FLAG_ON } from './names.js';
+import { FLAG_HOLD, FLAG_OFF, FLAG_ON } from './names.js';
 import { TtlCache } from './cache.js';
 import type { FlagReading } from './ports.js';
 
 /**
- * Reads a stored flag value: `on` or `off`, in any case, with any surrounding white space.
+ * Reads a stored flag value: `on`, `off` or `hold`, in any case, with any surrounding white space.
  * @example readFlagValue(' ON') // { state: 'on' }
  * @example readFlagValue('true') // { state: 'not-understood', value: 'true' }
  */
@@ -16,14 +17,30 @@ export function readFlagValue(value: string | undefined): FlagReading {
   const word = value?.trim().toLowerCase();
   if (word === FLAG_ON) return { state: 'on' };
   if (word === FLAG_OFF) return { state: 'off' };
+  if (word === FLAG_HOLD) return { state: 'hold' };
   return { state: 'not-understood', value: value ?? '' };
 }
 
-/** Why objects are skipped under a flag that is not on: the reason recorded on each SKIPPED job. */
+/**
+ * What the CLI shows for a flag value that is not on or off (`b2a status`). Its wording predates
+ * hold: the pipeline now holds on such a value ({@link flagHoldReason}); the CLI moves to that in
+ * issue 11's part B.
+ */
 export function flagSkipReason(reading: FlagReading): string {
   return reading.state === 'not-understood'
     ? `flag value ${JSON.stringify(reading.value)} not understood; treated as off`
     : 'the enabled flag is off';
+}
+
+/**
+ * Why deliveries are held, beyond the flag saying `hold`: a value b2a does not understand (held
+ * rather than skipped, so that a typo loses nothing and spends no attempt).
+ * @example flagHoldDetail({ state: 'not-understood', value: 'true' }) // 'flag value "true" not understood; treated as hold'
+ */
+export function flagHoldDetail(reading: FlagReading): string | undefined {
+  return reading.state === 'not-understood'
+    ? `flag value ${JSON.stringify(reading.value)} not understood; treated as hold`
+    : undefined;
 }
 
 /**

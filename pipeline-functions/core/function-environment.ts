@@ -16,7 +16,8 @@ export type PipelineFunctionName = 'enrichment' | 'target';
  * @example FUNCTION_ENVIRONMENT.enrichment.includes(ENV.FLAG_PARAMETER) === true
  */
 export const FUNCTION_ENVIRONMENT = {
-  enrichment: [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, ENV.BUCKET_NAME],
+  // The topic: the enrichment publishes the circuit breaker's transitions.
+  enrichment: [ENV.CONFIG, ENV.TABLE_NAME, ENV.FLAG_PARAMETER, ENV.BUCKET_NAME, ENV.TOPIC_ARN],
   target: [
     ENV.CONFIG,
     ENV.TABLE_NAME,

@@ -7,14 +7,23 @@
 import { InvalidMessageError } from './errors.js';
 import { AUTO_RUN_ID, type ObjectRef, type Origin, type Run } from './model.js';
 
-/** The b2a envelope: small, versioned JSON that names an object version and the attempt to make. */
+/**
+ * The b2a envelope: small, versioned JSON that names an object version and the attempt to make.
+ * `deferral` envelopes bring back an attempt that admission control deferred: the same attempt
+ * number (a deferral is not an attempt), the next `deferral` count, and the origin of the message
+ * that was deferred.
+ */
 export interface B2aEnvelope {
   readonly b2a: 1;
-  readonly kind: 'retry' | 'reprocess' | 'backfill';
+  readonly kind: 'retry' | 'reprocess' | 'backfill' | 'deferral';
   readonly object: ObjectRef;
   readonly run: Run;
   /** The attempt this message asks for, within the run (1-based). */
   readonly attempt: number;
+  /** For a deferral: how many times this attempt has been deferred (1-based). */
+  readonly deferral?: number;
+  /** For a deferral: where the deferred message came from. */
+  readonly origin?: Origin;
   /** Who asked, for a reprocess: the caller's IAM ARN (or the local user). */
   readonly requestedBy?: string;
   /** The backfill that sent it (kept by its retries), so a job's history names the backfill. */
@@ -29,6 +38,8 @@ export type DecodedMessage =
       readonly object: ObjectRef;
       readonly run: Run;
       readonly attempt: number;
+      /** How many times this attempt was deferred before (0: its first try). */
+      readonly deferral?: number;
       readonly origin: Origin;
       readonly requestedBy?: string;
       readonly backfillId?: string;
@@ -139,11 +150,13 @@ function decodeEnvelope(m: Json): DecodedMessage {
   if (m['b2a'] !== 1)
     throw new InvalidMessageError(`b2a envelope version ${String(m['b2a'])} is not supported`);
   const kind = m['kind'];
-  if (kind !== 'retry' && kind !== 'reprocess' && kind !== 'backfill') {
+  if (kind !== 'retry' && kind !== 'reprocess' && kind !== 'backfill' && kind !== 'deferral') {
     throw new InvalidMessageError(
-      `b2a envelope kind ${JSON.stringify(kind)} is not retry, reprocess or backfill`,
+      `b2a envelope kind ${JSON.stringify(kind)} is not retry, reprocess, backfill or deferral`,
     );
   }
+  const { origin, deferral }: { readonly origin: Origin; readonly deferral?: number } =
+    kind === 'deferral' ? decodeDeferral(m) : { origin: kind };
   const o = isObject(m['object']) ? m['object'] : undefined;
   const run = isObject(m['run']) ? m['run'] : undefined;
   const bucket = o ? str(o['bucket']) : undefined;
@@ -168,10 +181,24 @@ function decodeEnvelope(m: Json): DecodedMessage {
     }),
     run: { id: runId, startedAt: canonicalTime(startedAt, 'run.startedAt') },
     attempt,
-    origin: kind,
+    ...(deferral ? { deferral } : {}),
+    origin,
     ...(str(m['requestedBy']) ? { requestedBy: str(m['requestedBy']) } : {}),
     ...(str(m['backfillId']) ? { backfillId: str(m['backfillId']) } : {}),
   };
+}
+
+const ORIGINS: readonly Origin[] = ['s3-event', 'retry', 'reprocess', 'backfill'];
+
+function decodeDeferral(m: Json): { readonly origin: Origin; readonly deferral: number } {
+  const count = num(m['deferral']);
+  const origin = ORIGINS.find((o) => o === m['origin']);
+  if (!count || count < 1 || !Number.isInteger(count) || !origin) {
+    throw new InvalidMessageError(
+      `a b2a deferral envelope needs deferral >= 1 and origin (one of ${ORIGINS.join(', ')})`,
+    );
+  }
+  return { origin, deferral: count };
 }
 
 /**
@@ -193,19 +220,21 @@ export type EnvelopeFields = Omit<B2aEnvelope, 'b2a' | 'requestedBy' | 'backfill
 };
 
 /**
- * The one builder of b2a envelopes: the target's retries and the CLI's reprocesses both make theirs
- * here, so the two never differ in shape or field order (a retry's body is part of its schedule
+ * The one builder of b2a envelopes: the target's retries and deferrals and the CLI's reprocesses all
+ * make theirs here, so the two never differ in shape or field order (a retry's body is part of its schedule
  * request, which must be the same each time it is sent).
  * @example b2aEnvelope({ kind: 'reprocess', object, run, attempt: 1, requestedBy: arn, sentAt: now })
  */
 export function b2aEnvelope(fields: EnvelopeFields): B2aEnvelope {
-  const { kind, object, run, attempt, requestedBy, backfillId, sentAt } = fields;
+  const { kind, object, run, attempt, deferral, origin, requestedBy, backfillId, sentAt } = fields;
   return {
     b2a: 1,
     kind,
     object,
     run,
     attempt,
+    ...(deferral ? { deferral } : {}),
+    ...(origin ? { origin } : {}),
     ...(requestedBy ? { requestedBy } : {}),
     ...(backfillId ? { backfillId } : {}),
     sentAt,

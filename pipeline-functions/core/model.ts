@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RequestRecord, ResponseRecord } from './delivery-log.js';
 
 /**
  * The job model: one job is one object version's delivery to the downstream API.
@@ -70,6 +71,10 @@ export interface Attempt {
   readonly requestedBy?: string;
   /** The backfill (`b2a backfill`, `b2a reconcile --fix`) this attempt belongs to, when one sent it. */
   readonly backfillId?: string;
+  /** What was sent to the API (absent when nothing was: skipped, the object could not be read). */
+  readonly request?: RequestRecord;
+  /** What the API answered (absent when no answer came: a timeout, a network error). */
+  readonly response?: ResponseRecord;
 }
 
 /** A job as stored in the job repository. */
@@ -100,6 +105,15 @@ export interface Job {
   readonly lastHttpStatus?: number;
   readonly lastError?: string;
   readonly nextAttemptAt?: string;
+  /**
+   * How many times the attempt `attempt` was deferred by admission control (rate limit, open
+   * circuit, hold) before the message this job last recorded: with `attempt`, the message's place in
+   * the run, so that a deferral (which spends no attempt) still orders after what it follows.
+   * Absent: 0.
+   */
+  readonly deferral?: number;
+  /** Why the job waits without spending an attempt, e.g. `deferred: rate limit`; absent otherwise. */
+  readonly note?: string;
   readonly idempotencyKey: string;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -127,14 +141,17 @@ export function jobIdOf(ref: ObjectRef): string {
 }
 
 /**
- * Whether an attempt (run, attempt number) is newer than what the job records, i.e. whether it may
- * act (call the API) and overwrite the job. The job repository enforces the same rule with a
- * conditional write, so a stale or duplicate message never overwrites newer state.
+ * Whether an attempt (run, attempt number, and how often that attempt was deferred) is newer than
+ * what the job records, i.e. whether it may act (call the API) and overwrite the job. The job
+ * repository enforces the same rule with a conditional write, so a stale or duplicate message never
+ * overwrites newer state. Within a run, messages order by attempt, then by deferral: a deferral
+ * comes back with the same attempt number and the next deferral count.
  */
-export function isNewerThan(job: Job | undefined, run: Run, attempt: number): boolean {
+export function isNewerThan(job: Job | undefined, run: Run, attempt: number, deferral = 0): boolean {
   if (!job) return true;
   if (run.id !== job.runId) return isLaterRun(run, runOf(job));
-  return job.status !== 'SUCCEEDED' && attempt > job.attempt;
+  if (job.status === 'SUCCEEDED') return false;
+  return attempt > job.attempt || (attempt === job.attempt && deferral > (job.deferral ?? 0));
 }
 
 /**

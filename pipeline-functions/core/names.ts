@@ -37,6 +37,8 @@ export const FLAG_NOT_UNDERSTOOD_LOG = 'flag value not understood';
 /** Enabled flag values as stored (read case-insensitively, see core `readFlagValue`). */
 export const FLAG_ON = 'on';
 export const FLAG_OFF = 'off';
+/** Deliveries wait (deferred, no attempt spent) until the flag is on again; nothing is skipped. */
+export const FLAG_HOLD = 'hold';
 
 /** Resource names the stack publishes in the discovery parameter (and the local runtime fakes). */
 export interface DeployedResources {
@@ -63,3 +65,15 @@ export interface DeployedResources {
  * metric filters count these lines (jobs by status, API latency), so the fields are a contract.
  */
 export const JOB_RECORDED_LOG = 'job recorded';
+
+/**
+ * The `message` of the line the target writes for each deferral it records (admission control held
+ * the call back): not JOB_RECORDED_LOG, so that deferrals are not counted as retries.
+ */
+export const JOB_DEFERRED_LOG = 'job deferred';
+
+/**
+ * The `message` of the line the enrichment writes each time it reads or changes the circuit
+ * breaker, with the field `circuitOpen` (1 open, 0 closed): the gauge the circuit alarm watches.
+ */
+export const CIRCUIT_STATE_LOG = 'circuit state';

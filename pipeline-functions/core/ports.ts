@@ -3,17 +3,19 @@
  * `pipeline-functions/adapters/{aws,local,http}` implement them; the core never imports an adapter.
  */
 import type { CredentialSource } from './config.js';
+import type { HttpExchange } from './delivery-log.js';
 import type { B2aEnvelope } from './messages.js';
 import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
 
 /**
- * The enabled flag as read: on, off, or a value b2a does not understand (which the pipeline treats
- * as off, with that value as the reason).
+ * The enabled flag as read: on, off (objects are SKIPPED), hold (deliveries wait, nothing is
+ * skipped), or a value b2a does not understand (which the pipeline treats as hold, with that value
+ * in the reason).
  */
 export type FlagReading =
-  { readonly state: 'on' | 'off' } | { readonly state: 'not-understood'; readonly value: string };
+  { readonly state: 'on' | 'off' | 'hold' } | { readonly state: 'not-understood'; readonly value: string };
 
-/** Whether b2a may call the API (the admin's on/off switch). */
+/** Whether b2a may call the API (the admin's on/off/hold switch). */
 export interface EnabledFlag {
   read(): Promise<FlagReading>;
 }
@@ -87,6 +89,8 @@ export interface ApiResponse {
   readonly latencyMs: number;
   /** The first bytes of the response body, for error messages. */
   readonly bodySnippet?: string;
+  /** The request as sent and this answer, as the job's delivery log records them. */
+  readonly exchange?: HttpExchange;
 }
 
 /**
@@ -98,18 +102,35 @@ export interface DownstreamApi {
   call(request: ApiRequest): Promise<ApiResponse>;
 }
 
-/** What an attempt changes in a job. */
-export interface JobUpdate {
+/** What every write of a job names: the message's place in the run, and the job's new status. */
+interface JobUpdateBase {
   readonly object: ObjectRef;
   readonly run: Run;
   readonly attempt: number;
+  /** How many times `attempt` was deferred before this message (see `Job.deferral`). @default 0 */
+  readonly deferral?: number;
   readonly status: JobStatus;
-  readonly entry: Attempt;
   readonly idempotencyKey: string;
   readonly nextAttemptAt?: string;
   /** How many attempts the job keeps in its history (the newest; older ones only count). */
   readonly historyLimit: number;
 }
+
+/** What an attempt changes in a job: its history gains the attempt, and it counts. */
+export interface AttemptUpdate extends JobUpdateBase {
+  readonly entry: Attempt;
+}
+
+/**
+ * What a deferral changes in a job: its status, note and next attempt time. Nothing was called, so
+ * the history, the attempt totals and the last error stay as they are.
+ */
+export interface DeferralUpdate extends JobUpdateBase {
+  readonly deferred: { readonly at: string; readonly note: string };
+}
+
+/** What one recorded message changes in a job. */
+export type JobUpdate = AttemptUpdate | DeferralUpdate;
 
 export interface Page<T> {
   readonly items: T[];
@@ -117,10 +138,21 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+/** HTTP statuses from `from` to `to`, both included: `{from: 400, to: 499}` is `4xx`. */
+export interface HttpStatusRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface JobQuery {
   readonly status: JobStatus;
   /** ISO-8601: only jobs updated at or after this time. */
   readonly since?: string;
+  /**
+   * Only jobs whose latest answer (`lastHttpStatus`) is in one of these ranges. A filter on the
+   * items read: a page may hold fewer than `limit` jobs and still have a cursor.
+   */
+  readonly lastHttpStatus?: readonly HttpStatusRange[];
   readonly limit?: number;
   readonly cursor?: string;
 }
@@ -259,9 +291,92 @@ export interface JobNotification {
   readonly job: Job;
 }
 
-/** Tells subscribers about terminal states. */
+/** The circuit breaker opened or closed. */
+export interface CircuitNotification {
+  /** The notification's `event` attribute. */
+  readonly event: 'circuit-open' | 'circuit-closed';
+  readonly environment: string;
+  readonly at: string;
+  /** Why it opened (e.g. `5 retryable failures in a row: HTTP 503`), or why it closed. */
+  readonly reason: string;
+  /** The failure that opened it, when known. */
+  readonly lastError?: string;
+  /** Deliveries deferred while it was open (on closing). */
+  readonly deferred?: number;
+  /** When it opened (on closing: how long it was open). */
+  readonly openedAt?: string;
+}
+
+/** Tells subscribers about terminal states and the circuit breaker's transitions. */
 export interface Notifier {
   notify(notification: JobNotification): Promise<void>;
+  notifyCircuit(notification: CircuitNotification): Promise<void>;
+}
+
+/** One time slot of the rate limiter: calls admitted in it are counted together. */
+export interface RateSlot {
+  /** Names the slot, e.g. `s/17637264001` (100 ms slot number) or `m/293954400` (6 s slot). */
+  readonly key: string;
+  /** When the slot's count may be forgotten (a while after the slot ends). */
+  readonly expiresAt: Date;
+}
+
+/** The rate limiter's shared counts: calls admitted per time slot, across every enrichment. */
+export interface RateLimitStore {
+  /**
+   * Adds `calls` to the slot's count in one atomic write and returns the count after it (which
+   * includes what other callers added before). The caller may add more than it is then granted:
+   * the count only grows, so a slot is never over-granted.
+   */
+  add(slot: RateSlot, calls: number): Promise<number>;
+}
+
+/** The circuit breaker's shared state, as stored. */
+export interface CircuitState {
+  readonly state: 'closed' | 'open';
+  /** Retryable failures in a row (reset by a success). */
+  readonly failures: number;
+  /** When it last opened (ISO). */
+  readonly openedAt?: string;
+  /** When it last closed (ISO). */
+  readonly closedAt?: string;
+  /** Why it opened. */
+  readonly reason?: string;
+  /** The last failure seen. */
+  readonly lastError?: string;
+  /** Deliveries deferred since it opened. */
+  readonly deferred: number;
+  /** While open: when the next probe may be let through (ISO). */
+  readonly nextProbeAt?: string;
+}
+
+/**
+ * The circuit breaker's shared state, kept so that every enrichment sees one breaker per API. Each
+ * transition is one conditional write, so it happens once however many callers race for it.
+ */
+export interface CircuitBreakerStore {
+  /** The state; `closed` with no failures when nothing was ever stored. */
+  read(): Promise<CircuitState>;
+  /** Adds retryable failures (in one atomic write) and returns the state after it. */
+  addFailures(count: number, lastError: string): Promise<CircuitState>;
+  /** Forgets the failures of a closed circuit (a success came). */
+  resetFailures(): Promise<void>;
+  /** Opens a closed circuit. @returns whether this call opened it (false: it was open already) */
+  open(input: {
+    readonly at: Date;
+    readonly reason: string;
+    readonly lastError: string;
+    readonly nextProbeAt: Date;
+  }): Promise<boolean>;
+  /**
+   * Claims the probe of an open circuit whose `nextProbeAt` has come, moving it to `nextProbeAt`.
+   * @returns whether this call won the probe (one caller per interval does)
+   */
+  claimProbe(now: Date, nextProbeAt: Date): Promise<boolean>;
+  /** Closes an open circuit. @returns whether this call closed it (false: it was closed already) */
+  close(at: Date): Promise<boolean>;
+  /** Counts deliveries deferred while open. */
+  addDeferred(count: number): Promise<void>;
 }
 
 /** Time, injectable for tests. */

@@ -50,14 +50,46 @@ export function nextAttemptAt(input: NextAttemptInput): Date {
 /**
  * The jitter of one retry, in [0, 1): a hash of (job, run, attempt) rather than a random number, so
  * that the same retry always lands on the same time (and Scheduler's client token always names the
- * same request), while different jobs still spread out.
+ * same request), while different jobs still spread out. A deferral of the attempt hashes its count too.
  */
-export function retryJitter(jobId: string, runId: string, attempt: number): number {
-  const digest = createHash('sha256').update(`${jobId}\n${runId}\n${attempt}`).digest();
+export function retryJitter(jobId: string, runId: string, attempt: number, deferral = 0): number {
+  const deferred = deferral > 0 ? `\n${deferral}` : '';
+  const digest = createHash('sha256').update(`${jobId}\n${runId}\n${attempt}${deferred}`).digest();
   return digest.readUInt32BE(0) / 2 ** 32;
 }
 
 /** Whether another attempt is allowed after `attempt`. */
 export function mayRetry(attempt: number, settings: RetrySettings): boolean {
   return attempt < settings.maxAttempts;
+}
+
+/** What decides when a deferred attempt comes back. */
+export interface DeferredAttemptInput {
+  readonly now: Date;
+  /** Admission would not let it through before this (the next probe, the next permit, the hold's end). */
+  readonly notBefore: Date;
+  /** Deferred calls spread over this many seconds after `notBefore` (at least one grain). */
+  readonly spreadSeconds: number;
+  readonly timing: ScheduleTiming;
+  /** In [0, 1): see {@link retryJitter}, with the deferral's count. */
+  readonly jitter: number;
+}
+
+/**
+ * When a deferred attempt is due again: not before `notBefore` nor the scheduler's lead, on its
+ * grain, plus whole grains of jitter over `spreadSeconds`, so that a backlog deferred together does
+ * not come back in one burst (it would only be deferred again).
+ * @example deferredAttemptAt({ now, notBefore: nextProbeAt, spreadSeconds: 30, timing, jitter })
+ */
+export function deferredAttemptAt(input: DeferredAttemptInput): Date {
+  const { timing } = input;
+  const grainMs = timing.precisionSeconds * 1000;
+  const earliest = Math.max(
+    input.notBefore.getTime(),
+    input.now.getTime() + timing.minimumLeadSeconds * 1000,
+  );
+  const spread = Math.max(1, Math.round(input.spreadSeconds / timing.precisionSeconds));
+  return new Date(
+    Math.ceil(earliest / grainMs) * grainMs + Math.floor(input.jitter * (spread + 1)) * grainMs,
+  );
 }

@@ -56,11 +56,18 @@ export function signWebhook(
   };
 }
 
+/** The SHA-256 of bytes. */
+export const sha256 = (body: Uint8Array): Buffer => createHash('sha256').update(body).digest();
+
 /** The base64 SHA-256 of bytes. */
-export const sha256Base64 = (body: Uint8Array): string => createHash('sha256').update(body).digest('base64');
+export const sha256Base64 = (body: Uint8Array): string => sha256(body).toString('base64');
+
+/** The RFC 9530 `Content-Digest` value for a SHA-256 already computed. */
+export const contentDigestOf = (digest: Uint8Array): string =>
+  `sha-256=:${Buffer.from(digest).toString('base64')}:`;
 
 /**
  * The RFC 9530 `Content-Digest` value of the bytes sent.
  * @example contentDigest(Buffer.from('{"hello": "world"}')) // 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:'
  */
-export const contentDigest = (body: Uint8Array): string => `sha-256=:${sha256Base64(body)}:`;
+export const contentDigest = (body: Uint8Array): string => contentDigestOf(sha256(body));

@@ -3,6 +3,7 @@
  * flight, throughput. Kept in memory; jobs themselves are in the store.
  */
 import type { NotificationLine } from '../adapters/local/file-notifier.js';
+import type { ResponseRecord } from '../core/delivery-log.js';
 import type { Job, JobStatus } from '../core/model.js';
 import type { ApiRequest, ApiResponse, DownstreamApi } from '../core/ports.js';
 
@@ -16,6 +17,8 @@ export interface RecentJob {
   readonly httpStatus?: number;
   readonly error?: string;
   readonly nextAttemptAt?: string;
+  /** What the API answered to the latest attempt, as its delivery log records it. */
+  readonly response?: ResponseRecord;
 }
 
 /** The runtime's activity at one moment. */
@@ -89,8 +92,9 @@ export class Activity {
       status: job.status,
       attempt: job.attempt,
       ...(job.lastHttpStatus !== undefined ? { httpStatus: job.lastHttpStatus } : {}),
-      ...(last?.error ? { error: last.error } : {}),
+      ...(job.note || last?.error ? { error: job.note ?? last?.error } : {}),
       ...(job.nextAttemptAt ? { nextAttemptAt: job.nextAttemptAt } : {}),
+      ...(last?.response ? { response: last.response } : {}),
     });
     this.recent.length = Math.min(this.recent.length, RECENT_LIMIT);
   }

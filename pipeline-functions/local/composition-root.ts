@@ -13,6 +13,7 @@
  * await root.composePipeline();
  * await root.pipeline.pipe.start();
  */
+import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
 import { DynamoDbLatestVersions } from '../adapters/aws/dynamodb-latest-versions.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
@@ -23,6 +24,7 @@ import { FileFlagAdmin } from '../adapters/local/file-flag.js';
 import { FileNotifier } from '../adapters/local/file-notifier.js';
 import { localUserName } from '../adapters/local/local-identity.js';
 import { LocalRetryScheduler } from '../adapters/local/local-retry-scheduler.js';
+import { admissionControl } from '../core/admission/admission-control.js';
 import type { PipelineConfig } from '../core/config.js';
 import { CachedCredentialStore, checkCredentials } from '../core/credentials.js';
 import type { CredentialStore, JobRepository } from '../core/ports.js';
@@ -37,6 +39,7 @@ import { RuntimeEvents } from './events.js';
 import { InboxWatcher } from './inbox-watcher.js';
 import { ObjectServer } from './object-server.js';
 import { LocalPipe } from './pipe.js';
+import { SlotSweeper } from './slot-sweeper.js';
 import { RuntimeReporter } from './reporter.js';
 import { resolvePipelineConfig } from './settings.js';
 import type { RuntimeSetup } from './setup.js';
@@ -51,6 +54,10 @@ export interface LocalPipeline {
   readonly target: TargetHandler;
   readonly pipe: LocalPipe;
   readonly inbox: InboxWatcher;
+  /** Admission control's state (rate limit slots, the circuit breaker), in the jobs store. */
+  readonly admission: DynamoDbAdmissionStore;
+  /** Drops expired rate limit slots (dynalite has no TTL). */
+  readonly sweeper: SlotSweeper;
 }
 
 /** The local adapters and services of one runtime, each built once. */
@@ -148,10 +155,22 @@ export class LocalCompositionRoot {
       tableName: LOCAL_TABLE_NAME,
       clock: setup.clock,
     });
-    const enrichment = this.buildEnrichment(config, flag, jobs, credentials);
-    const target = this.buildTarget(config, jobs);
-    const pipe = this.buildPipe(config, enrichment, target);
-    return { config, flag, jobs, enrichment, target, pipe, inbox: this.buildInbox() };
+    const admission = new DynamoDbAdmissionStore(this.store.client, { tableName: LOCAL_TABLE_NAME });
+    const notifier = new FileNotifier({
+      path: setup.paths.notifications,
+      onNotify: (line) => this.reporter.notified(line),
+      onCircuit: (line) => this.reporter.circuitChanged(line),
+    });
+    const enrichment = this.buildEnrichment(config, flag, jobs, credentials, { store: admission, notifier });
+    const target = this.buildTarget(config, jobs, notifier);
+    const inbox = this.buildInbox();
+    const pipe = this.buildPipe(config, enrichment, target, inbox);
+    const sweeper = new SlotSweeper({
+      store: admission,
+      clock: setup.clock,
+      onError: (error) => this.reporter.sweepFailed(error),
+    });
+    return { config, flag, jobs, enrichment, target, pipe, inbox, admission, sweeper };
   }
 
   private buildEnrichment(
@@ -159,9 +178,11 @@ export class LocalCompositionRoot {
     flag: FileFlagAdmin,
     jobs: JobRepository,
     credentials: CredentialStore,
+    shared: { readonly store: DynamoDbAdmissionStore; readonly notifier: FileNotifier },
   ): EnrichmentHandler {
     const { clock } = this.setup;
     const api = this.activity.countCalls(new HttpDownstreamApi({ api: config.api, credentials, clock }));
+    const admission = admissionControl({ config, clock, ...shared });
     return createEnrichmentHandler({
       config,
       bucket: this.setup.settings.bucket,
@@ -171,14 +192,11 @@ export class LocalCompositionRoot {
       objects: this.objects,
       api,
       clock,
+      ...(admission ? { admission } : {}),
     });
   }
 
-  private buildTarget(config: PipelineConfig, jobs: JobRepository): TargetHandler {
-    const notifier = new FileNotifier({
-      path: this.setup.paths.notifications,
-      onNotify: (line) => this.reporter.notified(line),
-    });
+  private buildTarget(config: PipelineConfig, jobs: JobRepository, notifier: FileNotifier): TargetHandler {
     return createTargetHandler({
       config,
       jobs,
@@ -190,7 +208,12 @@ export class LocalCompositionRoot {
     });
   }
 
-  private buildPipe(config: PipelineConfig, enrichment: EnrichmentHandler, target: TargetHandler): LocalPipe {
+  private buildPipe(
+    config: PipelineConfig,
+    enrichment: EnrichmentHandler,
+    target: TargetHandler,
+    inbox: InboxWatcher,
+  ): LocalPipe {
     const { queue } = this.setup.settings;
     return new LocalPipe({
       source: this.source,
@@ -202,6 +225,8 @@ export class LocalCompositionRoot {
       visibilityTimeoutMs: queue.visibilityTimeoutSeconds * 1000,
       maxReceiveCount: queue.maxReceiveCount,
       concurrentBatches: queue.concurrentBatches,
+      // A file's event is on the queue before the inbox's scan ends: while none runs, no batch fills up.
+      nothingOnTheWay: () => !inbox.emitting,
       pollIntervalMs: queue.pollIntervalMs,
       log: this.setup.log,
       clock: this.setup.clock,
@@ -219,6 +244,7 @@ export class LocalCompositionRoot {
       queue: this.source,
       scanIntervalMs: settings.inbox.scanIntervalMs,
       stableMs: settings.inbox.stableMs,
+      fileEvents: true,
       log,
       clock,
       onObjectCreated: (event) => this.reporter.objectCreated(event),

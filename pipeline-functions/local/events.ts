@@ -1,5 +1,5 @@
 /** What the local runtime tells its subscribers (tests, the dashboard, the benchmark) as it happens. */
-import type { NotificationLine } from '../adapters/local/file-notifier.js';
+import type { CircuitNotificationLine, NotificationLine } from '../adapters/local/file-notifier.js';
 import type { Job } from '../core/model.js';
 import { describeError, type RuntimeLog } from './log.js';
 import type { BatchSummary } from './pipe.js';
@@ -9,6 +9,8 @@ export type RuntimeEvent =
   | { readonly type: 'object-created'; readonly key: string; readonly etag: string; readonly size: number }
   | { readonly type: 'job'; readonly job: Job }
   | { readonly type: 'notification'; readonly notification: NotificationLine }
+  /** The circuit breaker opened or closed. */
+  | { readonly type: 'circuit'; readonly notification: CircuitNotificationLine }
   | { readonly type: 'batch'; readonly summary: BatchSummary }
   | { readonly type: 'dead-letter'; readonly messageId: string; readonly reason: string }
   | { readonly type: 'retry-sent'; readonly jobId: string; readonly attempt: number };

@@ -3,6 +3,9 @@
  * the local stand-in for S3 + EventBridge + the rule.
  *
  * A file is emitted once it is complete: its size and mtime unchanged for `stableMs` across two scans.
+ * File events (`fs.watch`) start a scan as soon as something changes, and a file not yet complete
+ * gets a scan when it will be; the periodic scan remains for what events miss (some network and
+ * container file systems send none).
  * Temporary and partial files (dotfiles, `*.tmp`, `*.part`, …) are ignored: write to one of those and
  * rename when done. A durable ledger (JSON lines) remembers what was emitted, so files that arrived
  * while the runtime was down are found at start and nothing is emitted twice for the same content.
@@ -14,6 +17,7 @@
  * the disk and on an event loop the pipe keeps busy, so a group shares those waits instead of paying
  * them once per file, and the order "event, then ledger" still holds for every file.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { etagOfFile } from '../adapters/local/directory-object-source.js';
@@ -48,6 +52,20 @@ const GROUP_SIZE = 64;
 
 /** Files hashed (or stat'ed by a scan) at once: enough to overlap the disk waits, few open files. */
 const IO_CONCURRENCY = 8;
+
+/**
+ * Scans started by file events are spaced by at least this, and by this many times the last such
+ * scan's duration: under a burst of events, scans take at most about a quarter of the thread.
+ */
+const MIN_SCAN_GAP_MS = 10;
+const SCAN_GAP_PER_SCAN_MS = 3;
+
+/**
+ * While file events cover every directory, the whole inbox is walked every `scanIntervalMs` or every
+ * this many times the last walk's duration, whichever is longer: a walk of a large inbox then takes
+ * a tenth of the thread at most, instead of most of it.
+ */
+const WALK_EVERY_WALK_DURATIONS = 10;
 
 /** What the ledger remembers per key: the version emitted and the file state it was read from. */
 interface LedgerEntry {
@@ -87,6 +105,11 @@ export interface InboxWatcherOptions {
   readonly queue: { sendBatch(bodies: readonly string[]): Promise<readonly PromiseSettledResult<unknown>[]> };
   readonly scanIntervalMs: number;
   readonly stableMs: number;
+  /**
+   * Scan on file events too (`fs.watch`), and when a file seen incomplete becomes complete.
+   * @default false: scans only every `scanIntervalMs` and on `scan()`
+   */
+  readonly fileEvents?: boolean;
   readonly log: RuntimeLog;
   /** @default systemClock */
   readonly clock?: Clock;
@@ -104,9 +127,26 @@ export class InboxWatcher implements Service {
   private readonly clock: Clock;
   private readonly ledger = new Map<string, LedgerEntry>();
   /** The state each pending file had at the previous scan. */
-  private readonly observed = new Map<string, { size: number; mtimeMs: number }>();
+  private readonly observed = new Map<string, { size: number; mtimeMs: number; path: string }>();
   private readonly warned = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the timer fires (epoch ms). */
+  private dueAt = Infinity;
+  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly unwatchable = new Set<string>();
+  /** Paths file events named since the last scan: a scan between full walks looks at these only. */
+  private readonly touched = new Set<string>();
+  /** An event named a directory (or nothing): the next scan walks the whole inbox. */
+  private walkDue = true;
+  private lastWalk = { at: 0, durationMs: 0 };
+  /** A file event came during a scan: scan again once it ends. */
+  private changed = false;
+  /** The scan running has found complete files: their events are being queued. */
+  private emittingNow = false;
+  /** When the earliest file seen incomplete will have been unchanged for `stableMs` (epoch ms). */
+  private nextCompleteAt = Infinity;
+  /** When the last scan ended, and how long the last scan of files named by events took. */
+  private lastScan = { endedAt: 0, durationMs: 0 };
   private scanning: Promise<void> | undefined;
   private running = false;
 
@@ -118,11 +158,13 @@ export class InboxWatcher implements Service {
     await this.loadLedger();
     this.running = true;
     await this.scan();
-    this.schedule();
+    this.scheduleAfterScan();
   }
 
   public async stop(): Promise<void> {
     this.running = false;
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.scanning;
@@ -136,6 +178,11 @@ export class InboxWatcher implements Service {
     return this.scanning;
   }
 
+  /** Whether a scan is queueing the events of the complete files it found. */
+  public get emitting(): boolean {
+    return this.emittingNow;
+  }
+
   /** Files in the inbox not yet emitted as they are now (for `idle()`). */
   public async pendingCount(): Promise<number> {
     let pending = 0;
@@ -146,15 +193,84 @@ export class InboxWatcher implements Service {
     return pending;
   }
 
-  private schedule(): void {
+  /**
+   * Watches `dir` for file events, once. One watcher per directory, not `recursive: true`: on Linux,
+   * Node's recursive watch polls every file with `watchFile`
+   * (https://github.com/nodejs/performance/issues/26), which costs more than the scans it saves.
+   * A directory that cannot be watched is left to the periodic scan.
+   */
+  private watchDirectory(dir: string): void {
+    if (this.watchers.has(dir) || this.unwatchable.has(dir)) return;
+    const giveUp = (error: unknown): void => {
+      this.watchers.get(dir)?.close();
+      this.watchers.delete(dir);
+      if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return; // removed: the next walk sees it or not
+      this.unwatchable.add(dir);
+      this.warnOnce(
+        `watch:${dir}`,
+        `no file events from ${dir} (${describeError(error)}): scanned every ${this.options.scanIntervalMs} ms`,
+      );
+    };
+    try {
+      const watcher = watch(dir, (_event, name) => {
+        if (name) this.touched.add(join(dir, name));
+        else this.walkDue = true;
+        this.wake();
+      });
+      watcher.on('error', giveUp);
+      this.watchers.set(dir, watcher);
+    } catch (error) {
+      giveUp(error);
+    }
+  }
+
+  /** Stops watching the directories a walk no longer found. */
+  private unwatchGone(visited: ReadonlySet<string>): void {
+    for (const dir of this.unwatchable) if (!visited.has(dir)) this.unwatchable.delete(dir);
+    for (const [dir, watcher] of this.watchers) {
+      if (visited.has(dir)) continue;
+      watcher.close();
+      this.watchers.delete(dir);
+    }
+  }
+
+  /** Something changed in the inbox: scan soon, or once the scan in progress has ended. */
+  private wake(): void {
+    if (this.scanning) this.changed = true;
+    else this.scheduleIn(this.gapBeforeNextScan());
+  }
+
+  private gapBeforeNextScan(): number {
+    const { endedAt, durationMs } = this.lastScan;
+    const gap = Math.max(MIN_SCAN_GAP_MS, SCAN_GAP_PER_SCAN_MS * durationMs);
+    return Math.max(0, endedAt + gap - performance.now());
+  }
+
+  /** The next scan: after a file event, when a file becomes complete, or at the periodic scan. */
+  private scheduleAfterScan(): void {
+    const { fileEvents, scanIntervalMs } = this.options;
+    const untilComplete = fileEvents ? this.nextCompleteAt - this.clock.now().getTime() : Infinity;
+    const next = this.changed || this.walkDue ? 0 : Math.min(scanIntervalMs, Math.max(0, untilComplete));
+    this.changed = false;
+    this.scheduleIn(Math.max(next, this.gapBeforeNextScan()));
+  }
+
+  /** Scans in `ms` unless a scan is due sooner already. */
+  private scheduleIn(ms: number): void {
     if (!this.running) return;
+    const at = performance.now() + ms;
+    if (this.timer && this.dueAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.dueAt = at;
     this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.dueAt = Infinity;
       this.scan()
         .catch((error: unknown) =>
           this.options.log.error('inbox', `inbox scan failed: ${describeError(error)}`),
         )
-        .finally(() => this.schedule());
-    }, this.options.scanIntervalMs);
+        .finally(() => this.scheduleAfterScan());
+    }, ms);
   }
 
   private async loadLedger(): Promise<void> {
@@ -175,9 +291,67 @@ export class InboxWatcher implements Service {
     await writeFileAtomic(ledgerFile, compacted);
   }
 
+  /**
+   * A scan: of the whole inbox when one is due (at start, every `scanIntervalMs`, after an event that
+   * named a directory); else, on file events, of the files they named and those still incomplete.
+   */
   private async scanOnce(): Promise<void> {
+    const { fileEvents, scanIntervalMs } = this.options;
+    const covered = fileEvents && this.unwatchable.size === 0;
+    const walkEvery = covered
+      ? Math.max(scanIntervalMs, WALK_EVERY_WALK_DURATIONS * this.lastWalk.durationMs)
+      : scanIntervalMs;
+    const walk = this.walkDue || !covered || this.lastWalk.at + walkEvery <= performance.now();
+    const started = performance.now();
+    try {
+      await (walk ? this.scanAll() : this.scanFiles(await this.touchedFiles(), false));
+    } finally {
+      this.emittingNow = false;
+      // The periodic walk's cost does not space the scans of events: it is paid with or without them.
+      const ended = performance.now();
+      this.lastScan = { endedAt: ended, durationMs: walk ? this.lastScan.durationMs : ended - started };
+    }
+  }
+
+  private async scanAll(): Promise<void> {
+    this.walkDue = false;
+    this.touched.clear();
+    const started = performance.now();
+    try {
+      await this.scanFiles(await this.walk(), true);
+    } finally {
+      this.lastWalk = { at: started, durationMs: performance.now() - started };
+    }
+  }
+
+  /** The files events named since the last scan, and those still incomplete, as they are now. */
+  private async touchedFiles(): Promise<FileState[]> {
+    const { inboxDir } = this.options;
+    const paths = new Set([...this.touched, ...[...this.observed.values()].map(({ path }) => path)]);
+    this.touched.clear();
+    const found = await mapLimit([...paths], IO_CONCURRENCY, async (path): Promise<FileState[]> => {
+      const name = path.slice(path.lastIndexOf(sep) + 1);
+      const key = relative(inboxDir, path).split(sep).join('/');
+      if (isIgnoredName(name) || key.startsWith('..') || Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+        return []; // left to the walk, which says why when it must
+      }
+      try {
+        const stats = await stat(path);
+        if (stats.isFile()) return [{ key, path, size: stats.size, mtimeMs: stats.mtimeMs }];
+        // A new folder: walked (and watched) now, with whatever was written into it already.
+        return stats.isDirectory() ? await this.walk(path) : [];
+      } catch (error) {
+        if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return []; // the walk records deletions
+        throw error;
+      }
+    });
+    return found.flat();
+  }
+
+  /** Emits the complete files among `files`; a full scan (`all`) also records what is gone. */
+  private async scanFiles(files: readonly FileState[], all: boolean): Promise<void> {
     const { stableMs, ledgerFile } = this.options;
-    const files = await this.walk();
+    this.nextCompleteAt = Infinity;
     const present = new Set(files.map((f) => f.key));
     let group: Candidate[] = [];
     for (const file of files) {
@@ -185,17 +359,22 @@ export class InboxWatcher implements Service {
       const entry = this.ledger.get(file.key);
       if (entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs) continue;
       const before = this.observed.get(file.key);
-      this.observed.set(file.key, { size: file.size, mtimeMs: file.mtimeMs });
+      this.observed.set(file.key, { size: file.size, mtimeMs: file.mtimeMs, path: file.path });
       const now = this.clock.now().getTime();
       const changedSinceLastScan = before && (before.size !== file.size || before.mtimeMs !== file.mtimeMs);
-      if (now - file.mtimeMs < stableMs || changedSinceLastScan) continue;
+      if (now - file.mtimeMs < stableMs || changedSinceLastScan) {
+        this.nextCompleteAt = Math.min(this.nextCompleteAt, file.mtimeMs + stableMs);
+        continue;
+      }
       group.push({ file, previous: entry });
+      this.emittingNow = true;
       if (group.length < GROUP_SIZE) continue;
       await this.emitGroup(group);
       group = [];
     }
     if (!this.running) return;
     await this.emitGroup(group);
+    if (!all) return;
     const gone = [...this.ledger.keys()].filter((key) => !present.has(key));
     await appendJsonLines(
       ledgerFile,
@@ -288,10 +467,13 @@ export class InboxWatcher implements Service {
     }
   }
 
-  /** Every regular file under the inbox, as keys. */
-  private async walk(): Promise<FileState[]> {
+  /** Every regular file under `root` (the whole inbox by default), as keys. */
+  private async walk(root = this.options.inboxDir): Promise<FileState[]> {
     const files: FileState[] = [];
+    const visited = new Set<string>();
     const visit = async (dir: string): Promise<void> => {
+      if (this.options.fileEvents && this.running) this.watchDirectory(dir);
+      visited.add(dir);
       let entries;
       try {
         entries = await readdir(dir, { withFileTypes: true });
@@ -330,7 +512,8 @@ export class InboxWatcher implements Service {
       });
       for (const file of stated) if (file) files.push(file);
     };
-    await visit(this.options.inboxDir);
+    await visit(root);
+    if (this.options.fileEvents && root === this.options.inboxDir) this.unwatchGone(visited);
     return files;
   }
 

@@ -58,6 +58,12 @@ export interface LocalPipeOptions {
   readonly visibilityTimeoutMs: number;
   readonly maxReceiveCount: number;
   readonly concurrentBatches: number;
+  /**
+   * Whether no more messages are on their way (locally: the inbox is not emitting). While it says so
+   * and the queue has nothing to add, the window closes early: waiting it out would only delay the
+   * batch. @default the window is always waited out, as Pipes does
+   */
+  readonly nothingOnTheWay?: () => boolean;
   /** How often the queue directory is re-read for messages other processes sent. */
   readonly pollIntervalMs: number;
   readonly log: RuntimeLog;
@@ -66,6 +72,9 @@ export interface LocalPipeOptions {
   readonly onBatch?: (summary: BatchSummary) => void;
   readonly onDeadLetter?: (message: StoredMessage, reason: string) => void;
 }
+
+/** How often an open window asks `nothingOnTheWay` again (nothing signals when the inbox goes quiet). */
+const WINDOW_CHECK_MS = 10;
 
 /** The local source queue's ARN, as records carry it. */
 export const LOCAL_QUEUE_ARN = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:b2a-local-source`;
@@ -157,8 +166,11 @@ export class LocalPipe implements Service {
       }
       // Pipes invokes when the batch is full or the window has passed since its first message.
       const deadline = this.clock.now().getTime() + batchWindowMs;
+      const { nothingOnTheWay } = this.options;
       while (this.running && batch.length < batchSize && this.clock.now().getTime() < deadline) {
-        await this.signal.wait(deadline - this.clock.now().getTime());
+        if (nothingOnTheWay?.()) break;
+        const left = deadline - this.clock.now().getTime();
+        await this.signal.wait(nothingOnTheWay ? Math.min(left, WINDOW_CHECK_MS) : left);
         batch.push(...source.take(batchSize - batch.length));
       }
       if (!this.running) {

@@ -4,7 +4,7 @@
  * adapters' callbacks here, so every line the runtime logs is worded in this file.
  */
 import type { StoredMessage } from '../adapters/local/durable-queue.js';
-import type { NotificationLine } from '../adapters/local/file-notifier.js';
+import type { CircuitNotificationLine, NotificationLine } from '../adapters/local/file-notifier.js';
 import type { ScheduledRetry } from '../adapters/local/local-retry-scheduler.js';
 import type { Job } from '../core/model.js';
 import type { EnrichedItem } from '../core/outcome.js';
@@ -54,6 +54,27 @@ export class RuntimeReporter {
     this.events.emit({ type: 'notification', notification: line });
   }
 
+  public circuitChanged(line: CircuitNotificationLine): void {
+    if (line.event === 'circuit-open') {
+      this.log.error('circuit', `circuit open: ${line.reason}; deliveries wait, one probe at a time`, {
+        ...line,
+      });
+    } else {
+      this.log.info(
+        'circuit',
+        `circuit closed: ${line.reason}; ${line.deferred ?? 0} deferral(s) while open`,
+        {
+          ...line,
+        },
+      );
+    }
+    this.events.emit({ type: 'circuit', notification: line });
+  }
+
+  public sweepFailed(error: unknown): void {
+    this.log.error('admission', `cannot drop expired rate limit slots: ${describeError(error)}`);
+  }
+
   public batchDone(summary: BatchSummary): void {
     this.log.debug('batch', `batch of ${summary.size}: ${summary.failed} to retry, ${summary.durationMs} ms`);
     this.events.emit({ type: 'batch', summary });
@@ -65,8 +86,9 @@ export class RuntimeReporter {
   }
 
   public retrySent(retry: ScheduledRetry): void {
-    const { attempt, object } = retry.envelope;
-    this.log.debug('retry', `retry ${attempt} of ${object.key} sent to the queue`);
+    const { attempt, object, kind } = retry.envelope;
+    const what = kind === 'deferral' ? `deferred attempt ${attempt}` : `retry ${attempt}`;
+    this.log.debug('retry', `${what} of ${object.key} sent to the queue`);
     this.events.emit({ type: 'retry-sent', jobId: retry.name, attempt });
   }
 
@@ -111,6 +133,14 @@ function logJob(log: RuntimeLog, job: Job): void {
       );
       break;
     case 'RETRYING':
+      if (job.note) {
+        log.info(
+          'job',
+          `DEFERRED  ${name}: ${job.note}; attempt ${job.attempt} at ${job.nextAttemptAt ?? '?'}`,
+          data,
+        );
+        break;
+      }
       log.warn(
         'job',
         `RETRYING  ${name}: ${last?.error ?? 'retryable'}; attempt ${job.attempt + 1} at ${job.nextAttemptAt ?? '?'}`,

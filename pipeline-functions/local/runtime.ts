@@ -100,6 +100,7 @@ function localServices(setup: RuntimeSetup, root: LocalCompositionRoot): Service
     // Not earlier: the pipeline needs the store's client and the API URL (the demo API's, once it listens).
     startStep('pipeline', () => root.composePipeline()),
     { name: 'retries', start: () => scheduler.start(), stop: () => scheduler.stop() },
+    deferredService('admission-sweep', () => root.pipeline.sweeper),
     deferredService('pipe', () => root.pipeline.pipe),
     deferredService('inbox', () => root.pipeline.inbox),
     runtimeFileService(setup, root),

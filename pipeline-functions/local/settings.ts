@@ -26,10 +26,17 @@ export const LocalSettingsSchema = z
       .default('local-inbox'),
     inbox: z
       .object({
-        /** How often the inbox is scanned for new and changed files. @default 500 */
+        /**
+         * How often the whole inbox is walked. File events start a scan of the files they name in
+         * between; the walk finds what they miss and what was deleted. @default 500
+         */
         scanIntervalMs: z.number().int().min(10).max(60_000).default(500),
-        /** A file is complete once its size and mtime have not changed for this long. @default 500 */
-        stableMs: z.number().int().min(0).max(600_000).default(500),
+        /**
+         * A file is complete once its size and mtime have not changed for this long: the delay a
+         * file written in place waits. A writer that pauses longer (a slow network copy) should write
+         * to a `.part` name and rename. @default 200
+         */
+        stableMs: z.number().int().min(0).max(600_000).default(200),
       })
       .prefault({}),
     queue: z
@@ -75,7 +82,7 @@ export const LOCAL_DEFAULTS = {
   environment: 'local',
   retry: { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 60 },
   batch: { size: 10, windowSeconds: 1 },
-  flag: { cacheSeconds: 1 },
+  flag: { cacheSeconds: 1, holdDeferSeconds: 30 },
 } as const satisfies LocalConfigInput;
 
 /** The configuration the runtime starts with. */

@@ -15,11 +15,9 @@ import type { PipelineConfig } from '../../pipeline-functions/core/config.js';
 import { ENV } from '../../pipeline-functions/core/names.js';
 import { systemClock } from '../../pipeline-functions/core/ports.js';
 import type { PipeSqsRecord } from '../../pipeline-functions/handlers/enrichment.js';
-import {
-  buildEnrichment,
-  buildTarget,
-  type PipelineLogger,
-} from '../../pipeline-functions/lambda/composition-root.js';
+import type { PipelineLogger } from '../../pipeline-functions/lambda/composition-root.js';
+import { buildEnrichment } from '../../pipeline-functions/lambda/enrichment.js';
+import { buildTarget } from '../../pipeline-functions/lambda/target.js';
 import { prod } from '../../infra/config/prod.js';
 import { s3Event, sqsRecord } from '../support/fakes.js';
 import { FAIL_ONCE_MARK, type ApiStub } from './api-stub.js';

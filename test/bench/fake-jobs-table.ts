@@ -109,7 +109,9 @@ export class FakeJobsTable {
         'the adapter’s UpdateItem no longer names :runId, :runStartedAt and :attempt: update the fake table',
       );
     }
-    if (!isNewerThan(before as unknown as Job | undefined, { id: runId, startedAt }, attempt)) {
+    const deferral = values[':deferral'];
+    const position = typeof deferral === 'number' ? deferral : 0;
+    if (!isNewerThan(before as unknown as Job | undefined, { id: runId, startedAt }, attempt, position)) {
       // A failed condition still bills the write, at the size of the item that is there.
       this.consumed.writeUnits += writeUnits(before ? itemBytes(before) : 0);
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });

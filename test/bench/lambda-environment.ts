@@ -6,6 +6,7 @@ import { pipelineConfigOf } from '../../infra/config/stage-config.js';
 import { prod } from '../../infra/config/prod.js';
 import type { PipelineConfig } from '../../pipeline-functions/core/config.js';
 import { ENV, flagParameterName } from '../../pipeline-functions/core/names.js';
+import { shipPipelineConfig } from '../../pipeline-functions/core/shipped-config.js';
 
 /** The prod stage's configuration, calling `apiUrl` instead of the production API. */
 export function prodPipelineConfig(apiUrl: string): PipelineConfig {
@@ -16,7 +17,7 @@ export function prodPipelineConfig(apiUrl: string): PipelineConfig {
 /** Every variable either function reads, with placeholder values (account 111111111111). */
 export function lambdaEnvironment(config: PipelineConfig): Record<string, string> {
   return {
-    [ENV.CONFIG]: JSON.stringify(config),
+    [ENV.CONFIG]: shipPipelineConfig(config),
     [ENV.TABLE_NAME]: 'b2a-prod-jobs',
     [ENV.FLAG_PARAMETER]: flagParameterName('prod'),
     [ENV.BUCKET_NAME]: 'b2a-prod-inbox',

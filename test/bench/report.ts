@@ -14,7 +14,7 @@ export const SECTIONS = {
   awsCost: '3. AWS requests and cost per million files',
   bundles: '4. Lambda bundles: size and cold import',
   cli: '5. CLI: start-up and `jobs --failed` against a scan',
-  apiProtection: '6. API protection: calls in flight under a backlog',
+  apiProtection: '6. API protection: calls in flight, the rate limit and the circuit breaker',
   backfill: '7. Backfill: planning against the local runtime (half the objects already have jobs)',
 } as const;
 
@@ -39,6 +39,46 @@ export interface SectionResult {
   readonly setup: Readonly<Record<string, unknown>>;
   /** What a reader must know to read the figures right. */
   readonly notes: readonly string[];
+  /** The figures an issue set a goal for, each beside its goal. */
+  readonly goals?: readonly GoalResult[];
+}
+
+/** A figure with a goal: at most (`max`) or at least (`min`) a value. */
+export interface GoalResult {
+  readonly figure: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly max?: number;
+  readonly min?: number;
+  readonly met: boolean;
+  /** The same figure measured in the same run without the change, when it can be. */
+  readonly baseline?: number;
+  /** What bounds the figure, when the goal is not met (measured in the run). */
+  readonly boundBy?: string;
+}
+
+/**
+ * A figure beside its goal.
+ * @example goal('b2a --help', 2.1, '× node -e 0', { max: 2.5 })
+ */
+export function goal(
+  figure: string,
+  value: number,
+  unit: string,
+  target: { readonly max: number } | { readonly min: number },
+  extra: { readonly baseline?: number; readonly boundBy?: string } = {},
+): GoalResult {
+  const met = 'max' in target ? value <= target.max : value >= target.min;
+  const { baseline, boundBy } = extra;
+  return {
+    figure,
+    value,
+    unit,
+    ...target,
+    met,
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(!met && boundBy ? { boundBy } : {}),
+  };
 }
 
 /** The machine a run was made on. */
@@ -111,9 +151,26 @@ export function formatTable(table: ResultTable): string {
   return table.title ? `${table.title}\n${text}` : text;
 }
 
-/** A section as printed: its title, its tables, its notes. */
+/** The goals of a section as a table: figure, value, goal, met, baseline, what bounds it. */
+export function goalTable(goals: readonly GoalResult[]): ResultTable {
+  return {
+    title: 'Goals',
+    columns: ['figure', 'value', 'goal', 'met', 'before (same run)', 'bounded by'],
+    rows: goals.map((g) => [
+      g.figure,
+      g.value,
+      `${g.max !== undefined ? `≤ ${formatNumber(g.max)}` : `≥ ${formatNumber(g.min ?? 0)}`} ${g.unit}`,
+      g.met ? 'yes' : 'no',
+      g.baseline ?? '',
+      g.boundBy ?? '',
+    ]),
+  };
+}
+
+/** A section as printed: its goals, its tables, its notes. */
 export function formatSection(section: SectionResult): string {
-  const parts = [`## ${section.title}`, ...section.tables.map(formatTable)];
+  const goals = section.goals && section.goals.length > 0 ? [formatTable(goalTable(section.goals))] : [];
+  const parts = [`## ${section.title}`, ...goals, ...section.tables.map(formatTable)];
   if (section.notes.length > 0) parts.push(section.notes.map((note) => `- ${note}`).join('\n'));
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
 /** A running in-memory dynalite server, reachable only on loopback. */
@@ -39,3 +40,8 @@ export async function startDynalite(): Promise<RunningDynalite> {
 
 /** Credentials for SDK clients pointed at loopback emulators; never valid on AWS. */
 export const FAKE_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+/** A DynamoDB client of a loopback dynalite, with fake credentials. */
+export function dynaliteClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
+}

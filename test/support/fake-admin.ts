@@ -74,6 +74,7 @@ export class FakeJobRepository implements JobRepository {
     this.queries.push(query);
     const all = [...this.jobs.values()]
       .filter((job) => job.status === query.status && (!query.since || job.updatedAt >= query.since))
+      .filter((job) => answeredIn(job, query.lastHttpStatus))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     const start = query.cursor ? Number(query.cursor) : 0;
     const end = start + (query.limit ?? 50);
@@ -342,3 +343,10 @@ export const DEAD_LETTER_BODIES = {
     sentAt: '2026-11-21T10:05:00Z',
   }),
 };
+
+/** Whether a job's latest answer is in one of `ranges` (no ranges: any job), as the repository filters. */
+export function answeredIn(job: Job, ranges: JobQuery['lastHttpStatus']): boolean {
+  if (!ranges) return true;
+  const status = job.lastHttpStatus;
+  return status !== undefined && ranges.some((range) => status >= range.from && status <= range.to);
+}

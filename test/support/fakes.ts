@@ -1,4 +1,5 @@
 /** Hand-written in-memory fakes of the core ports, for core and handler tests. */
+import { answeredIn } from './fake-admin.js';
 import { ObjectNotFoundError } from '../../pipeline-functions/core/errors.js';
 import type { B2aEnvelope } from '../../pipeline-functions/core/messages.js';
 import {
@@ -11,6 +12,9 @@ import {
 import type {
   ApiRequest,
   ApiResponse,
+  CircuitBreakerStore,
+  CircuitNotification,
+  CircuitState,
   Clock,
   DownstreamApi,
   EnabledFlag,
@@ -26,6 +30,8 @@ import type {
   ObjectSource,
   Page,
   PresignedUrl,
+  RateLimitStore,
+  RateSlot,
   RetryScheduler,
   ScheduleTiming,
 } from '../../pipeline-functions/core/ports.js';
@@ -113,7 +119,27 @@ export class FakeJobs implements JobRepository {
     if (this.failRecord) throw this.failRecord;
     const jobId = jobIdOf(u.object);
     const previous = this.jobs.get(jobId);
-    if (!isNewerThan(previous, u.run, u.attempt)) return undefined;
+    if (!isNewerThan(previous, u.run, u.attempt, u.deferral)) return undefined;
+    const attempt =
+      'entry' in u
+        ? {
+            attempts: (previous?.attempts ?? 0) + 1,
+            firstAttemptAt: previous?.firstAttemptAt ?? u.entry.at,
+            lastAttemptAt: u.entry.at,
+            history: [...(previous?.history ?? []), u.entry].slice(-u.historyLimit),
+            ...(u.entry.httpStatus !== undefined ? { lastHttpStatus: u.entry.httpStatus } : {}),
+            ...(u.entry.error ? { lastError: u.entry.error } : {}),
+          }
+        : {
+            attempts: previous?.attempts ?? 0,
+            firstAttemptAt: previous?.firstAttemptAt ?? u.deferred.at,
+            lastAttemptAt: previous?.lastAttemptAt ?? u.deferred.at,
+            history: previous?.history ?? [],
+            ...(previous?.lastHttpStatus !== undefined ? { lastHttpStatus: previous.lastHttpStatus } : {}),
+            ...(previous?.lastError ? { lastError: previous.lastError } : {}),
+            note: u.deferred.note,
+          };
+    const at = 'entry' in u ? u.entry.at : u.deferred.at;
     const job: Job = {
       jobId,
       bucket: u.object.bucket,
@@ -127,17 +153,13 @@ export class FakeJobs implements JobRepository {
       runId: u.run.id,
       runStartedAt: u.run.startedAt,
       attempt: u.attempt,
-      attempts: (previous?.attempts ?? 0) + 1,
+      ...(u.deferral ? { deferral: u.deferral } : {}),
       runs: !previous ? 1 : previous.runId === u.run.id ? previous.runs : previous.runs + 1,
-      firstAttemptAt: previous?.firstAttemptAt ?? u.entry.at,
-      lastAttemptAt: u.entry.at,
-      history: [...(previous?.history ?? []), u.entry].slice(-u.historyLimit),
-      ...(u.entry.httpStatus !== undefined ? { lastHttpStatus: u.entry.httpStatus } : {}),
-      ...(u.entry.error ? { lastError: u.entry.error } : {}),
+      ...attempt,
       ...(u.nextAttemptAt ? { nextAttemptAt: u.nextAttemptAt } : {}),
       idempotencyKey: u.idempotencyKey,
-      createdAt: previous?.createdAt ?? u.entry.at,
-      updatedAt: u.entry.at,
+      createdAt: previous?.createdAt ?? at,
+      updatedAt: at,
     };
     this.jobs.set(jobId, job);
     return job;
@@ -145,6 +167,7 @@ export class FakeJobs implements JobRepository {
   public async listByStatus(q: JobQuery): Promise<Page<Job>> {
     const items = [...this.jobs.values()]
       .filter((j) => j.status === q.status && (!q.since || j.updatedAt >= q.since))
+      .filter((j) => answeredIn(j, q.lastHttpStatus))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     return { items: items.slice(0, q.limit ?? items.length) };
   }
@@ -186,10 +209,15 @@ export class FakeScheduler implements RetryScheduler {
 
 export class FakeNotifier implements Notifier {
   public readonly sent: JobNotification[] = [];
+  public readonly circuit: CircuitNotification[] = [];
   public fail?: Error;
   public async notify(n: JobNotification): Promise<void> {
     if (this.fail) throw this.fail;
     this.sent.push(n);
+  }
+  public async notifyCircuit(n: CircuitNotification): Promise<void> {
+    if (this.fail) throw this.fail;
+    this.circuit.push(n);
   }
 }
 
@@ -250,4 +278,60 @@ export function sqsRecord(messageId: string, body: unknown) {
     eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:b2a-dev-source',
     awsRegion: 'us-east-1',
   };
+}
+
+/** In-memory admission state: the rate limit slots' counts and the circuit breaker, as the DynamoDB store keeps them. */
+export class FakeAdmissionStore implements RateLimitStore, CircuitBreakerStore {
+  public readonly slots = new Map<string, number>();
+  public circuit: CircuitState = { state: 'closed', failures: 0, deferred: 0 };
+  public writes = 0;
+  public async add(slot: RateSlot, calls: number): Promise<number> {
+    this.writes++;
+    const count = (this.slots.get(slot.key) ?? 0) + calls;
+    this.slots.set(slot.key, count);
+    return count;
+  }
+  public async read(): Promise<CircuitState> {
+    return { ...this.circuit };
+  }
+  public async addFailures(count: number, lastError: string): Promise<CircuitState> {
+    this.circuit = { ...this.circuit, failures: this.circuit.failures + count, lastError };
+    return { ...this.circuit };
+  }
+  public async resetFailures(): Promise<void> {
+    if (this.circuit.state === 'closed') this.circuit = { ...this.circuit, failures: 0 };
+  }
+  public async open(input: {
+    at: Date;
+    reason: string;
+    lastError: string;
+    nextProbeAt: Date;
+  }): Promise<boolean> {
+    if (this.circuit.state === 'open') return false;
+    this.circuit = {
+      ...this.circuit,
+      state: 'open',
+      openedAt: input.at.toISOString(),
+      reason: input.reason,
+      lastError: input.lastError,
+      nextProbeAt: input.nextProbeAt.toISOString(),
+      deferred: 0,
+    };
+    return true;
+  }
+  public async claimProbe(now: Date, nextProbeAt: Date): Promise<boolean> {
+    if (this.circuit.state !== 'open' || (this.circuit.nextProbeAt ?? '') > now.toISOString()) return false;
+    this.circuit = { ...this.circuit, nextProbeAt: nextProbeAt.toISOString() };
+    return true;
+  }
+  public async close(at: Date): Promise<boolean> {
+    if (this.circuit.state !== 'open') return false;
+    const { nextProbeAt: _next, ...rest } = this.circuit;
+    this.circuit = { ...rest, state: 'closed', failures: 0, closedAt: at.toISOString() };
+    return true;
+  }
+  public async addDeferred(count: number): Promise<void> {
+    if (this.circuit.state === 'open')
+      this.circuit = { ...this.circuit, deferred: this.circuit.deferred + count };
+  }
 }

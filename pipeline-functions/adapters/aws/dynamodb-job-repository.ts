@@ -1,17 +1,20 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
   QueryCommand,
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { documentClientOf } from './dynamodb-documents.js';
 import { isNewerThan, jobIdOf, type Attempt, type Job, type JobStatus } from '../../core/model.js';
 import {
   systemClock,
+  type AttemptUpdate,
   type Clock,
+  type DeferralUpdate,
   type JobQuery,
   type JobRepository,
   type JobUpdate,
@@ -71,9 +74,7 @@ export class DynamoDbJobRepository implements JobRepository {
   private readonly sleep: (ms: number) => Promise<void>;
 
   public constructor(client: DynamoDBClient, options: DynamoDbJobRepositoryOptions) {
-    this.documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.documents = documentClientOf(client);
     this.tableName = options.tableName;
     this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * SECONDS_PER_DAY;
     this.clock = options.clock ?? systemClock;
@@ -123,7 +124,7 @@ export class DynamoDbJobRepository implements JobRepository {
   public async record(update: JobUpdate): Promise<Job | undefined> {
     for (let round = 1; ; round++) {
       const current = await this.get(jobIdOf(update.object));
-      if (!isNewerThan(current, update.run, update.attempt)) return undefined;
+      if (!isNewerThan(current, update.run, update.attempt, update.deferral)) return undefined;
       try {
         return await this.write(update, current);
       } catch (error) {
@@ -147,7 +148,7 @@ export class DynamoDbJobRepository implements JobRepository {
    */
   private async write(update: JobUpdate, current: Job | undefined): Promise<Job> {
     const now = this.clock.now();
-    const { object, entry } = update;
+    const { object } = update;
     const set: Record<string, unknown> = {
       bucket: object.bucket,
       key: object.key,
@@ -160,17 +161,13 @@ export class DynamoDbJobRepository implements JobRepository {
       runId: update.run.id,
       runStartedAt: update.run.startedAt,
       attempt: update.attempt,
-      attempts: (current?.attempts ?? 0) + 1,
+      deferral: update.deferral,
       runs: !current ? 1 : current.runId === update.run.id ? current.runs : current.runs + 1,
-      firstAttemptAt: current?.firstAttemptAt ?? entry.at,
-      lastAttemptAt: entry.at,
-      history: [...(current?.history ?? []), entry].slice(-update.historyLimit),
       idempotencyKey: update.idempotencyKey,
-      lastHttpStatus: entry.httpStatus,
-      lastError: entry.error,
       nextAttemptAt: update.nextAttemptAt,
       updatedAt: now.toISOString(),
       [JOBS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + this.retentionSeconds,
+      ...('entry' in update ? attemptFields(update, current) : deferralFields(update, current)),
     };
     const names: Record<string, string> = { '#createdAt': 'createdAt' };
     const values: Record<string, unknown> = { ':now': now.toISOString() };
@@ -189,11 +186,17 @@ export class DynamoDbJobRepository implements JobRepository {
     }
     let condition: string;
     if (current) {
-      // The very state read (`attempts` counts every write), and exactly core isNewerThan: a run
-      // that started later, or, within the same run, a later attempt of a job that has not succeeded.
+      // The very state read (`attempts` counts every attempt; a deferral changes no field another
+      // write computes from it but `runs`, which both compute alike), and exactly core isNewerThan: a
+      // run that started later, or, within the same run, a later attempt (or a later deferral of the
+      // same attempt) of a job that has not succeeded.
+      const laterAttempt = update.deferral
+        ? '(#attempt < :attempt OR (#attempt = :attempt AND (attribute_not_exists(#deferral) OR #deferral < :deferral)))'
+        : '#attempt < :attempt';
       condition =
         '#attempts = :read AND ((#runId <> :runId AND #runStartedAt < :runStartedAt)' +
-        ' OR (#runId = :runId AND #status <> :succeeded AND #attempt < :attempt))';
+        ` OR (#runId = :runId AND #status <> :succeeded AND ${laterAttempt}))`;
+      names['#attempts'] = 'attempts';
       values[':read'] = current.attempts;
       values[':succeeded'] = 'SUCCEEDED' satisfies JobStatus;
     } else {
@@ -215,10 +218,39 @@ export class DynamoDbJobRepository implements JobRepository {
     return toJob(Attributes);
   }
 
+  /**
+   * One page of the status index, newest first. `lastHttpStatus` becomes a FilterExpression: DynamoDB
+   * applies it to the `Limit` items read and charges for all of them
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html).
+   */
   public async listByStatus(query: JobQuery): Promise<Page<Job>> {
+    const statusQuery = this.statusQuery(query.status, query.since);
+    const ranges = query.lastHttpStatus ?? [];
+    const filter =
+      ranges.length === 0
+        ? {}
+        : {
+            FilterExpression: ranges
+              .map((_, i) => `#lastHttpStatus BETWEEN :from${i} AND :to${i}`)
+              .join(' OR '),
+            ExpressionAttributeNames: {
+              ...statusQuery.ExpressionAttributeNames,
+              '#lastHttpStatus': 'lastHttpStatus',
+            },
+            ExpressionAttributeValues: {
+              ...statusQuery.ExpressionAttributeValues,
+              ...Object.fromEntries(
+                ranges.flatMap((range, i) => [
+                  [`:from${i}`, range.from],
+                  [`:to${i}`, range.to],
+                ]),
+              ),
+            },
+          };
     const { Items = [], LastEvaluatedKey } = await this.documents.send(
       new QueryCommand({
-        ...this.statusQuery(query.status, query.since),
+        ...statusQuery,
+        ...filter,
         ScanIndexForward: false,
         Limit: query.limit ?? DEFAULT_PAGE_SIZE,
         ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),
@@ -268,6 +300,28 @@ export class DynamoDbJobRepository implements JobRepository {
       ExpressionAttributeValues: { ':status': status, ...(since ? { ':since': since } : {}) },
     };
   }
+}
+
+/** What an attempt writes: the history gains it, and the totals count it. */
+function attemptFields(update: AttemptUpdate, current: Job | undefined): Record<string, unknown> {
+  const { entry } = update;
+  return {
+    attempts: (current?.attempts ?? 0) + 1,
+    firstAttemptAt: current?.firstAttemptAt ?? entry.at,
+    lastAttemptAt: entry.at,
+    history: [...(current?.history ?? []), entry].slice(-update.historyLimit),
+    lastHttpStatus: entry.httpStatus,
+    lastError: entry.error,
+    note: undefined,
+  };
+}
+
+/**
+ * What a deferral writes: its note. The history, the totals and the last error stay as they are
+ * (a job a deferral creates starts them empty), since nothing was called.
+ */
+function deferralFields(update: DeferralUpdate, current: Job | undefined): Record<string, unknown> {
+  return { note: update.deferred.note, ...(current ? {} : { attempts: 0, history: [] }) };
 }
 
 function toJob(item: Item): Job {

@@ -23,6 +23,14 @@ export const JOBS_TABLE = {
 } as const;
 
 /**
+ * The partition of admission control's state (rate limit slots, the circuit breaker). No job can
+ * have this key: a job's partition key starts with a bucket name, and bucket names start with a
+ * lowercase letter or a digit. Its items carry neither `status` nor `updatedAt`, so the status index
+ * (and every `b2a jobs` listing) never sees them.
+ */
+export const ADMISSION_PARTITION = '#b2a-admission';
+
+/**
  * The partition-key prefix of the items that hold each key's newest version (`versions: latest`).
  * No job can have such a key: a job's partition key starts with a bucket name, and bucket names
  * start with a lowercase letter or a digit. These items carry neither `status` nor `updatedAt`, so

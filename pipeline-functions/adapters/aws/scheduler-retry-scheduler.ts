@@ -87,7 +87,7 @@ export class SchedulerRetryScheduler implements RetryScheduler {
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       State: 'ENABLED',
-      Description: `b2a retry: attempt ${envelope.attempt} of run ${envelope.run.id}`.slice(0, 512),
+      Description: describeSchedule(envelope).slice(0, 512),
       Target: {
         Arn: queueArn,
         RoleArn: roleArn,
@@ -111,9 +111,18 @@ export class SchedulerRetryScheduler implements RetryScheduler {
   }
 }
 
-/** The schedule name of a retry: `b2a-` and the hex SHA-256 of (job id, run, attempt), 64 characters. */
+/**
+ * The schedule name of a retry: `b2a-` and the hex SHA-256 of (job id, run, attempt), 64
+ * characters; a deferral of the attempt hashes its count too, so that each deferral has its own.
+ */
 export function scheduleNameOf(envelope: B2aEnvelope): string {
   return `${NAME_PREFIX}${scheduleHash(envelope)}`.slice(0, MAX_NAME_LENGTH);
+}
+
+function describeSchedule(envelope: B2aEnvelope): string {
+  return envelope.kind === 'deferral'
+    ? `b2a deferral ${envelope.deferral ?? 1} of attempt ${envelope.attempt} of run ${envelope.run.id}`
+    : `b2a retry: attempt ${envelope.attempt} of run ${envelope.run.id}`;
 }
 
 /** A one-time schedule expression in UTC: `at(yyyy-mm-ddThh:mm:ss)`. */
@@ -122,7 +131,8 @@ export function atExpression(time: Date): string {
 }
 
 function scheduleHash(envelope: B2aEnvelope): string {
-  return sha256(`${jobIdOf(envelope.object)}|${envelope.run.id}|${envelope.attempt}`);
+  const deferred = envelope.deferral ? `|${envelope.deferral}` : '';
+  return sha256(`${jobIdOf(envelope.object)}|${envelope.run.id}|${envelope.attempt}${deferred}`);
 }
 
 /** Hex SHA-256: 64 characters, which is also the longest client token Scheduler takes. */

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { JobNotification, Notifier } from '../../core/ports.js';
+import type { CircuitNotification, JobNotification, Notifier } from '../../core/ports.js';
 
 /** SNS subjects are ASCII, without line breaks, under 100 characters. */
 const MAX_SUBJECT_LENGTH = 99;
@@ -21,6 +21,9 @@ export interface JobNotificationMessage {
 /**
  * Publishes terminal job states to an SNS topic. The message attributes `status` and `environment`
  * let subscribers filter (e.g. `{"status": ["FAILED"]}` for failures only) without parsing the body.
+ * The circuit breaker's transitions carry `event` (`circuit-open`, `circuit-closed`) instead of
+ * `status`, so a filter on `status` does not let them through
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html).
  *
  * @example
  * const notifier = new SnsNotifier(new SNSClient({}), { topicArn });
@@ -51,6 +54,21 @@ export class SnsNotifier implements Notifier {
         Message: JSON.stringify(message, null, 2),
         MessageAttributes: {
           status: { DataType: 'String', StringValue: status },
+          environment: { DataType: 'String', StringValue: environment },
+        },
+      }),
+    );
+  }
+
+  public async notifyCircuit(notification: CircuitNotification): Promise<void> {
+    const { event, environment } = notification;
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.options.topicArn,
+        Subject: `b2a ${environment}: ${event.replace('-', ' ')}`,
+        Message: JSON.stringify(notification, null, 2),
+        MessageAttributes: {
+          event: { DataType: 'String', StringValue: event },
           environment: { DataType: 'String', StringValue: environment },
         },
       }),

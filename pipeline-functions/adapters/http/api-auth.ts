@@ -2,7 +2,7 @@
  * How each `api.auth` type authenticates a call: the headers it adds, the connection it needs (mTLS),
  * the secret values to keep out of anything b2a records, and whether a 401 is worth one retry.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { CredentialSource, PipelineConfig } from '../../core/config.js';
 import type { Clock, CredentialStore } from '../../core/ports.js';
 import { basicAuthorization, readCredential } from './credentials.js';
@@ -102,7 +102,9 @@ class MutualTls implements ApiAuthenticator {
     const pems = JSON.stringify([cert, key, ca]);
     if (this.pool?.pems !== pems) {
       const old = this.pool?.agent;
-      this.pool = { pems, agent: new Agent({ connect: { cert, key, ...(ca ? { ca } : {}) } }) };
+      // undici is loaded only here: it is a third of the enrichment's bundle, and only mTLS needs it.
+      const { Agent: Pool } = await import('undici');
+      this.pool = { pems, agent: new Pool({ connect: { cert, key, ...(ca ? { ca } : {}) } }) };
       // Calls in flight on the old pool finish; close() only waits for them.
       void old?.close();
     }

@@ -1,4 +1,13 @@
 import type { PipelineConfig } from '../../core/config.js';
+import {
+  recordedBody,
+  recordedHeaders,
+  recordedUrl,
+  REDACTED,
+  REQUEST_ID_HEADERS,
+  type RequestRecord,
+  type ResponseRecord,
+} from '../../core/delivery-log.js';
 import { ConfigError } from '../../core/errors.js';
 import {
   systemClock,
@@ -8,7 +17,7 @@ import {
   type CredentialStore,
   type DownstreamApi,
 } from '../../core/ports.js';
-import { contentDigest, parseWebhookSecret, signWebhook } from '../../core/signatures.js';
+import { contentDigestOf, parseWebhookSecret, sha256, signWebhook } from '../../core/signatures.js';
 import { authenticatorFor, type ApiAuthenticator, type CallCredentials } from './api-auth.js';
 import { credentialFailure, readCredential } from './credentials.js';
 import { describeCause, readBodyStart, send, targetOf, type SentResponse } from './send.js';
@@ -28,8 +37,6 @@ export interface HttpDownstreamApiOptions {
 
 /** Characters of the response body kept for error messages. */
 export const BODY_SNIPPET_LENGTH = 200;
-/** What replaces a secret value that an API's answer repeats. */
-export const REDACTED = '[redacted]';
 
 /**
  * The downstream API over HTTP(S), with Node's global `fetch` (undici's own with a client
@@ -38,6 +45,11 @@ export const REDACTED = '[redacted]';
  * Every call carries a `Content-Digest` (RFC 9530) of the exact bytes sent, the auth `api.auth`
  * asks for, and, with `api.signing`, Standard Webhooks headers whose `webhook-id` is the call's
  * Idempotency-Key. Under OAuth, a 401 renews the token and the call is sent again once.
+ *
+ * Each answer carries its `exchange` for the job's delivery log: the request as sent (credentials
+ * and query values `[redacted]`, the body's size and SHA-256) and the response (status,
+ * `content-type`, `retry-after`, the API's request id, the first `api.log.responseBodyBytes` of the
+ * body). A timeout or network error carries the request it was about.
  *
  * Every HTTP status is a response (the core classifies it); no answer within `api.timeoutMs` is a
  * `DownstreamTimeoutError`; a failure to connect or a dropped connection is a
@@ -56,12 +68,15 @@ export class HttpDownstreamApi implements DownstreamApi {
   private readonly credentials: CredentialStore | undefined;
   /** The URL without credentials or query, for error messages that end up in job history. */
   private readonly target: string;
+  /** The URL as the delivery log shows it. */
+  private readonly loggedUrl: string;
 
   /** @throws ConfigError when `api.auth` or `api.signing` names a secret and no credential store is given. */
   public constructor(options: HttpDownstreamApiOptions) {
     this.api = options.api;
     this.clock = options.clock ?? systemClock;
     this.target = targetOf(options.api.method, options.api.url);
+    this.loggedUrl = recordedUrl(options.api.url);
     this.baseHeaders = new Headers(options.api.headers);
     this.credentials = options.credentials;
     const needsSecrets = options.api.auth.type !== 'none' || options.api.signing !== undefined;
@@ -77,25 +92,30 @@ export class HttpDownstreamApi implements DownstreamApi {
     const headers = new Headers(request.headers);
     // Configured headers win over per-call headers: the admin's configuration is the contract.
     this.baseHeaders.forEach((value, name) => headers.set(name, value));
-    headers.set('content-digest', contentDigest(body));
+    const digest = sha256(body);
+    headers.set('content-digest', contentDigestOf(digest));
     if (this.api.signing) await this.sign(headers, body);
 
     let used = await this.auth.credentials();
     const started = performance.now();
-    let response = await this.send(headers, body, used);
-    if (response.status === 401 && this.auth.refused(used)) {
-      await readSnippet(response, used);
+    let sent = await this.send(headers, body, digest, used);
+    if (sent.response.status === 401 && this.auth.refused(used)) {
+      await readBody(sent.response);
       used = await this.auth.credentials();
-      response = await this.send(headers, body, used);
+      sent = await this.send(headers, body, digest, used);
     }
+    const { response, record } = sent;
     const latencyMs = Math.round(performance.now() - started);
-    const snippet = await readSnippet(response, used);
+    const answer = await readBody(response);
+    const snippet =
+      answer instanceof Error ? `(body unreadable: ${describeCause(answer)})` : snippetOf(answer, used);
     const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
     return {
       status: response.status,
       latencyMs,
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
       ...(snippet ? { bodySnippet: snippet } : {}),
+      exchange: { request: record, response: this.responseRecord(response, answer, used) },
     };
   }
 
@@ -104,19 +124,65 @@ export class HttpDownstreamApi implements DownstreamApi {
     return this.auth.close();
   }
 
-  private send(headers: Headers, body: Uint8Array, credentials: CallCredentials): Promise<SentResponse> {
+  private async send(
+    headers: Headers,
+    body: Uint8Array,
+    digest: Uint8Array,
+    credentials: CallCredentials,
+  ): Promise<{ readonly response: SentResponse; readonly record: RequestRecord }> {
     const sent = new Headers(headers);
     // Auth wins over every other header: a configured or per-call `authorization` never replaces it.
     for (const [name, value] of Object.entries(credentials.headers)) sent.set(name, value);
-    return send({
+    const record: RequestRecord = {
+      method: this.api.method,
+      url: this.loggedUrl,
+      headers: recordedHeaders(sent.entries(), credentials.secrets, Object.keys(credentials.headers)),
+      bodyBytes: body.byteLength,
+      bodySha256: Buffer.from(digest).toString('hex'),
+    };
+    const response = await send({
       url: this.api.url,
       method: this.api.method,
       headers: sent,
       body,
       timeoutMs: this.api.timeoutMs,
       target: this.target,
+      record,
       ...(credentials.dispatcher ? { dispatcher: credentials.dispatcher } : {}),
     });
+    return { response, record };
+  }
+
+  /** The answer as the delivery log records it: a few headers and the start of the body. */
+  private responseRecord(
+    response: SentResponse,
+    answer: Buffer | Error,
+    credentials: CallCredentials,
+  ): ResponseRecord {
+    const picked = (name: string): [string, string][] => {
+      const value = response.headers.get(name);
+      return value === null ? [] : [[name, value]];
+    };
+    const headers = recordedHeaders(
+      [
+        ...picked('content-type'),
+        ...picked('retry-after'),
+        ...REQUEST_ID_HEADERS.flatMap(picked).slice(0, 1),
+      ],
+      credentials.secrets,
+    );
+    const requestIdHeader = REQUEST_ID_HEADERS.find((name) => headers[name] !== undefined);
+    return {
+      status: response.status,
+      ...(headers['content-type'] ? { contentType: headers['content-type'] } : {}),
+      ...(headers['retry-after'] ? { retryAfter: headers['retry-after'] } : {}),
+      ...(requestIdHeader
+        ? { requestId: { header: requestIdHeader, value: headers[requestIdHeader] ?? '' } }
+        : {}),
+      ...(answer instanceof Error
+        ? {}
+        : recordedBody(answer, this.api.log.responseBodyBytes, credentials.secrets)),
+    };
   }
 
   /** Standard Webhooks headers: stamped per attempt, so a retry hours later is not a stale replay. */
@@ -161,20 +227,20 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
-/**
- * The start of the body, whitespace collapsed, for error messages: a body that cannot be read is
- * said so; a secret value the answer repeats (an echo of the Authorization header) is redacted.
- */
-async function readSnippet(
-  response: SentResponse,
-  credentials: CallCredentials,
-): Promise<string | undefined> {
-  let bytes: Buffer;
+/** The start of the body, or what reading it threw. */
+async function readBody(response: SentResponse): Promise<Buffer | Error> {
   try {
-    bytes = await readBodyStart(response);
+    return await readBodyStart(response);
   } catch (error) {
-    return `(body unreadable: ${describeCause(error)})`;
+    return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/**
+ * The start of the body, whitespace collapsed, for error messages: a secret value the answer
+ * repeats (an echo of the Authorization header) is redacted.
+ */
+function snippetOf(bytes: Buffer, credentials: CallCredentials): string | undefined {
   let text = new TextDecoder('utf-8', { fatal: false })
     .decode(bytes.subarray(0, BODY_SNIPPET_LENGTH * 4))
     .replace(/\s+/g, ' ')

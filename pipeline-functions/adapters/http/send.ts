@@ -2,7 +2,8 @@
  * One HTTP request with a deadline, its failures typed the way the core classifies them. Shared by
  * the API calls and the OAuth token requests.
  */
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { RequestRecord } from '../../core/delivery-log.js';
 import { DownstreamNetworkError, DownstreamTimeoutError } from '../../core/errors.js';
 
 /** Bytes read from a response body at most; the rest is cancelled. Small bodies are read whole so the connection is reused. */
@@ -22,6 +23,8 @@ export interface SendRequest {
    * undici's `fetch`, the dispatcher's own version, rather than Node's bundled one.
    */
   readonly dispatcher?: Dispatcher;
+  /** The request as the delivery log records it: carried by the error when no answer comes. */
+  readonly record?: RequestRecord;
 }
 
 /** The part of a fetch `Response` b2a reads: the same from Node's fetch and from undici's. */
@@ -49,6 +52,8 @@ export async function send(request: SendRequest): Promise<SentResponse> {
     if (request.dispatcher) {
       // Two undici versions' Headers are different classes: hand undici's fetch plain entries.
       const headers = Object.fromEntries(request.headers.entries());
+      // Loaded on first use (mTLS only), so that importing the function does not evaluate undici.
+      const { fetch: undiciFetch } = await import('undici');
       const response = await undiciFetch(request.url, { ...init, headers, dispatcher: request.dispatcher });
       return response as SentResponse;
     }
@@ -59,16 +64,21 @@ export async function send(request: SendRequest): Promise<SentResponse> {
 }
 
 function requestError(error: unknown, signal: AbortSignal, request: SendRequest): Error {
+  const logged = request.record ? { request: request.record } : {};
   if (signal.aborted || (isError(error) && error.name === 'TimeoutError')) {
     return new DownstreamTimeoutError(`${request.target}: no answer within ${request.timeoutMs} ms`, {
       cause: error,
+      ...logged,
     });
   }
   // undici reports every connection-level failure as `TypeError: fetch failed` with the socket
   // error as its cause; any other error (e.g. an invalid header value) is a bug, not the network.
   // Checked by name: undici's errors come from Node's realm, which `instanceof` misses under a VM (jest).
   if (isError(error) && error.name === 'TypeError' && error.cause !== undefined) {
-    return new DownstreamNetworkError(`${request.target}: ${describeCause(error.cause)}`, { cause: error });
+    return new DownstreamNetworkError(`${request.target}: ${describeCause(error.cause)}`, {
+      cause: error,
+      ...logged,
+    });
   }
   return isError(error) ? error : new Error(String(error));
 }

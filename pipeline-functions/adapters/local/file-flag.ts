@@ -31,8 +31,8 @@ const FlagChangeSchema = z.object({
 }) satisfies z.ZodType<FlagChange>;
 
 /**
- * The flag file as read: `enabled` may hold anything (a value not understood reads as off, with that
- * value as the reason), and a `history` that is not a list reads as none.
+ * The flag file as read: `enabled` may hold anything (a value not understood reads as hold, with that
+ * value in the reason), and a `history` that is not a list reads as none.
  */
 const FlagFileSchema = z.object({
   enabled: z.unknown(),
@@ -52,9 +52,9 @@ export interface FileFlagOptions {
 }
 
 /**
- * A file-backed {@link FlagAdmin}. `enabled` holds `true` or `false` (or `"on"`/`"off"` in any case);
- * any other content is read as not understood, which the pipeline treats as off with that value as
- * the reason. A file that cannot be read keeps the last reading, as the SSM flag does on AWS.
+ * A file-backed {@link FlagAdmin}. `enabled` holds `true` or `false` (or `"on"`/`"off"`/`"hold"` in
+ * any case); any other content is read as not understood, which the pipeline treats as hold with
+ * that value in the reason. A file that cannot be read keeps the last reading, as the SSM flag does on AWS.
  * @example
  * const flag = new FileFlagAdmin({ path: '.b2a/flag.json', cacheSeconds: 1 });
  * if (await flag.isEnabled()) { ... }

@@ -1,9 +1,9 @@
 /**
- * Local notifications: one JSON line per terminal state appended to `notifications.jsonl`, with the
- * same attributes SNS messages carry on AWS (status, environment), and reported to the runtime so
- * they are shown.
+ * Local notifications: one JSON line per terminal state (and per circuit breaker transition)
+ * appended to `notifications.jsonl`, with the same attributes SNS messages carry on AWS (status or
+ * event, environment), and reported to the runtime so they are shown.
  */
-import type { JobNotification, Notifier } from '../../core/ports.js';
+import type { CircuitNotification, JobNotification, Notifier } from '../../core/ports.js';
 import { appendJsonLine } from './files.js';
 
 /** One line of `notifications.jsonl`. */
@@ -21,12 +21,20 @@ export interface NotificationLine {
   readonly lastError?: string;
 }
 
+/** One line of `notifications.jsonl` for a circuit breaker transition. */
+export interface CircuitNotificationLine extends CircuitNotification {
+  /** What SNS subscribers filter on. */
+  readonly attributes: { readonly event: string; readonly environment: string };
+}
+
 /** Options of {@link FileNotifier}. */
 export interface FileNotifierOptions {
   /** The JSON lines file, e.g. `.b2a/notifications.jsonl`. */
   readonly path: string;
   /** Also told about each notification, after it is written. */
   readonly onNotify?: (line: NotificationLine, notification: JobNotification) => void;
+  /** Told about each circuit breaker transition, after it is written. */
+  readonly onCircuit?: (line: CircuitNotificationLine) => void;
 }
 
 /**
@@ -52,5 +60,14 @@ export class FileNotifier implements Notifier {
     };
     await appendJsonLine(this.options.path, line);
     this.options.onNotify?.(line, notification);
+  }
+
+  public async notifyCircuit(notification: CircuitNotification): Promise<void> {
+    const line: CircuitNotificationLine = {
+      attributes: { event: notification.event, environment: notification.environment },
+      ...notification,
+    };
+    await appendJsonLine(this.options.path, line);
+    this.options.onCircuit?.(line);
   }
 }

@@ -28,7 +28,7 @@ const ScheduledRetrySchema = z.object({
   dueAt: z.string(),
   envelope: z.object({
     b2a: z.literal(1),
-    kind: z.enum(['retry', 'reprocess', 'backfill']),
+    kind: z.enum(['retry', 'reprocess', 'backfill', 'deferral']),
     object: z.object({
       bucket: z.string(),
       key: z.string(),
@@ -38,6 +38,8 @@ const ScheduledRetrySchema = z.object({
     }),
     run: z.object({ id: z.string(), startedAt: z.string() }),
     attempt: z.number(),
+    deferral: z.number().int().min(1).optional(),
+    origin: z.enum(['s3-event', 'retry', 'reprocess', 'backfill']).optional(),
     requestedBy: z.string().optional(),
     backfillId: z.string().optional(),
     sentAt: z.string(),
@@ -51,8 +53,8 @@ export interface LocalRetrySchedulerOptions {
   /** Where due envelopes are sent: the source queue. */
   readonly queue: { send(body: string): Promise<unknown> };
   /**
-   * Multiplies every delay, so tests and demos can run backoffs of seconds in a fraction of that
-   * (the config's minimum backoff is 1 s). @default 1
+   * Multiplies every retry's delay, so tests and demos can run backoffs of seconds in a fraction of
+   * that (the config's minimum backoff is 1 s). Deferrals keep their time. @default 1
    */
   readonly timeScale?: number;
   /** @default true */
@@ -73,12 +75,16 @@ const MAX_TIMER_MS = 2_147_483_647;
 const RETRY_FAILED_SEND_MS = 1000;
 
 /**
- * The schedule name of a retry: one per (job, run, attempt), so scheduling it twice makes one.
+ * The schedule name of a retry: one per (job, run, attempt, deferral), so scheduling it twice makes
+ * one, while each deferral of an attempt gets its own.
  * @example scheduleNameOf(envelope) // '3f2a…' (40 hex characters)
  */
-export function scheduleNameOf(envelope: Pick<B2aEnvelope, 'object' | 'run' | 'attempt'>): string {
+export function scheduleNameOf(
+  envelope: Pick<B2aEnvelope, 'object' | 'run' | 'attempt' | 'deferral'>,
+): string {
+  const deferred = envelope.deferral ? `\n${envelope.deferral}` : '';
   return createHash('sha256')
-    .update(`${jobIdOf(envelope.object)}\n${envelope.run.id}\n${envelope.attempt}`)
+    .update(`${jobIdOf(envelope.object)}\n${envelope.run.id}\n${envelope.attempt}${deferred}`)
     .digest('hex')
     .slice(0, 40);
 }
@@ -110,7 +116,9 @@ export class LocalRetryScheduler implements RetryScheduler {
     const name = scheduleNameOf(envelope);
     if (this.pending.has(name)) return;
     const now = this.clock.now().getTime();
-    const delay = Math.max(0, at.getTime() - now) * this.timeScale;
+    // A deferral waits for a real time (the next probe, the end of a hold), not a backoff to shorten.
+    const scale = envelope.kind === 'deferral' ? 1 : this.timeScale;
+    const delay = Math.max(0, at.getTime() - now) * scale;
     const retry: ScheduledRetry = { name, dueAt: new Date(now + delay).toISOString(), envelope };
     await mkdir(this.options.dir, { recursive: true });
     try {

@@ -1,19 +1,23 @@
 /**
  * deliverObject: the enrichment step. For each queue message: decode it, skip what asks for nothing
  * or was already done, end an older version once a newer one is recorded (`versions: latest`),
- * honour the enabled flag, skip unchanged content (`dedupe: content`), read the object and call the API. Returns exactly
- * one result per message and never throws because one message failed (Pipes cannot take a partial
- * failure from an enrichment).
+ * honour the enabled flag (off: SKIPPED; hold: deferred), skip unchanged content (`dedupe: content`),
+ * pass admission control (circuit breaker, then the fleet-wide rate limiter), read the object and
+ * call the API. Returns exactly one result per message and never throws because one message failed
+ * (Pipes cannot take a partial failure from an enrichment).
  */
+import type { CircuitBreaker } from '../admission/circuit-breaker.js';
+import { RateLimiter } from '../admission/rate-limiter.js';
 import { mapLimit } from '../concurrency.js';
 import type { PipelineConfig } from '../config.js';
-import { flagSkipReason } from '../flag.js';
+import { flagHoldDetail, flagSkipReason } from '../flag.js';
 import { InvalidMessageError, ObjectNotFoundError, PayloadTooLargeError } from '../errors.js';
 import { decodeMessage } from '../messages.js';
 import { idempotencyKeyOf, isNewerThan, jobIdOf, type ObjectRef } from '../model.js';
 import {
   classifyCallError,
   classifyResponse,
+  deferredResult,
   type DeliveryRequest,
   type DeliveryResult,
   type EnrichedItem,
@@ -29,8 +33,16 @@ import type {
 } from '../ports.js';
 import { supersededBy, unchangedSince } from './version-checks.js';
 
+/** Admission control: each part is optional (config `api.rateLimit`, `api.circuitBreaker`). */
+export interface AdmissionControl {
+  readonly limiter?: RateLimiter;
+  readonly breaker?: CircuitBreaker;
+  /** Waits in process for the next permit. @default a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
 export interface DeliverDeps {
-  readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters' | 'versions' | 'dedupe'>;
+  readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters' | 'flag' | 'versions' | 'dedupe'>;
   /** The source bucket: a message about any other bucket is ended at once, reading nothing. */
   readonly bucket: string;
   readonly flag: EnabledFlag;
@@ -41,11 +53,19 @@ export interface DeliverDeps {
   readonly objects: ObjectSource;
   readonly api: DownstreamApi;
   readonly clock: Clock;
+  /** @default none: every call that passes the flag is made */
+  readonly admission?: AdmissionControl;
   /**
    * Told, once per batch, that the flag holds a value b2a does not understand (the batch's objects
-   * are SKIPPED with that value as the reason). The edge decides how loudly to say it.
+   * are held with that value in the reason). The edge decides how loudly to say it.
    */
   readonly onFlagNotUnderstood?: (reading: Extract<FlagReading, { state: 'not-understood' }>) => void;
+}
+
+/** What a batch may spend on admission besides its calls. */
+export interface BatchOptions {
+  /** When the invocation must have returned (Lambda's deadline): in-process waits stop short of it. */
+  readonly deadline?: Date;
 }
 
 /** A queue message as the pipe hands it over. */
@@ -80,23 +100,39 @@ export type ObjectChecksum =
   | { readonly algorithm: 'sha-256'; readonly value: string }
   | { readonly algorithm: 'etag'; readonly value: string };
 
-/** Delivers a batch of queue messages, at most `api.maxConcurrentCalls` at a time. */
+/** Rate-limited calls deferred together come back spread over this many seconds (at least a grain). */
+export const RATE_LIMIT_SPREAD_SECONDS = 5;
+
+/** A message that passed every check and now needs its call. */
+interface PendingCall {
+  readonly request: DeliveryRequest;
+  readonly item: (result: DeliveryResult) => EnrichedItem;
+}
+
+type Prepared = { readonly done: EnrichedItem } | PendingCall;
+
+/**
+ * Delivers a batch of queue messages, at most `api.maxConcurrentCalls` at a time, each call admitted
+ * by the circuit breaker and the rate limiter when they are configured.
+ */
 export async function deliverBatch(
   deps: DeliverDeps,
   messages: readonly QueueMessage[],
+  options: BatchOptions = {},
 ): Promise<EnrichedItem[]> {
   // One flag read per batch; the adapter also caches it across batches (SSM allows 40 TPS).
   const flag = await deps.flag.read();
   if (flag.state === 'not-understood') deps.onFlagNotUnderstood?.(flag);
-  return mapLimit(messages, deps.config.api.maxConcurrentCalls, (m) => deliverObject(deps, m, flag));
+  const prepared = await mapLimit(messages, deps.config.api.maxConcurrentCalls, (m) =>
+    prepare(deps, m, flag),
+  );
+  const pending = prepared.filter((p): p is PendingCall => 'request' in p);
+  const results = await admitAndCall(deps, pending, options);
+  return prepared.map((p) => ('done' in p ? p.done : p.item(results.get(p) ?? unprocessed())));
 }
 
-/** Delivers one queue message. Never throws: every failure becomes a result. */
-export async function deliverObject(
-  deps: DeliverDeps,
-  message: QueueMessage,
-  flag: FlagReading,
-): Promise<EnrichedItem> {
+/** Decodes one message and checks it; what is left is a call to make. Never throws. */
+async function prepare(deps: DeliverDeps, message: QueueMessage, flag: FlagReading): Promise<Prepared> {
   const item = (result: DeliveryResult, request?: DeliveryRequest): EnrichedItem => ({
     messageId: message.messageId,
     ...(request ? { request } : {}),
@@ -108,16 +144,19 @@ export async function deliverObject(
   try {
     decoded = decodeMessage(message.body, message.sentAt);
   } catch (error) {
-    if (error instanceof InvalidMessageError) return item({ kind: 'invalid', reason: error.message });
+    if (error instanceof InvalidMessageError)
+      return { done: item({ kind: 'invalid', reason: error.message }) };
     throw error;
   }
-  if (decoded.type === 'ignored') return item({ kind: 'ignored', reason: decoded.reason });
+  if (decoded.type === 'ignored') return { done: item({ kind: 'ignored', reason: decoded.reason }) };
 
   const { object, run, attempt, origin } = decoded;
+  const deferral = decoded.deferral ?? 0;
   const request: DeliveryRequest = {
     object,
     run,
     attempt,
+    ...(deferral > 0 ? { deferral } : {}),
     origin,
     ...(decoded.requestedBy ? { requestedBy: decoded.requestedBy } : {}),
     ...(decoded.backfillId ? { backfillId: decoded.backfillId } : {}),
@@ -126,46 +165,176 @@ export async function deliverObject(
   // Another bucket's object is no object of ours (a rule or reprocess pointed at the wrong place):
   // reading it would fail as "not found" or "access denied", and look retryable.
   if (object.bucket !== deps.bucket) {
-    return item(
-      { kind: 'terminal', reason: `bucket ${object.bucket} is not the configured bucket ${deps.bucket}` },
-      request,
-    );
+    return {
+      done: item(
+        { kind: 'terminal', reason: `bucket ${object.bucket} is not the configured bucket ${deps.bucket}` },
+        request,
+      ),
+    };
   }
   const { prefix, suffix } = deps.config.filters;
   if (origin === 's3-event' && !(object.key.startsWith(prefix) && object.key.endsWith(suffix))) {
-    return item({
-      kind: 'ignored',
-      reason: `key is outside the filters (prefix "${prefix}", suffix "${suffix}")`,
-    });
+    return {
+      done: item({
+        kind: 'ignored',
+        reason: `key is outside the filters (prefix "${prefix}", suffix "${suffix}")`,
+      }),
+    };
   }
 
   try {
     const job = await deps.jobs.get(jobIdOf(object));
-    if (!isNewerThan(job, run, attempt)) {
+    if (!isNewerThan(job, run, attempt, deferral)) {
       const reason =
         job?.status === 'SUCCEEDED' && job.runId === run.id
           ? 'already delivered'
           : `a newer attempt is recorded (${job?.status} at attempt ${job?.attempt} of run ${job?.runId})`;
-      return item({ kind: 'duplicate', reason }, request);
+      return { done: item({ kind: 'duplicate', reason }, request) };
     }
     // Before the flag: an older version stays superseded whatever the flag says later.
     if (deps.versions && deps.config.versions === 'latest') {
       const newer = await supersededBy(deps.versions, object, deps.clock.now());
-      if (newer) return item({ kind: 'superseded', reason: newer }, request);
+      if (newer) return { done: item({ kind: 'superseded', reason: newer }, request) };
     }
-    if (flag.state !== 'on') return item({ kind: 'skipped', reason: flagSkipReason(flag) }, request);
-    // A run someone asked for (a reprocess, and its retries) is sent whatever the content.
-    if (deps.config.dedupe === 'content' && !request.requestedBy) {
-      const same = await unchangedSince(deps.jobs, object);
-      if (same) return item({ kind: 'unchanged', reason: same }, request);
-    }
-    return item(await call(deps, request), request);
   } catch (error) {
-    return item({ kind: 'unprocessed', reason: describe(error) }, request);
+    return { done: item({ kind: 'unprocessed', reason: describe(error) }, request) };
   }
+  if (flag.state === 'off') return { done: item({ kind: 'skipped', reason: flagSkipReason(flag) }, request) };
+  if (flag.state !== 'on') return { done: item(holdDeferral(deps, flag), request) };
+  // A run someone asked for (a reprocess, and its retries) is sent whatever the content.
+  if (deps.config.dedupe === 'content' && !request.requestedBy) {
+    try {
+      const same = await unchangedSince(deps.jobs, object);
+      if (same) return { done: item({ kind: 'unchanged', reason: same }, request) };
+    } catch (error) {
+      return { done: item({ kind: 'unprocessed', reason: describe(error) }, request) };
+    }
+  }
+  return { request, item: (result) => item(result, request) };
 }
 
-async function call(deps: DeliverDeps, request: DeliveryRequest): Promise<DeliveryResult> {
+/** A delivery held by the flag: back after `flag.holdDeferSeconds`, spread over half as long again. */
+function holdDeferral(deps: DeliverDeps, flag: FlagReading): DeliveryResult {
+  const { holdDeferSeconds } = deps.config.flag;
+  const notBefore = new Date(deps.clock.now().getTime() + holdDeferSeconds * 1000);
+  return deferredResult('hold', flagHoldDetail(flag), notBefore, holdDeferSeconds / 2);
+}
+
+/**
+ * Makes the batch's calls as admission allows: an open circuit defers them (but for one probe when
+ * one is due), and the rate limiter grants permits a slot at a time, never more than there are
+ * free call slots, so a permit is used the moment it is granted. Calls that get no permit within
+ * `api.rateLimit.maxWaitSeconds` (and before the deadline) are deferred, not failed.
+ */
+async function admitAndCall(
+  deps: DeliverDeps,
+  pending: readonly PendingCall[],
+  options: BatchOptions,
+): Promise<Map<PendingCall, DeliveryResult>> {
+  const results = new Map<PendingCall, DeliveryResult>();
+  if (pending.length === 0) return results;
+  const { limiter, breaker } = deps.admission ?? {};
+  const sleep = deps.admission?.sleep ?? wait;
+  const deferRest = (from: number, result: () => DeliveryResult): number => {
+    for (const call of pending.slice(from)) if (!results.has(call)) results.set(call, result());
+    return pending.length - from;
+  };
+
+  let allowed = pending.length;
+  let probe = false;
+  if (breaker) {
+    let circuit;
+    try {
+      circuit = await breaker.check();
+    } catch (error) {
+      for (const call of pending) results.set(call, unprocessed(error));
+      return results;
+    }
+    if (circuit.allow !== 'all') {
+      const defer = (): DeliveryResult => breaker.deferral(circuit.reason, circuit.nextProbeAt);
+      allowed = circuit.allow === 'probe' ? 1 : 0;
+      probe = circuit.allow === 'probe';
+      await breaker.countDeferred(deferRest(allowed, defer)).catch(() => undefined);
+    }
+  }
+
+  const maxCalls = deps.config.api.maxConcurrentCalls;
+  const waitUntil = waitDeadline(deps, options);
+  const inFlight = new Set<Promise<void>>();
+  let next = 0;
+  let retryAt: Date | undefined;
+  const launch = (call: PendingCall): void => {
+    const done = callApi(deps, call.request)
+      .then((result) => (breaker ? breaker.observe(result, probe) : result))
+      .then(
+        (result) => void results.set(call, result),
+        (error: unknown) => void results.set(call, unprocessed(error)),
+      )
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+  while (next < allowed && !(breaker?.isOpen && !probe)) {
+    if (inFlight.size >= maxCalls) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    const wanted = Math.min(maxCalls - inFlight.size, allowed - next);
+    let granted = wanted;
+    if (limiter) {
+      try {
+        const permits = await limiter.acquire(wanted);
+        retryAt = permits.retryAt;
+        granted = permits.granted;
+        if (granted > 0) {
+          await sleep(Math.max(0, permits.at.getTime() - deps.clock.now().getTime()));
+          // Used late, the slot's calls would crowd the next slot's: dropped, asked for again.
+          if (!RateLimiter.usable(permits, deps.clock.now())) {
+            if (deps.clock.now().getTime() > waitUntil) break;
+            continue;
+          }
+        }
+      } catch (error) {
+        deferRest(next, () => unprocessed(error));
+        break;
+      }
+    }
+    for (let i = 0; i < granted; i++) launch(pending[next++] as PendingCall);
+    if (granted < wanted && retryAt) {
+      if (retryAt.getTime() > waitUntil) break;
+      await sleep(Math.max(0, retryAt.getTime() - deps.clock.now().getTime()));
+    }
+  }
+  await Promise.all(inFlight);
+  if (next < allowed) {
+    if (breaker?.isOpen) {
+      const count = deferRest(next, () => breaker.deferral('opened while this batch was being delivered'));
+      await breaker.countDeferred(count).catch(() => undefined);
+    } else {
+      const notBefore = retryAt ?? deps.clock.now();
+      deferRest(next, () => deferredResult('rate limit', undefined, notBefore, RATE_LIMIT_SPREAD_SECONDS));
+    }
+  }
+  return results;
+}
+
+/** Until when the batch may wait in process for permits (epoch ms). */
+function waitDeadline(deps: DeliverDeps, options: BatchOptions): number {
+  const now = deps.clock.now().getTime();
+  const maxWaitMs = (deps.config.api.rateLimit?.maxWaitSeconds ?? 0) * 1000;
+  // A wait must leave the last call its whole timeout before the invocation's deadline.
+  const latest = options.deadline ? options.deadline.getTime() - deps.config.api.timeoutMs : Infinity;
+  return Math.min(now + maxWaitMs, latest);
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function unprocessed(error?: unknown): DeliveryResult {
+  return { kind: 'unprocessed', reason: error === undefined ? 'no result' : describe(error) };
+}
+
+async function callApi(deps: DeliverDeps, request: DeliveryRequest): Promise<DeliveryResult> {
   const { object } = request;
   let payload: Payload;
   try {

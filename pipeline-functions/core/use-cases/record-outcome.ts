@@ -1,14 +1,17 @@
 /**
  * recordOutcome: the target step. For each enriched item: record the attempt in the job (a
  * conditional write, so a stale message changes nothing), schedule the retry or finish the job, and
- * notify on terminal states (those config `notifications.on` names). Items that could not be recorded are returned so the pipe retries them.
+ * notify on terminal states (those config `notifications.on` names). A deferred item (admission
+ * control held its call back) is scheduled again with the same attempt number and recorded as
+ * RETRYING with a note, spending no attempt. Items that could not be recorded are returned so the
+ * pipe retries them.
  */
 import type { PipelineConfig } from '../config.js';
 import { b2aEnvelope } from '../messages.js';
 import { jobIdOf, type Attempt, type Job, type JobStatus } from '../model.js';
 import type { DeliveryRequest, DeliveryResult, EnrichedItem } from '../outcome.js';
 import type { Clock, JobRepository, Notifier, RetryScheduler } from '../ports.js';
-import { mayRetry, nextAttemptAt, retryJitter } from '../retry-policy.js';
+import { deferredAttemptAt, mayRetry, nextAttemptAt, retryJitter } from '../retry-policy.js';
 
 export interface RecordDeps {
   readonly config: Pick<PipelineConfig, 'environment' | 'retry' | 'notifications' | 'jobs'>;
@@ -50,6 +53,7 @@ export async function recordOutcome(deps: RecordDeps, item: EnrichedItem): Promi
     return { kind: 'failed', reason: 'reason' in result ? result.reason : 'no request' };
   }
   try {
+    if (result.kind === 'deferred') return await recordDeferral(deps, item, request, result);
     return await record(deps, item, request, result);
   } catch (error) {
     deps.onError?.(item, error);
@@ -61,7 +65,7 @@ async function record(
   deps: RecordDeps,
   item: EnrichedItem,
   request: DeliveryRequest,
-  result: Exclude<DeliveryResult, { kind: 'duplicate' | 'ignored' | 'invalid' | 'unprocessed' }>,
+  result: Exclude<DeliveryResult, { kind: 'duplicate' | 'ignored' | 'invalid' | 'unprocessed' | 'deferred' }>,
 ): Promise<RecordResult> {
   let status: JobStatus;
   let error = 'reason' in result ? result.reason : undefined;
@@ -125,11 +129,13 @@ async function record(
     ...(error ? { error } : {}),
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
     ...(request.backfillId ? { backfillId: request.backfillId } : {}),
+    ...('exchange' in result && result.exchange ? result.exchange : {}),
   };
   const job = await deps.jobs.record({
     object: request.object,
     run: request.run,
     attempt: request.attempt,
+    ...(request.deferral ? { deferral: request.deferral } : {}),
     status,
     entry,
     idempotencyKey: request.idempotencyKey,
@@ -145,5 +151,56 @@ async function record(
       .notify({ status, environment: deps.config.environment, job })
       .catch((error: unknown) => deps.onError?.(item, error));
   }
+  return { kind: 'recorded', job };
+}
+
+/**
+ * A deferral: schedules the same attempt with the next deferral count (the envelope says it is a
+ * deferral), then records the job RETRYING with the deferral's note. Scheduled before recorded, as
+ * retries are: a failed record sends the message round again, and the schedule (same name) is made
+ * once.
+ */
+async function recordDeferral(
+  deps: RecordDeps,
+  item: EnrichedItem,
+  request: DeliveryRequest,
+  result: Extract<DeliveryResult, { kind: 'deferred' }>,
+): Promise<RecordResult> {
+  const deferral = request.deferral ?? 0;
+  const at = deferredAttemptAt({
+    now: deps.clock.now(),
+    notBefore: new Date(result.notBefore),
+    spreadSeconds: result.spreadSeconds,
+    timing: deps.scheduler.timing,
+    jitter: retryJitter(jobIdOf(request.object), request.run.id, request.attempt, deferral + 1),
+  });
+  const nextAttempt = at.toISOString();
+  await deps.scheduler.schedule(
+    b2aEnvelope({
+      kind: 'deferral',
+      object: request.object,
+      run: request.run,
+      attempt: request.attempt,
+      deferral: deferral + 1,
+      origin: request.origin,
+      requestedBy: request.requestedBy,
+      backfillId: request.backfillId,
+      sentAt: nextAttempt,
+    }),
+    at,
+  );
+  const job = await deps.jobs.record({
+    object: request.object,
+    run: request.run,
+    attempt: request.attempt,
+    ...(deferral > 0 ? { deferral } : {}),
+    status: 'RETRYING',
+    deferred: { at: item.at, note: result.reason },
+    idempotencyKey: request.idempotencyKey,
+    nextAttemptAt: nextAttempt,
+    historyLimit: deps.config.jobs.historyLimit,
+  });
+  if (!job) return { kind: 'stale' };
+  deps.onRecorded?.(item, job);
   return { kind: 'recorded', job };
 }

@@ -124,6 +124,31 @@ describe('Function: parseStageConfig', () => {
       'functions.enrichment.timeoutSeconds',
     ],
     [
+      'an enrichment timeout that leaves no time to wait for rate limit permits',
+      {
+        ...minimal,
+        api: {
+          url: 'https://a.example.com',
+          timeoutMs: 10_000,
+          maxConcurrentCalls: 10,
+          rateLimit: { perSecond: 50, maxWaitSeconds: 5 },
+        },
+        batch: { size: 10 },
+        functions: { enrichment: { timeoutSeconds: 14 } },
+      },
+      'functions.enrichment.timeoutSeconds',
+    ],
+    [
+      'a rate limit too low for one batch within the wait',
+      { ...minimal, api: { url: 'https://a.example.com', rateLimit: { perSecond: 1 } }, batch: { size: 10 } },
+      'api.rateLimit.perSecond',
+    ],
+    [
+      'a circuit breaker threshold of 0',
+      { ...minimal, api: { url: 'https://a.example.com', circuitBreaker: { failureThreshold: 0 } } },
+      'api.circuitBreaker.failureThreshold',
+    ],
+    [
       "timeouts beyond the pipe's 5 minutes",
       { ...minimal, functions: { enrichment: { timeoutSeconds: 250 }, target: { timeoutSeconds: 60 } } },
       'functions',
@@ -324,5 +349,36 @@ describe('Config: infra/config stages', () => {
     // Assess
     expect(prod?.initialFlag).toBe('off');
     expect(prod?.notifications.on).toEqual(['FAILED']);
+  });
+});
+
+describe('Rule: the delivery log fits the pipe and the job item', () => {
+  // Pipes: https://docs.aws.amazon.com/eventbridge/latest/userguide/pipes-enrichment.html (6 MB);
+  // DynamoDB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html (400 KB).
+  it('stops synth naming batch.size when a batch of logs outgrows the 6 MB between the steps', () => {
+    // Act
+    const error = rejection({
+      ...minimal,
+      api: { url: 'https://a.example.com', log: { responseBodyBytes: 8192 } },
+      batch: { size: 1000, windowSeconds: 5 },
+      functions: { enrichment: { timeoutSeconds: 200 }, target: { timeoutSeconds: 60 } },
+      queue: { maxReceiveCount: 10 },
+    });
+
+    // Assess
+    expect(error?.field).toBe('batch.size');
+    expect(error?.message).toContain('api.log.responseBodyBytes');
+  });
+
+  it('stops synth naming jobs.historyLimit when a history outgrows a 400 KB item', () => {
+    // Act
+    const error = rejection({
+      ...minimal,
+      api: { url: 'https://a.example.com', log: { responseBodyBytes: 8192 } },
+      jobs: { historyLimit: 40 },
+    });
+
+    // Assess
+    expect(error?.field).toBe('jobs.historyLimit');
   });
 });

@@ -14,6 +14,11 @@ import { LAMBDA_ENTRIES } from '../../../infra/paths.js';
 import { parsePipelineConfig } from '../../../pipeline-functions/core/config.js';
 import type { EnvName } from '../../../pipeline-functions/core/function-environment.js';
 import { ENV } from '../../../pipeline-functions/core/names.js';
+import {
+  readShippedConfig,
+  SHIPPED_CONFIG_STAMP,
+  SHIPPED_CONFIG_VERSION,
+} from '../../../pipeline-functions/core/shipped-config.js';
 import { logicalIdOf, statementsOf, type Json } from '../support/template.js';
 
 const CONFIG = parsePipelineConfig(
@@ -52,6 +57,21 @@ function variablesOf(stack: Stack, fn: PipelineFunction): Json {
   };
   return resource.Properties.Environment.Variables;
 }
+
+describe('Function: connectConfig', () => {
+  it('ships the configuration validated at synth, stamped, so that the function reads it without the schema', () => {
+    // Prepare
+    const { stack, fn } = fixture([ENV.CONFIG]);
+
+    // Act
+    connectConfig(fn, CONFIG);
+
+    // Assess
+    const shipped = variablesOf(stack, fn)[ENV.CONFIG] as string;
+    expect(JSON.parse(shipped)).toMatchObject({ [SHIPPED_CONFIG_STAMP]: SHIPPED_CONFIG_VERSION });
+    expect(readShippedConfig(shipped, ENV.CONFIG)).toEqual(CONFIG);
+  });
+});
 
 describe('Function: connectTable', () => {
   it.each<[TableAccess, string, string[]]>([
@@ -129,7 +149,8 @@ describe('Class: PipelineFunction', () => {
     // Assess
     expect(() => app.synth()).not.toThrow();
     expect(Object.keys(variablesOf(stack, fn)).sort()).toEqual(
-      [ENV.CONFIG, ENV.FLAG_PARAMETER, ENV.TABLE_NAME, 'NODE_OPTIONS'].sort(),
+      // Changed on purpose (issue 14): no NODE_OPTIONS, the bundles ship without source maps.
+      [ENV.CONFIG, ENV.FLAG_PARAMETER, ENV.TABLE_NAME].sort(),
     );
   });
 });

@@ -3,11 +3,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { COMMAND_PERMISSIONS, DISCOVERY_PERMISSION } from '../../../cli/permissions.js';
 import { ConfigError } from '../../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../../pipeline-functions/core/function-environment.js';
-import { JOBS_TABLE, LATEST_VERSION_PREFIX } from '../../../pipeline-functions/adapters/aws/jobs-table.js';
+import {
+  ADMISSION_PARTITION,
+  JOBS_TABLE,
+  LATEST_VERSION_PREFIX,
+} from '../../../pipeline-functions/adapters/aws/jobs-table.js';
 import {
   discoveryParameterName,
   ENV,
   flagParameterName,
+  CIRCUIT_STATE_LOG,
   FLAG_NOT_UNDERSTOOD_LOG,
   JOB_RECORDED_LOG,
   STATUS_INDEX,
@@ -31,7 +36,10 @@ import {
 
 const dev = STAGES['dev'] as StageConfig;
 const prod = STAGES['prod'] as StageConfig;
-/** A stage with every optional feature: existing bucket, secret, filters, reserved concurrency, admin role, email. */
+/**
+ * A stage with every optional feature: existing bucket, secret, filters, reserved concurrency, admin
+ * role, email, rate limit and circuit breaker.
+ */
 const qa = parseStageConfig(
   {
     environment: 'qa',
@@ -40,6 +48,8 @@ const qa = parseStageConfig(
     api: {
       url: 'https://qa.api.example.com/in',
       auth: { type: 'secret', secretId: 'b2a/qa/token' },
+      rateLimit: { perSecond: 50 },
+      circuitBreaker: { failureThreshold: 5, probeSeconds: 30 },
     },
     bucket: {
       source: 'existing',
@@ -80,6 +90,16 @@ const getAtt = (construct: Parameters<typeof logicalIdOf>[0], attribute = 'Arn')
   'Fn::GetAtt': [logicalIdOf(construct), attribute],
 });
 const ref = (construct: Parameters<typeof logicalIdOf>[0]) => ({ Ref: logicalIdOf(construct) });
+/** What a function that publishes to the topic is granted: publish, through the topic's key. */
+const publishing = (stack: B2aStack, sid: string) => [
+  { Sid: sid, Effect: 'Allow', Action: ['sns:Publish'], Resource: [ref(stack.notifications.topic)] },
+  {
+    Sid: 'EncryptNotifications',
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: [getAtt(stack.notifications.key)],
+  },
+];
 const tlsOnly = Match.arrayWith([
   Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
 ]);
@@ -300,7 +320,8 @@ describe('Class: B2aStack', () => {
         LoggingConfig: { LogGroup: ref(fn.logGroup) },
       });
       const env = (resource.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(env).sort()).toEqual([...variables, 'NODE_OPTIONS'].sort());
+      // Changed on purpose (issue 14): no NODE_OPTIONS, the bundles ship without source maps.
+      expect(Object.keys(env).sort()).toEqual([...variables].sort());
       expect(JSON.parse(env[ENV.CONFIG] as string)).toMatchObject({
         environment: 'dev',
         api: { url: dev.api.url },
@@ -342,7 +363,7 @@ describe('Class: B2aStack', () => {
       });
       // Only the names b2a defines: no variable carries the credential itself.
       expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(
-        [...FUNCTION_ENVIRONMENT.enrichment, 'NODE_OPTIONS'].sort(),
+        [...FUNCTION_ENVIRONMENT.enrichment].sort(),
       );
       qaTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
     });
@@ -579,6 +600,8 @@ describe('Class: B2aStack', () => {
           distinguishMissingObjects,
           { Sid: 'ReadEnabledFlag', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [flagArn] },
           { Sid: 'ReadJobs', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [tableArn] },
+          // Issue 11: the enrichment publishes the circuit breaker's transitions.
+          ...publishing(stack, 'NotifyCircuitTransitions'),
           {
             Sid: 'ReadObjects',
             Effect: 'Allow',
@@ -608,18 +631,7 @@ describe('Class: B2aStack', () => {
             Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
             Resource: [tableArn],
           },
-          {
-            Sid: 'NotifyTerminalStates',
-            Effect: 'Allow',
-            Action: ['sns:Publish'],
-            Resource: [ref(stack.notifications.topic)],
-          },
-          {
-            Sid: 'EncryptNotifications',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: [getAtt(stack.notifications.key)],
-          },
+          ...publishing(stack, 'NotifyTerminalStates'),
           {
             Sid: 'CreateRetrySchedules',
             Effect: 'Allow',
@@ -738,6 +750,26 @@ describe('Class: B2aStack', () => {
         expect(actual).toEqual(expected);
       },
     );
+
+    it('lets the enrichment of a stage with admission control write the admission partition only, never a job', () => {
+      // Prepare
+      const statements = statementsOf(
+        qaTemplate,
+        logicalIdOf(qaStack.enrichment.role.node.findChild('DefaultPolicy')),
+      );
+
+      // Assess: dynamodb:LeadingKeys restricts the partition keys a request may touch
+      // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+      expect(statements.filter((statement) => statement.Action.includes('dynamodb:UpdateItem'))).toEqual([
+        {
+          Sid: 'AdmissionState',
+          Effect: 'Allow',
+          Action: ['dynamodb:UpdateItem'],
+          Resource: [getAtt(qaStack.jobs.table)],
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ADMISSION_PARTITION] } },
+        },
+      ]);
+    });
 
     it.each(['enrichment', 'admin'])(
       'lets the %s list the existing bucket itself, not its objects, so that a missing object is a 404',
@@ -900,6 +932,38 @@ describe('Class: B2aStack', () => {
       devTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
         MetricTransformations: [Match.objectLike({ MetricName: 'ApiLatency', MetricValue: '$.latencyMs' })],
       });
+    });
+
+    it("raises b2a-qa-circuit-open on the enrichment's circuit gauge, and keeps its state while no batch runs", () => {
+      // Assess
+      qaTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: ref(qaStack.enrichment.logGroup),
+        FilterPattern: `{ $.message = "${CIRCUIT_STATE_LOG}" }`,
+        MetricTransformations: [
+          {
+            MetricName: 'CircuitOpen',
+            MetricNamespace: 'b2a/qa',
+            MetricValue: '$.circuitOpen',
+            Unit: 'None',
+          },
+        ],
+      });
+      qaTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'b2a-qa-circuit-open',
+        Namespace: 'b2a/qa',
+        MetricName: 'CircuitOpen',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'ignore',
+        AlarmActions: [ref(qaStack.notifications.topic)],
+        OKActions: [ref(qaStack.notifications.topic)],
+      });
+      devTemplate.resourcePropertiesCountIs(
+        'AWS::CloudWatch::Alarm',
+        { AlarmName: 'b2a-dev-circuit-open' },
+        0,
+      );
     });
 
     it("raises b2a-dev-flag-not-understood on the enrichment's flag warning lines", () => {

@@ -29,6 +29,22 @@ export class KeyHasNoJobsError extends B2aError {
   }
 }
 
+/** The attempt asked for is not in the job's history: not made yet, or older than the history keeps. */
+export class AttemptNotKeptError extends B2aError {
+  public constructor(
+    public readonly jobId: string,
+    public readonly asked: number,
+    /** The attempt numbers the history holds. */
+    public readonly kept: { readonly from: number; readonly to: number },
+  ) {
+    super(
+      asked > kept.to
+        ? `job ${jobId} has ${kept.to} attempt(s); there is no attempt ${asked}`
+        : `attempt ${asked} of job ${jobId} is no longer kept: the job keeps attempts ${kept.from} to ${kept.to} (jobs.historyLimit)`,
+    );
+  }
+}
+
 /** A reprocess tried every object, and some could not be sent (denied by S3, or an error). */
 export class ObjectsNotSentError extends B2aError {
   public constructor(

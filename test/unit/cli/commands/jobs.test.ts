@@ -60,6 +60,26 @@ describe('Command: b2a jobs', () => {
     ]);
   });
 
+  it('finds jobs by their last HTTP status with --http-status, reading only the statuses they can be in', async () => {
+    // Prepare
+    const admin = withJobs();
+
+    // Act
+    const { code, stdout } = await runCli(['jobs', '--http-status', '5xx', '--since', '2h', '--json'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { key: string }[]).map((j) => j.key)).toEqual(['bad.csv']);
+    expect(admin.jobs.queries.map((q) => q.status).sort()).toEqual(['FAILED', 'RETRYING']);
+    expect(admin.jobs.queries[0]).toMatchObject({ lastHttpStatus: [{ from: 500, to: 599 }] });
+  });
+
+  it('refuses an --http-status that is not a status or a class (exit 2)', async () => {
+    const { code, stderr } = await runCli(['jobs', '--http-status', '4x'], withJobs());
+    expect(code).toBe(2);
+    expect(stderr).toContain('is not an HTTP status');
+  });
+
   it('says so when nothing matches', async () => {
     const { stdout } = await runCli(['jobs', '--prefix', 'zzz/'], withJobs());
     expect(stdout).toBe('No jobs match.\n');
@@ -77,6 +97,52 @@ describe('Command: b2a jobs', () => {
     expect(stderr).toContain('is not a status');
   });
 });
+
+/** A job of 12 attempts whose history keeps the newest two, each with its delivery log. */
+function logged() {
+  const request = {
+    method: 'POST',
+    url: 'https://api.test/in?code=[redacted]',
+    headers: { authorization: '[redacted]', 'idempotency-key': 'k1', 'webhook-signature': 'v1,c2ln' },
+    bodyBytes: 5,
+    bodySha256: 'ab'.repeat(32),
+  };
+  return job('a.csv', {
+    attempts: 12,
+    history: [
+      {
+        at: '2026-11-21T10:00:00.000Z',
+        runId: 'auto',
+        attempt: 11,
+        origin: 'retry',
+        outcome: 'retryable',
+        httpStatus: 503,
+        latencyMs: 80,
+        error: 'HTTP 503: maintenance',
+        request,
+        response: {
+          status: 503,
+          contentType: 'text/plain',
+          retryAfter: '30',
+          requestId: { header: 'x-request-id', value: 'req-1' },
+          body: 'maintenance\nback soon',
+          bodyTruncated: true,
+        },
+      },
+      {
+        at: '2026-11-21T10:01:00.000Z',
+        runId: 'auto',
+        attempt: 12,
+        origin: 'retry',
+        outcome: 'delivered',
+        httpStatus: 201,
+        latencyMs: 9,
+        request,
+        response: { status: 201, body: '{"id":7}' },
+      },
+    ],
+  });
+}
 
 describe('Command: b2a jobs show', () => {
   it('prints the attempt history', async () => {
@@ -120,6 +186,96 @@ describe('Command: b2a jobs show', () => {
     expect(stdout).toMatch(
       /2026-11-21 10:01:00Z\s+auto\s+2\s+retry\s+terminal\s+400\s+12 ms\s+HTTP 400: bad csv/,
     );
+  });
+
+  it('numbers each attempt among all the job’s attempts (N), as --attempt takes it', async () => {
+    // Prepare: 12 attempts, the history keeping the newest 2
+    const admin = new FakeAdmin();
+    admin.jobs.add(logged());
+
+    // Act
+    const { stdout } = await runCli(['jobs', 'show', 'a.csv'], admin);
+
+    // Assess
+    expect(stdout).toMatch(/\n\s*N\s+AT\s+RUN/);
+    expect(stdout).toMatch(/\n\s*11\s+2026-11-21 10:00:00Z\s+auto\s+11\s+retry\s+retryable\s+503/);
+    expect(stdout).toMatch(/\n\s*12\s+2026-11-21 10:01:00Z\s+auto\s+12\s+retry\s+delivered\s+201/);
+  });
+
+  it('prints one attempt in full with --attempt N: the request sent and the response', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.jobs.add(logged());
+
+    // Act
+    const { code, stdout } = await runCli(['jobs', 'show', 'a.csv', '--attempt', '11'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      's3://inbox/a.csv · attempt 11 of 12',
+      '  job              inbox/a.csv#v1',
+      '  at               2026-11-21 10:00:00Z',
+      '  run              auto, attempt 11 (retry)',
+      '  outcome          retryable',
+      '  latency          80 ms',
+      '  error            HTTP 503: maintenance',
+      '',
+      'Request',
+      '  POST             https://api.test/in?code=[redacted]',
+      '  body             5 B',
+      `  sha256           ${'ab'.repeat(32)}`,
+      '  authorization:   [redacted]',
+      '  idempotency-key: k1',
+      '  webhook-signature: v1,c2ln',
+      '',
+      'Response',
+      '  status           503',
+      '  content-type     text/plain',
+      '  retry-after      30',
+      '  request id       req-1 (x-request-id)',
+      '  body             its start (cut):',
+      '    maintenance',
+      '    back soon',
+      '',
+    ]);
+  });
+
+  it('prints the attempt as JSON with --attempt N --json', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.jobs.add(logged());
+
+    // Act
+    const { code, stdout } = await runCli(['jobs', 'show', 'a.csv', '--attempt', '12', '--json'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      jobId: 'inbox/a.csv#v1',
+      n: 12,
+      outcome: 'delivered',
+      request: { headers: { authorization: '[redacted]' } },
+      response: { status: 201, body: '{"id":7}' },
+    });
+  });
+
+  it('exits 3 for an attempt the history no longer keeps, or never made', async () => {
+    // Prepare
+    const admin = new FakeAdmin();
+    admin.jobs.add(logged());
+
+    // Act
+    const old = await runCli(['jobs', 'show', 'a.csv', '--attempt', '3'], admin);
+    const future = await runCli(['jobs', 'show', 'a.csv', '--attempt', '13'], admin);
+
+    // Assess
+    expect(old.code).toBe(3);
+    expect(old.stderr).toContain(
+      'attempt 3 of job inbox/a.csv#v1 is no longer kept: the job keeps attempts 11 to 12',
+    );
+    expect(future.code).toBe(3);
+    expect(future.stderr).toContain('job inbox/a.csv#v1 has 12 attempt(s); there is no attempt 13');
   });
 
   it('exits 3 with one line for an unknown key', async () => {

@@ -61,6 +61,9 @@ describe('Component: JobDetail', () => {
     expect(frame).toMatch(
       /2026-11-21 11:00:00Z\s+r-42\s+1\s+reprocess\s+retryable\s+503\s+90 ms\s+HTTP 503\s+arn:aws:iam::1:user\/alice/,
     );
+    // N numbers the attempts among all of them: what `--attempt` takes.
+    expect(frame).toMatch(/N\s+AT\s+RUN/);
+    expect(frame).toMatch(/\n\s*2\s+2026-11-21 11:00:00Z\s+r-42/);
     expect(frame).toContain('inbox/a.csv#v1');
   });
 

@@ -37,6 +37,7 @@ const props = (overrides: Partial<LocalDashboardProps> = {}): LocalDashboardProp
         status: 'SUCCEEDED',
         attempt: 1,
         httpStatus: 201,
+        response: { status: 201, requestId: { header: 'x-request-id', value: 'req-9' }, body: '{"id":\n 7}' },
       },
     ],
     notifications: [],
@@ -62,6 +63,9 @@ describe('Component: LocalDashboard', () => {
     expect(frame).toContain('1.5 delivered/s');
     expect(frame).toMatch(/12:00:05\s+RETRYING\s+a b\.csv\s+1\s+503\s+next at 12:00:07: HTTP 503/);
     expect(frame).toMatch(/12:00:04\s+SUCCEEDED\s+ok\.json/);
+    // The last response: its request id and the start of its body, on one line
+    expect(frame).toMatch(/ok\.json\s+1\s+201\s+req-9 · \{"id": 7\}/);
+    expect(frame).toMatch(/RESPONSE/);
     expect(frame).toContain('12:00:05 RETRYING local-inbox/a b.csv');
     expect(frame).toContain('Ctrl+C stops');
   });

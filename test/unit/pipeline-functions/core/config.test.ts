@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
-import { parsePipelineConfig, secretIdsOf } from '../../../../pipeline-functions/core/config.js';
+import { parsePipelineConfig } from '../../../../pipeline-functions/core/config.js';
+import { secretIdsOf } from '../../../../pipeline-functions/core/credential-sources.js';
 
 describe('Function: parsePipelineConfig', () => {
   it('applies the documented defaults', () => {
@@ -112,6 +113,20 @@ describe('Function: parsePipelineConfig', () => {
     [{ api: { url: 'https://x.test' }, payload: { mode: 'zip' } }, 'payload.mode'],
     [{ api: { url: 'https://x.test' }, jobs: { historyLimit: 0 } }, 'jobs.historyLimit'],
     [{ api: { url: 'https://x.test' }, jobs: { historyLimit: 101 } }, 'jobs.historyLimit'],
+    [
+      { api: { url: 'https://x.test', circuitBreaker: { failureThreshold: 0 } } },
+      'api.circuitBreaker.failureThreshold',
+    ],
+    [
+      { api: { url: 'https://x.test', circuitBreaker: { probeSeconds: 0 } } },
+      'api.circuitBreaker.probeSeconds',
+    ],
+    [{ api: { url: 'https://x.test', rateLimit: { perSecond: 0 } } }, 'api.rateLimit.perSecond'],
+    [
+      { api: { url: 'https://x.test', rateLimit: { perSecond: 10, perMinute: 9 } } },
+      'api.rateLimit.perMinute',
+    ],
+    [{ api: { url: 'https://x.test' }, flag: { holdDeferSeconds: 0 } }, 'flag.holdDeferSeconds'],
   ])('names the invalid field (%#)', (input, field) => {
     let error: unknown;
     try {
@@ -122,6 +137,36 @@ describe('Function: parsePipelineConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).field).toBe(field);
     expect((error as ConfigError).message).toContain('B2A_CONFIG');
+  });
+
+  it('fills the defaults of a circuit breaker and of a rate limit, and has neither unless asked', () => {
+    const config = parsePipelineConfig({
+      api: { url: 'https://x.test', circuitBreaker: {}, rateLimit: { perSecond: 50 } },
+    });
+    expect(config.api.circuitBreaker).toEqual({ failureThreshold: 5, probeSeconds: 30 });
+    expect(config.api.rateLimit).toEqual({ perSecond: 50, maxWaitSeconds: 2 });
+    expect(config.flag.holdDeferSeconds).toBe(120);
+    const plain = parsePipelineConfig({ api: { url: 'https://x.test' } });
+    expect([plain.api.rateLimit, plain.api.circuitBreaker]).toEqual([undefined, undefined]);
+  });
+
+  it('refuses a rate limit that cannot admit one batch within the in-process wait, naming perSecond', () => {
+    // 2/s drains 1.8 calls a second: 3 in 2 s, fewer than a batch of 10
+    const parse = (): unknown =>
+      parsePipelineConfig({
+        api: { url: 'https://x.test', rateLimit: { perSecond: 2 } },
+        batch: { size: 10 },
+      });
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(
+      /^api\.rateLimit\.perSecond: 2 calls\/s admits 3 call\(s\) within api\.rateLimit\.maxWaitSeconds \(2s\), fewer than one batch \(batch\.size 10\)/,
+    );
+    expect(() =>
+      parsePipelineConfig({
+        api: { url: 'https://x.test', rateLimit: { perSecond: 2 } },
+        batch: { size: 3 },
+      }),
+    ).not.toThrow();
   });
 });
 

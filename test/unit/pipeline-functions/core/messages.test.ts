@@ -85,8 +85,32 @@ describe('Function: decodeMessage', () => {
     });
   });
 
+  it('decodes a deferral envelope as the same attempt, with its count and the deferred message’s origin', () => {
+    const body = encodeEnvelope({
+      kind: 'deferral',
+      origin: 's3-event',
+      object: { bucket: 'inbox', key: 'a b' },
+      run: { id: 'auto', startedAt: '2026-11-21T11:00:00Z' },
+      attempt: 1,
+      deferral: 2,
+      sentAt: '2026-11-21T11:00:00Z',
+    });
+    expect(decodeMessage(body, 'x')).toEqual({
+      type: 'object',
+      object: { bucket: 'inbox', key: 'a b' },
+      run: { id: 'auto', startedAt: '2026-11-21T11:00:00.000Z' },
+      attempt: 1,
+      deferral: 2,
+      origin: 's3-event',
+    });
+  });
+
   it.each([
     ['not json', /not JSON/],
+    [
+      '{"b2a":1,"kind":"deferral","object":{"bucket":"b","key":"k"},"run":{"id":"auto","startedAt":"2026-11-21T11:00:00Z"},"attempt":1,"deferral":1}',
+      /needs deferral >= 1 and origin/,
+    ],
     ['[]', /not a JSON object/],
     ['{"hello":1}', /unknown message/],
     ['{"b2a":2}', /version 2/],

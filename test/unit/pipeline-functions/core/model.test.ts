@@ -39,6 +39,13 @@ describe('Function: isNewerThan', () => {
     expect(isNewerThan(job({}), auto, 2)).toBe(false);
     expect(isNewerThan(job({}), auto, 1)).toBe(false);
   });
+  it('orders a deferral after the message it defers and before the next attempt', () => {
+    // A deferral comes back with the same attempt number and the next deferral count.
+    expect(isNewerThan(job({}), auto, 2, 1)).toBe(true);
+    expect(isNewerThan(job({ deferral: 1 }), auto, 2, 1)).toBe(false);
+    expect(isNewerThan(job({ deferral: 1 }), auto, 2, 0)).toBe(false);
+    expect(isNewerThan(job({ deferral: 4 }), auto, 3, 0)).toBe(true);
+  });
   it('stops anything in a run that already succeeded', () => {
     expect(isNewerThan(job({ status: 'SUCCEEDED' }), auto, 9)).toBe(false);
   });

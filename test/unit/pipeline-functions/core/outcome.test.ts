@@ -45,6 +45,35 @@ describe('Function: classifyCallError', () => {
       reason: 'network: ECONNRESET',
     });
   });
+  it('keeps the request a timeout was about for the delivery log', () => {
+    // Prepare
+    const request = {
+      method: 'POST',
+      url: 'https://api.test/in',
+      headers: {},
+      bodyBytes: 1,
+      bodySha256: 'ab',
+    };
+
+    // Act
+    const result = classifyCallError(new DownstreamTimeoutError('after 10000 ms', { request }));
+
+    // Assess
+    expect(result).toEqual({ kind: 'retryable', reason: 'timeout: after 10000 ms', exchange: { request } });
+  });
+  it('keeps the exchange of an answer for the delivery log', () => {
+    // Prepare
+    const exchange = {
+      request: { method: 'POST', url: 'https://api.test/in', headers: {}, bodyBytes: 1, bodySha256: 'ab' },
+      response: { status: 422, body: '{"error":"bad"}' },
+    };
+
+    // Act
+    const result = classifyResponse({ status: 422, latencyMs: 5, exchange });
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'terminal', exchange });
+  });
   it('rethrows anything else for the edge to decide', () => {
     expect(() => classifyCallError(new TypeError('bug'))).toThrow(TypeError);
   });

@@ -7,15 +7,18 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  buildEnrichment,
-  buildTarget,
-  runEnrichment,
-  type PipelineLogger,
-} from '../../../../pipeline-functions/lambda/composition-root.js';
+import type { PipelineLogger } from '../../../../pipeline-functions/lambda/composition-root.js';
+import { buildEnrichment, runEnrichment } from '../../../../pipeline-functions/lambda/enrichment.js';
+import { buildTarget } from '../../../../pipeline-functions/lambda/target.js';
+import { parsePipelineConfig } from '../../../../pipeline-functions/core/config.js';
+import { shipPipelineConfig } from '../../../../pipeline-functions/core/shipped-config.js';
 import { ConfigError } from '../../../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../../../pipeline-functions/core/function-environment.js';
-import { FLAG_NOT_UNDERSTOOD_LOG, JOB_RECORDED_LOG } from '../../../../pipeline-functions/core/names.js';
+import {
+  CIRCUIT_STATE_LOG,
+  FLAG_NOT_UNDERSTOOD_LOG,
+  JOB_RECORDED_LOG,
+} from '../../../../pipeline-functions/core/names.js';
 import { FakeClock } from '../../../support/fakes.js';
 import type { EnrichedItem } from '../../../../pipeline-functions/core/outcome.js';
 import { startHttpStub, type HttpStub } from '../../../support/http-stub.js';
@@ -30,13 +33,20 @@ const secrets = mockClient(SecretsManagerClient);
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const clock = { now: () => NOW };
 
-function environment(apiUrl: string, auth: object = { type: 'none' }): NodeJS.ProcessEnv {
+function environment(
+  apiUrl: string,
+  auth: object = { type: 'none' },
+  api: Record<string, unknown> = {},
+): NodeJS.ProcessEnv {
   return {
-    B2A_CONFIG: JSON.stringify({
-      environment: 'test',
-      api: { url: apiUrl, auth },
-      retry: { maxAttempts: 3 },
-    }),
+    // As the stack ships it: validated and normalized at synth, then stamped.
+    B2A_CONFIG: shipPipelineConfig(
+      parsePipelineConfig({
+        environment: 'test',
+        api: { url: apiUrl, auth, ...api },
+        retry: { maxAttempts: 3 },
+      }),
+    ),
     B2A_TABLE_NAME: 'b2a-test-jobs',
     B2A_FLAG_PARAMETER: '/b2a/test/enabled',
     B2A_BUCKET_NAME: 'inbox',
@@ -125,18 +135,22 @@ describe('Module: lambda/composition-root', () => {
     },
   );
 
-  it('names B2A_CONFIG when it is not JSON, and the field when it is invalid', async () => {
+  // Changed on purpose (issue 14): the stack validates the configuration at synth and ships it
+  // stamped; the functions no longer carry the schema (zod), so they name the variable, not the field.
+  it('names B2A_CONFIG when it is not JSON, or not the stamped configuration the stack ships', async () => {
     // Prepare
     const notJson = { ...environment(api.url), B2A_CONFIG: '{api:' };
-    const invalid = { ...environment(api.url), B2A_CONFIG: '{"api":{"url":"ftp://x"}}' };
+    const unvalidated = { ...environment(api.url), B2A_CONFIG: '{"api":{"url":"ftp://x"}}' };
 
     // Act
     const first = buildEnrichment({ env: notJson, clients: clients(), logger: fakeLogger() });
-    const second = buildEnrichment({ env: invalid, clients: clients(), logger: fakeLogger() });
+    const second = buildTarget({ env: unvalidated, clients: clients(), logger: fakeLogger() });
 
     // Assess
     await expect(first).rejects.toMatchObject({ field: 'B2A_CONFIG' });
-    await expect(second).rejects.toMatchObject({ field: 'api.url' });
+    await expect(second).rejects.toBeInstanceOf(ConfigError);
+    await expect(second).rejects.toMatchObject({ field: 'B2A_CONFIG' });
+    await expect(second).rejects.toThrow('deploy the stack again');
   });
 
   it('builds an enrichment that reads the flag, the job and the object, calls the API and logs the result', async () => {
@@ -164,7 +178,13 @@ describe('Module: lambda/composition-root', () => {
     expect(items).toEqual([
       expect.objectContaining({
         messageId: 'm-1',
-        result: { kind: 'delivered', httpStatus: 202, latencyMs: expect.any(Number) },
+        // Changed on purpose (issue 12, delivery log): the result carries the exchange for the target to record.
+        result: {
+          kind: 'delivered',
+          httpStatus: 202,
+          latencyMs: expect.any(Number),
+          exchange: expect.objectContaining({ response: { status: 202 } }),
+        },
       }),
     ]);
     expect(ssm).toReceiveCommandWith(GetParameterCommand, { Name: '/b2a/test/enabled' });
@@ -191,21 +211,23 @@ describe('Module: lambda/composition-root', () => {
   it('with versions latest, ends an older version SUPERSEDED when the newest-version record refuses it', async () => {
     // Prepare: the record holds v2; the condition of v1's UpdateItem fails, as DynamoDB answers a
     // failed ConditionExpression (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html).
-    const env = environment(`${api.url}/in`);
-    env['B2A_CONFIG'] = JSON.stringify({ ...JSON.parse(env['B2A_CONFIG']!), versions: 'latest' });
+    const env = {
+      ...environment(`${api.url}/in`),
+      B2A_CONFIG: shipPipelineConfig(
+        parsePipelineConfig({ environment: 'test', api: { url: `${api.url}/in` }, versions: 'latest' }),
+      ),
+    };
     const latestKey = { pk: '#b2a-latest/inbox/a.txt', sk: 'latest' };
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
     documents.on(GetCommand).resolves({});
-    documents
-      .on(GetCommand, { Key: latestKey })
-      .resolves({
-        Item: {
-          ...latestKey,
-          sequencer: '0062E99A88DC407500',
-          version: 'v2',
-          seenAt: '2026-03-01T11:59:30.000Z',
-        },
-      });
+    documents.on(GetCommand, { Key: latestKey }).resolves({
+      Item: {
+        ...latestKey,
+        sequencer: '0062E99A88DC407500',
+        version: 'v2',
+        seenAt: '2026-03-01T11:59:30.000Z',
+      },
+    });
     documents
       .on(UpdateCommand, { Key: latestKey })
       .rejects(
@@ -236,7 +258,8 @@ describe('Module: lambda/composition-root', () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  it('skips every object under a flag value it does not understand, warning once per container and minute', async () => {
+  // Issue 11 changes this on purpose: such a value now holds deliveries (it used to skip them).
+  it('holds every object under a flag value it does not understand, warning once per container and minute', async () => {
     // Prepare: someone typed `true` in the SSM console
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true' } });
     documents.on(GetCommand).resolves({});
@@ -261,7 +284,12 @@ describe('Module: lambda/composition-root', () => {
 
     // Assess
     expect(first.map((item) => item.result)).toEqual(
-      Array(3).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+      Array(3).fill(
+        expect.objectContaining({
+          kind: 'deferred',
+          reason: 'deferred: hold (flag value "true" not understood; treated as hold)',
+        }),
+      ),
     );
     expect(warnedWithinTheMinute).toBe(1);
     expect(logger.error.mock.calls).toEqual([
@@ -270,6 +298,56 @@ describe('Module: lambda/composition-root', () => {
     ]);
     expect(api.requests).toHaveLength(0);
     expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
+  });
+
+  it('builds an enrichment whose breaker keeps its state in the jobs table, opens on a 401, publishes it and logs the gauge', async () => {
+    // Prepare: DynamoDB answers a GetItem of a missing item with no Item, and a conditional
+    // UpdateItem that holds with no Attributes unless asked
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html)
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
+    s3.on(GetObjectCommand).resolves({
+      Body: { transformToByteArray: async () => new TextEncoder().encode('hello') } as never,
+      ContentType: 'text/plain',
+    });
+    documents.on(GetCommand).resolves({});
+    documents.on(UpdateCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
+    api.enqueue({ status: 401, body: 'token revoked' });
+    const logger = fakeLogger();
+    const handler = await buildEnrichment({
+      // The breaker with its defaults, as the stack ships it
+      env: environment(`${api.url}/in`, { type: 'none' }, { circuitBreaker: {} }),
+      clients: clients(),
+      logger,
+      clock,
+    });
+
+    // Act
+    const [item] = await handler([{ messageId: 'm-1', body: s3Event('a.txt') }]);
+
+    // Assess
+    expect(item?.result).toMatchObject({ kind: 'deferred', cause: 'circuit open' });
+    const opened = documents
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .find(
+        (input) =>
+          input.ConditionExpression === 'attribute_not_exists(#circuit) OR #circuit = :closed' &&
+          input.UpdateExpression?.startsWith('SET #circuit = :open'),
+      );
+    expect(opened).toMatchObject({
+      TableName: 'b2a-test-jobs',
+      Key: { pk: '#b2a-admission', sk: 'circuit' },
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:b2a-test',
+      MessageAttributes: {
+        event: { DataType: 'String', StringValue: 'circuit-open' },
+        environment: { DataType: 'String', StringValue: 'test' },
+      },
+    });
+    expect(logger.info).toHaveBeenCalledWith(CIRCUIT_STATE_LOG, { circuitOpen: 0 });
+    expect(logger.info).toHaveBeenCalledWith(CIRCUIT_STATE_LOG, { circuitOpen: 1 });
   });
 
   it('builds a target that records, schedules a retry, notifies a terminal state and logs each item', async () => {

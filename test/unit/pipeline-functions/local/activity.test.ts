@@ -41,4 +41,17 @@ describe('Class: Activity', () => {
     expect(now.deliveredPerSecond).toBe(2 / (THROUGHPUT_WINDOW_MS / 1000));
     expect(later.deliveredPerSecond).toBe(0);
   });
+
+  it('keeps the last response of each recent job, for the dashboard', () => {
+    // Prepare
+    const activity = new Activity();
+    const base = recordedJob('a', 'SUCCEEDED');
+    const response = { status: 200, requestId: { header: 'x-request-id', value: 'r-1' }, body: 'ok' };
+
+    // Act
+    activity.jobRecorded({ ...base, history: base.history.map((attempt) => ({ ...attempt, response })) });
+
+    // Assess
+    expect(activity.snapshot().recent[0]?.response).toEqual(response);
+  });
 });

@@ -110,6 +110,34 @@ describe('Class: InboxWatcher', () => {
     expect(queue.keys()).toEqual(['growing.csv']);
   });
 
+  it('with file events, emits a file once it is complete without waiting for the periodic scan', async () => {
+    // Prepare: the periodic scan (every 60 s) never comes within the test; the real clock
+    const inbox = new InboxWatcher({
+      inboxDir,
+      ledgerFile: join(dir, 'ledger.jsonl'),
+      bucket: 'local-inbox',
+      queue,
+      scanIntervalMs: 60_000,
+      stableMs: 100,
+      fileEvents: true,
+      log: new RuntimeLog((entry) => logged.push(entry)),
+    });
+    await inbox.start();
+
+    // Act: one file written at once, another in two parts
+    await put('report.csv', 'a,b\n');
+    await put('nested/growing.csv', 'a');
+    await put('nested/growing.csv', 'a,b\n');
+    const deadline = Date.now() + 10_000;
+    while (queue.events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await inbox.stop();
+
+    // Assess: each emitted once, complete
+    expect(queue.keys()).toEqual(['nested/growing.csv', 'report.csv']);
+    expect(queue.events.map((e) => e.detail.object.size)).toEqual([4, 4]);
+    expect(logged.filter((entry) => entry.level !== 'info')).toEqual([]);
+  });
+
   it('remembers what it emitted across restarts and finds files that arrived while it was down', async () => {
     // Prepare
     await put('first.txt', '1');

@@ -115,6 +115,23 @@ describe('Class: LocalPipe', () => {
     expect(batches.map((b) => b.length)).toEqual([3]);
   });
 
+  it('closes the window early once nothing more is on its way, and not before', async () => {
+    // Prepare: a window far longer than the test; the inbox is emitting until told otherwise
+    let emitting = true;
+    await startPipe({ batchSize: 10, batchWindowMs: 60_000, nothingOnTheWay: () => !emitting });
+    // Act
+    await source.send('a');
+    await new Promise((r) => setTimeout(r, 50));
+    await source.send('b');
+    await new Promise((r) => setTimeout(r, 50));
+    const whileEmitting = batches.length;
+    emitting = false;
+    await until(() => batches.length > 0);
+    // Assess
+    expect(whileEmitting).toBe(0);
+    expect(batches.map((b) => b.map((r) => r.body))).toEqual([['a', 'b']]);
+  });
+
   it('redelivers the items the target reported in batchItemFailures after the visibility timeout', async () => {
     // Prepare
     const first = await source.send('fails once');

@@ -30,7 +30,7 @@ describe('Function: loadLocalConfig', () => {
       environment: 'local',
       retry: { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 60 },
       batch: { size: 10, windowSeconds: 1 },
-      flag: { cacheSeconds: 1 },
+      flag: { cacheSeconds: 1, holdDeferSeconds: 30 },
       api: { url: 'http://127.0.0.1:9/in', timeoutMs: 10_000 },
     });
     expect(settings).toMatchObject({
@@ -92,6 +92,19 @@ describe('Function: loadLocalConfig', () => {
     await expect(loadLocalConfig({ defaultFile: 'x', overrides: { batch: { size: 0 } } })).rejects.toThrow(
       /batch\.size/,
     );
+  });
+
+  it('refuses at start a rate limit that cannot admit a batch, or a breaker threshold of 0, naming the field', async () => {
+    // Act & Assess
+    await expect(
+      loadLocalConfig({
+        defaultFile: 'x',
+        overrides: { api: { rateLimit: { perSecond: 1 } }, batch: { size: 10 } },
+      }),
+    ).rejects.toMatchObject({ field: 'api.rateLimit.perSecond' });
+    await expect(
+      loadLocalConfig({ defaultFile: 'x', overrides: { api: { circuitBreaker: { failureThreshold: 0 } } } }),
+    ).rejects.toMatchObject({ field: 'api.circuitBreaker.failureThreshold' });
   });
 });
 

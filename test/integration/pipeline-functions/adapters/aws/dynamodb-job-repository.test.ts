@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from '@jest/globals';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import { InvalidCursorError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import { jobsTableDefinition } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
@@ -10,7 +10,7 @@ import {
   type Run,
 } from '../../../../../pipeline-functions/core/model.js';
 import type { Clock, JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
-import { FAKE_CREDENTIALS, startDynalite, type RunningDynalite } from '../../../../support/dynalite.js';
+import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 /** A clock the test moves by hand, so `updatedAt` (the index's sort key) is known. */
 class ManualClock implements Clock {
@@ -55,28 +55,16 @@ function update(
 let tableCount = 0;
 
 describe('Class: DynamoDbJobRepository', () => {
-  let dynalite: RunningDynalite;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = new DynamoDBClient({
-      endpoint: dynalite.endpoint,
-      region: 'us-east-1',
-      credentials: FAKE_CREDENTIALS,
-    });
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await dynalite.stop();
-  });
+  const db = dynaliteForSuite();
 
   /** A fresh table per test, so counts and pages are exact. */
   async function freshRepository(clock = new ManualClock()) {
     const tableName = `jobs-${++tableCount}`;
-    await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
-    return { repository: new DynamoDbJobRepository(client, { tableName, clock, retentionDays: 2 }), clock };
+    await db.client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+    return {
+      repository: new DynamoDbJobRepository(db.client, { tableName, clock, retentionDays: 2 }),
+      clock,
+    };
   }
 
   describe('record', () => {
@@ -270,6 +258,84 @@ describe('Class: DynamoDbJobRepository', () => {
       // Assess
       expect(Buffer.byteLength(`k/${'é'.repeat(511)}`)).toBe(1024);
     });
+
+    it('records deferrals without spending attempts, in their place in the run, and refuses a stale one', async () => {
+      // Prepare: attempt 1 failed; attempt 2 is then deferred twice before it is made
+      const { repository, clock } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'deferred.txt', etag: 'e1' };
+      const deferral = (n: number, note: string): JobUpdate => ({
+        object,
+        run: AUTO,
+        attempt: 2,
+        ...(n > 0 ? { deferral: n } : {}),
+        status: 'RETRYING',
+        idempotencyKey: 'idem-auto',
+        nextAttemptAt: '2026-03-01T00:10:00.000Z',
+        historyLimit: 20,
+        deferred: { at: '2026-03-01T00:01:00Z', note },
+      });
+      await repository.record(update(object, AUTO, 1, 'RETRYING', 503));
+
+      // Act
+      clock.tick();
+      const first = await repository.record(deferral(0, 'deferred: rate limit'));
+      clock.tick();
+      const second = await repository.record(deferral(1, 'deferred: circuit open (HTTP 503)'));
+      const stale = await repository.record(deferral(0, 'deferred: hold'));
+      clock.tick();
+      const made = await repository.record({ ...update(object, AUTO, 2, 'SUCCEEDED', 200), deferral: 2 });
+
+      // Assess
+      expect(first).toMatchObject({
+        status: 'RETRYING',
+        attempt: 2,
+        attempts: 1,
+        note: 'deferred: rate limit',
+      });
+      expect(first?.history).toHaveLength(1);
+      expect(second).toMatchObject({
+        attempts: 1,
+        deferral: 1,
+        note: 'deferred: circuit open (HTTP 503)',
+        lastError: 'HTTP 503',
+      });
+      expect(stale).toBeUndefined();
+      expect(made).toMatchObject({
+        status: 'SUCCEEDED',
+        attempt: 2,
+        attempts: 2,
+        deferral: 2,
+        lastHttpStatus: 200,
+      });
+      expect(made).not.toHaveProperty('note');
+      expect(made?.history.map((a) => a.attempt)).toEqual([1, 2]);
+    });
+
+    it('creates a job from a deferral with no attempts yet', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'held.txt', etag: 'e1' };
+
+      // Act
+      const held = await repository.record({
+        object,
+        run: AUTO,
+        attempt: 1,
+        status: 'RETRYING',
+        idempotencyKey: 'idem-auto',
+        historyLimit: 20,
+        deferred: { at: '2026-03-01T00:00:00Z', note: 'deferred: hold' },
+      });
+
+      // Assess
+      expect(held).toMatchObject({
+        status: 'RETRYING',
+        attempt: 1,
+        attempts: 0,
+        history: [],
+        note: 'deferred: hold',
+      });
+    });
   });
 
   describe('queries', () => {
@@ -309,6 +375,50 @@ describe('Class: DynamoDbJobRepository', () => {
       expect(pages.flat()).toHaveLength(7);
       expect(recent.items.map((j) => j.key)).toEqual(['f-6.txt', 'f-5.txt', 'f-4.txt']);
       expect(recent.cursor).toBeUndefined();
+    });
+
+    it('finds jobs by their last HTTP status within a status and a time window (a filtered Query, no scan)', async () => {
+      // Prepare: FAILED jobs that ended on a 400, a 404, a 503 (after retries) and none (bad input)
+      const { repository, clock } = await freshRepository();
+      const answers: [string, number | undefined][] = [
+        ['old-404.txt', 404],
+        ['a-400.txt', 400],
+        ['b-503.txt', 503],
+        ['c-none.txt', undefined],
+        ['d-404.txt', 404],
+      ];
+      for (const [key, httpStatus] of answers) {
+        clock.tick(600);
+        await repository.record(
+          update({ bucket: 'inbox', key, versionId: 'v1' }, AUTO, 1, 'FAILED', httpStatus),
+        );
+      }
+
+      // Act: pages of 2 items read, so the filter leaves some pages short of matches
+      const fourXx: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repository.listByStatus({
+          status: 'FAILED',
+          since: '2026-03-01T00:15:00.000Z',
+          lastHttpStatus: [{ from: 400, to: 499 }],
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        });
+        fourXx.push(...page.items.map((j) => j.key));
+        cursor = page.cursor;
+      } while (cursor);
+      const exact = await repository.listByStatus({
+        status: 'FAILED',
+        lastHttpStatus: [
+          { from: 503, to: 503 },
+          { from: 400, to: 400 },
+        ],
+      });
+
+      // Assess
+      expect(fourXx).toEqual(['d-404.txt', 'a-400.txt']);
+      expect(exact.items.map((j) => j.key)).toEqual(['b-503.txt', 'a-400.txt']);
     });
 
     it('counts one status, with and without since', async () => {

@@ -108,6 +108,11 @@ describe('Class: SchedulerRetryScheduler', () => {
     expect(again).toBe(first);
     expect(next).not.toBe(first);
     expect(otherKey).not.toBe(first);
+    // Each deferral of attempt 2 is its own schedule: the one before may not be deleted yet.
+    const deferred = (n: number) =>
+      scheduleNameOf({ ...envelope(2), kind: 'deferral', origin: 'retry', deferral: n });
+    expect(new Set([first, deferred(1), deferred(2)]).size).toBe(3);
+    expect(deferred(1)).toMatch(/^b2a-[0-9a-f]{60}$/);
   });
 
   it('never moves the time it is given: one off the minute is refused, as the job records it as the firing time', async () => {

@@ -64,6 +64,37 @@ describe('Class: SnsNotifier', () => {
       updatedAt: '2026-03-01T06:00:00Z',
     });
   });
+
+  it('publishes a circuit transition with the event attribute and no status, so status filters skip it', async () => {
+    // Prepare: a subscription filtered on {"status": ["FAILED"]} only gets messages carrying that
+    // attribute (https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html)
+    sns.on(PublishCommand).resolves({ MessageId: 'm2' });
+    const notifier = new SnsNotifier(new SNSClient({}), { topicArn: TOPIC });
+
+    // Act
+    await notifier.notifyCircuit({
+      event: 'circuit-open',
+      environment: 'prod',
+      at: '2026-03-01T06:00:00.000Z',
+      reason: '5 retryable failures in a row (last: HTTP 503)',
+      lastError: 'HTTP 503',
+    });
+
+    // Assess
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      TopicArn: TOPIC,
+      Subject: 'b2a prod: circuit open',
+      MessageAttributes: {
+        event: { DataType: 'String', StringValue: 'circuit-open' },
+        environment: { DataType: 'String', StringValue: 'prod' },
+      },
+    });
+    expect(input?.MessageAttributes).not.toHaveProperty('status');
+    expect(JSON.parse(input?.Message ?? '{}')).toMatchObject({
+      reason: '5 retryable failures in a row (last: HTTP 503)',
+    });
+  });
 });
 
 describe('Function: subjectOf', () => {

@@ -104,6 +104,8 @@ describe('Class: SsmEnabledFlag', () => {
     [' ON ', 'on'],
     ['Off', 'off'],
     ['oN\n', 'on'],
+    ['hold', 'hold'],
+    [' HOLD', 'hold'],
   ])('reads %j as %s: the documented words in any case, trimmed', async (value, state) => {
     // Prepare
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: value } });

@@ -59,6 +59,7 @@ describe('Class: FileFlagAdmin', () => {
   it.each([
     ['{"enabled":" ON "}', { state: 'on' }],
     ['{"enabled":"off"}', { state: 'off' }],
+    ['{"enabled":"Hold"}', { state: 'hold' }],
     ['{"enabled":"yes"}', { state: 'not-understood', value: 'yes' }],
     ['{"enabled":1}', { state: 'not-understood', value: '1' }],
     ['["on"]', { state: 'not-understood', value: '["on"]' }],

@@ -88,6 +88,53 @@ describe('Class: LocalRetryScheduler', () => {
     expect(queue.bodies).toHaveLength(1);
   });
 
+  it('keeps each deferral of an attempt apart from the retry of that attempt and from the other deferrals', async () => {
+    // Prepare
+    const scheduler = new LocalRetryScheduler({ dir, queue, durable: false });
+    const at = new Date(Date.now() + 60_000);
+    const deferral = (n: number): B2aEnvelope => ({
+      ...envelope(2),
+      kind: 'deferral',
+      origin: 'retry',
+      deferral: n,
+    });
+    // Act
+    for (const e of [envelope(2), deferral(1), deferral(2), deferral(2)]) await scheduler.schedule(e, at);
+    // Assess
+    expect(await readdir(dir)).toHaveLength(3);
+  });
+
+  it('sends a deferral that fell due while it was stopped whole, with its count and origin', async () => {
+    // Prepare: scheduled by a runtime that then stopped
+    const deferral: B2aEnvelope = { ...envelope(2), kind: 'deferral', origin: 's3-event', deferral: 3 };
+    await new LocalRetryScheduler({ dir, queue, durable: false }).schedule(
+      deferral,
+      new Date(Date.now() - 1),
+    );
+    const restarted = new LocalRetryScheduler({ dir, queue, durable: false });
+    // Act
+    await restarted.start();
+    await until(() => queue.bodies.length > 0);
+    await restarted.stop();
+    // Assess
+    expect(queue.bodies.map((b) => JSON.parse(b) as B2aEnvelope)).toEqual([deferral]);
+  });
+
+  it('does not scale a deferral: it waits for a real time (the next probe, the end of a hold)', async () => {
+    // Prepare
+    const scheduler = new LocalRetryScheduler({ dir, queue, durable: false, timeScale: 0.001 });
+    await scheduler.start();
+    // Act
+    await scheduler.schedule(
+      { ...envelope(2), kind: 'deferral', origin: 'retry', deferral: 1 },
+      new Date(Date.now() + 60_000),
+    );
+    await scheduler.stop();
+    // Assess
+    expect(queue.bodies).toEqual([]);
+    expect(scheduler.nextDueAt()).toBeGreaterThan(Date.now() + 50_000);
+  });
+
   it('leaves retries that are not due on disk when it stops', async () => {
     // Prepare
     const scheduler = new LocalRetryScheduler({ dir, queue, durable: false });

@@ -8,7 +8,18 @@ import {
   type DeliverDeps,
   type ObjectReferencePayload,
 } from '../../../../../pipeline-functions/core/use-cases/deliver-object.js';
-import { FakeApi, FakeClock, FakeFlag, FakeJobs, FakeObjects, s3Event } from '../../../../support/fakes.js';
+import { CircuitBreaker } from '../../../../../pipeline-functions/core/admission/circuit-breaker.js';
+import { RateLimiter } from '../../../../../pipeline-functions/core/admission/rate-limiter.js';
+import {
+  FakeAdmissionStore,
+  FakeApi,
+  FakeClock,
+  FakeFlag,
+  FakeJobs,
+  FakeNotifier,
+  FakeObjects,
+  s3Event,
+} from '../../../../support/fakes.js';
 
 /** A reprocess envelope for `object`, asked at `at`. */
 const reprocessOf = (object: ObjectRef, at: string, requestedBy?: string): string =>
@@ -112,7 +123,8 @@ describe('Function: deliverBatch', () => {
     expect([deps.objects.heads, deps.objects.reads, deps.api.calls.length]).toEqual([0, 0, 0]);
   });
 
-  it('skips with the value as reason when the flag holds one it does not understand, telling the edge once per batch', async () => {
+  // Issue 11 changes this on purpose: a value b2a does not understand now holds (it used to skip).
+  it('holds with the value as reason when the flag holds one it does not understand, telling the edge once per batch', async () => {
     // Prepare
     deps.flag.reading = { state: 'not-understood', value: 'true' };
     const told: unknown[] = [];
@@ -127,9 +139,40 @@ describe('Function: deliverBatch', () => {
 
     // Assess
     expect(items.map((i) => i.result)).toEqual(
-      Array(2).fill({ kind: 'skipped', reason: 'flag value "true" not understood; treated as off' }),
+      Array(2).fill({
+        kind: 'deferred',
+        cause: 'hold',
+        reason: 'deferred: hold (flag value "true" not understood; treated as hold)',
+        notBefore: '2026-11-21T12:02:00.000Z',
+        spreadSeconds: 60,
+      }),
     );
     expect(told).toEqual([{ state: 'not-understood', value: 'true' }]);
+    expect([deps.objects.reads, deps.api.calls.length]).toEqual([0, 0]);
+  });
+
+  it('defers every object for flag.holdDeferSeconds while the flag is hold: never SKIPPED, nothing called', async () => {
+    // Prepare
+    deps.flag.reading = { state: 'hold' };
+    deps = {
+      ...deps,
+      config: parsePipelineConfig({ api: { url: 'http://127.0.0.1:1/in' }, flag: { holdDeferSeconds: 300 } }),
+    };
+    deps.objects.put('inbox', 'a', 'x');
+
+    // Act
+    const items = await deliverBatch(deps, [message('m1', s3Event('a'))]);
+
+    // Assess
+    expect(items.map((i) => i.result)).toEqual([
+      {
+        kind: 'deferred',
+        cause: 'hold',
+        reason: 'deferred: hold',
+        notBefore: '2026-11-21T12:05:00.000Z',
+        spreadSeconds: 150,
+      },
+    ]);
     expect([deps.objects.reads, deps.api.calls.length]).toEqual([0, 0]);
   });
 
@@ -336,5 +379,133 @@ describe('Function: deliverBatch', () => {
     );
     expect(items.every((i) => i.result.kind === 'delivered')).toBe(true);
     expect(maxInFlight).toBe(2);
+  });
+
+  describe('with admission control', () => {
+    let store: FakeAdmissionStore;
+    /** Waits by moving the fake clock, as a timer would. */
+    const sleep = (ms: number): Promise<void> => {
+      deps.clock.advance(ms);
+      return Promise.resolve();
+    };
+    const files = (n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        deps.objects.put('inbox', `f${i}`, 'x');
+        return message(`m${i}`, s3Event(`f${i}`));
+      });
+    /** Admission settings set as given (the config checks of their feasibility are tested elsewhere). */
+    const withConfig = (api: Partial<DeliverDeps['config']['api']>): void => {
+      const base = parsePipelineConfig({ api: { url: 'http://127.0.0.1:1/in', maxConcurrentCalls: 4 } });
+      deps = { ...deps, config: { ...base, api: { ...base.api, ...api } } };
+    };
+
+    /** A breaker on the shared fake store: open after 2 failures in a row, probe every 30 s. */
+    const breakerOf = (notifier: FakeNotifier): CircuitBreaker =>
+      new CircuitBreaker({
+        store,
+        settings: { failureThreshold: 2, probeSeconds: 30 },
+        clock: deps.clock,
+        notifier,
+        environment: 'dev',
+      });
+
+    beforeEach(() => {
+      store = new FakeAdmissionStore();
+    });
+
+    it('waits in process for permits a slot at a time and calls every object when they come within maxWaitSeconds', async () => {
+      // Prepare: 20/s is one or two calls per 100 ms slot
+      withConfig({ rateLimit: { perSecond: 20, maxWaitSeconds: 2 } });
+      const limiter = new RateLimiter(store, { perSecond: 20 }, deps.clock);
+      deps = { ...deps, admission: { limiter, sleep } };
+      const started = deps.clock.now().getTime();
+
+      // Act
+      const items = await deliverBatch(deps, files(8));
+
+      // Assess
+      expect(items.map((i) => i.result.kind)).toEqual(Array(8).fill('delivered'));
+      expect(deps.api.calls).toHaveLength(8);
+      expect(deps.clock.now().getTime() - started).toBeGreaterThanOrEqual(300);
+    });
+
+    it('defers, without calling, what gets no permit within maxWaitSeconds: not failed, back after the next permit', async () => {
+      // Prepare
+      withConfig({ rateLimit: { perSecond: 11, maxWaitSeconds: 0 } });
+      deps = {
+        ...deps,
+        admission: { limiter: new RateLimiter(store, { perSecond: 11 }, deps.clock), sleep },
+      };
+
+      // Act
+      const items = await deliverBatch(deps, files(3));
+
+      // Assess: 11/s is one call per slot
+      expect(items.map((i) => i.result.kind)).toEqual(['delivered', 'deferred', 'deferred']);
+      expect(items[1]?.result).toEqual({
+        kind: 'deferred',
+        cause: 'rate limit',
+        reason: 'deferred: rate limit',
+        notBefore: '2026-11-21T12:00:00.100Z',
+        spreadSeconds: 5,
+      });
+      expect(deps.api.calls).toHaveLength(1);
+    });
+
+    it('defers every call while the circuit is open and counts them, calling nothing', async () => {
+      // Prepare
+      withConfig({ circuitBreaker: { failureThreshold: 2, probeSeconds: 30 } });
+      await store.open({
+        at: deps.clock.now(),
+        reason: 'HTTP 503',
+        lastError: 'HTTP 503',
+        nextProbeAt: new Date(deps.clock.now().getTime() + 10_000),
+      });
+      const breaker = breakerOf(new FakeNotifier());
+      deps = { ...deps, admission: { breaker, sleep } };
+
+      // Act
+      const items = await deliverBatch(deps, files(3));
+
+      // Assess
+      expect(items.map((i) => i.result)).toEqual(
+        Array(3).fill({
+          kind: 'deferred',
+          cause: 'circuit open',
+          reason: 'deferred: circuit open (HTTP 503)',
+          notBefore: '2026-11-21T12:00:10.000Z',
+          spreadSeconds: 30,
+        }),
+      );
+      expect(deps.api.calls).toHaveLength(0);
+      expect(store.circuit.deferred).toBe(3);
+    });
+
+    it('stops calling the rest of a batch once its own failures open the circuit', async () => {
+      // Prepare: one call at a time, every answer a 503
+      withConfig({ maxConcurrentCalls: 1, circuitBreaker: { failureThreshold: 2, probeSeconds: 30 } });
+      deps.api.fallback = { status: 503, latencyMs: 1 };
+      const notifier = new FakeNotifier();
+      const breaker = breakerOf(notifier);
+      deps = {
+        ...deps,
+        config: { ...deps.config, api: { ...deps.config.api, maxConcurrentCalls: 1 } },
+        admission: { breaker, sleep },
+      };
+
+      // Act
+      const items = await deliverBatch(deps, files(5));
+
+      // Assess
+      expect(items.map((i) => i.result.kind)).toEqual([
+        'retryable',
+        'retryable',
+        'deferred',
+        'deferred',
+        'deferred',
+      ]);
+      expect(deps.api.calls).toHaveLength(2);
+      expect(notifier.circuit.map((n) => n.event)).toEqual(['circuit-open']);
+    });
   });
 });

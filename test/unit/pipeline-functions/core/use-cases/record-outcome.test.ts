@@ -58,6 +58,63 @@ describe('Function: recordBatch', () => {
     ]);
   });
 
+  it('keeps each attempt’s request and response in the job’s history: the delivery log', async () => {
+    // Prepare
+    const request = {
+      method: 'POST',
+      url: 'https://api.test/in',
+      headers: { authorization: '[redacted]', 'idempotency-key': 'idem' },
+      bodyBytes: 3,
+      bodySha256: 'a'.repeat(64),
+    };
+    const unavailable = { status: 503, retryAfter: '30', body: 'maintenance' };
+    const accepted = { status: 201, requestId: { header: 'x-request-id', value: 'r-2' }, body: '{"id":7}' };
+
+    // Act
+    await recordBatch(deps, [
+      item('m1', {
+        kind: 'retryable',
+        reason: 'HTTP 503: maintenance',
+        httpStatus: 503,
+        latencyMs: 40,
+        exchange: { request, response: unavailable },
+      }),
+    ]);
+    await recordBatch(deps, [
+      item(
+        'm2',
+        { kind: 'delivered', httpStatus: 201, latencyMs: 9, exchange: { request, response: accepted } },
+        2,
+      ),
+    ]);
+
+    // Assess
+    const job = deps.jobs.jobs.get('inbox/a b#etag:e1')!;
+    expect(job.history).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'retryable', request, response: unavailable }),
+      expect.objectContaining({ attempt: 2, outcome: 'delivered', request, response: accepted }),
+    ]);
+  });
+
+  it('records the request of a call that got no answer, and no response', async () => {
+    // Prepare
+    const request = {
+      method: 'POST',
+      url: 'https://api.test/in',
+      headers: {},
+      bodyBytes: 1,
+      bodySha256: 'b',
+    };
+
+    // Act
+    await recordBatch(deps, [item('m1', { kind: 'retryable', reason: 'timeout: …', exchange: { request } })]);
+
+    // Assess
+    const [attempt] = deps.jobs.jobs.get('inbox/a b#etag:e1')!.history;
+    expect(attempt?.request).toEqual(request);
+    expect(attempt).not.toHaveProperty('response');
+  });
+
   it('schedules the next attempt with backoff and records RETRYING', async () => {
     await recordBatch(deps, [item('m1', { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 })]);
     expect(deps.scheduler.scheduled).toHaveLength(1);
@@ -187,5 +244,76 @@ describe('Function: recordBatch', () => {
     deps = { ...deps, config: { ...deps.config, notifications: { on: ['FAILED'] } } };
     await recordBatch(deps, [item('m1', { kind: 'delivered', httpStatus: 200, latencyMs: 1 })]);
     expect(deps.notifier.sent).toHaveLength(0);
+  });
+
+  describe('a deferred item', () => {
+    const deferred = (notBefore = '2026-11-21T12:00:30.000Z'): DeliveryResult => ({
+      kind: 'deferred',
+      cause: 'circuit open',
+      reason: 'deferred: circuit open (HTTP 503)',
+      notBefore,
+      spreadSeconds: 1,
+    });
+
+    it('schedules the same attempt as a deferral and records RETRYING with a note, spending no attempt', async () => {
+      // Prepare: attempt 2 of a job whose first attempt failed
+      await recordBatch(deps, [item('m1', { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 })]);
+      deps.scheduler.scheduled.length = 0;
+
+      // Act
+      const { failedMessageIds } = await recordBatch(deps, [item('m2', deferred(), 2)]);
+
+      // Assess
+      expect(failedMessageIds).toEqual([]);
+      expect(deps.scheduler.scheduled).toHaveLength(1);
+      const [{ envelope, at }] = deps.scheduler.scheduled as [(typeof deps.scheduler.scheduled)[number]];
+      expect(envelope).toMatchObject({ kind: 'deferral', origin: 'retry', attempt: 2, deferral: 1 });
+      expect(at.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-11-21T12:00:30.000Z'));
+      expect(deps.jobs.jobs.get('inbox/a b#etag:e1')).toMatchObject({
+        status: 'RETRYING',
+        attempt: 2,
+        attempts: 1,
+        note: 'deferred: circuit open (HTTP 503)',
+        lastError: 'HTTP 503',
+        nextAttemptAt: at.toISOString(),
+      });
+      expect(deps.jobs.jobs.get('inbox/a b#etag:e1')?.history).toHaveLength(1);
+      expect(deps.notifier.sent).toEqual([]);
+    });
+
+    it('lets the deferred attempt, once made, count as that attempt and clear the note', async () => {
+      // Prepare
+      await recordBatch(deps, [item('m1', deferred())]);
+      const [{ envelope }] = deps.scheduler.scheduled as [(typeof deps.scheduler.scheduled)[number]];
+      const back: EnrichedItem = {
+        ...item('m2', { kind: 'delivered', httpStatus: 200, latencyMs: 4 }),
+        request: { ...item('m2', deferred()).request!, deferral: envelope.deferral ?? 0 },
+      };
+
+      // Act
+      await recordBatch(deps, [back]);
+
+      // Assess
+      const job = deps.jobs.jobs.get('inbox/a b#etag:e1');
+      expect(job).toMatchObject({ status: 'SUCCEEDED', attempt: 1, attempts: 1 });
+      expect(job?.note).toBeUndefined();
+    });
+
+    it('changes nothing when a duplicate of an earlier deferral arrives after a newer one', async () => {
+      // Prepare: deferral 1 of attempt 1 is recorded
+      const second: EnrichedItem = {
+        ...item('m2', deferred()),
+        request: { ...item('m2', deferred()).request!, deferral: 1 },
+      };
+      await recordBatch(deps, [item('m1', deferred()), second]);
+      const before = deps.jobs.jobs.get('inbox/a b#etag:e1');
+
+      // Act: the first message again
+      const { results } = await recordBatch(deps, [item('m1', deferred('2026-11-21T13:00:00.000Z'))]);
+
+      // Assess
+      expect(results.map((r) => r.kind)).toEqual(['stale']);
+      expect(deps.jobs.jobs.get('inbox/a b#etag:e1')).toEqual(before);
+    });
   });
 });

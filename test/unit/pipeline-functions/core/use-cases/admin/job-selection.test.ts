@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { selectJobs } from '../../../../../../pipeline-functions/core/use-cases/admin/job-selection.js';
+import {
+  selectJobs,
+  statusesAnswered,
+} from '../../../../../../pipeline-functions/core/use-cases/admin/job-selection.js';
 import { FakeJobRepository, job } from '../../../../../support/fake-admin.js';
 
 const at = (minute: number): string => `2026-11-21T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -60,6 +63,39 @@ describe('Function: selectJobs', () => {
     expect(selected).toHaveLength(40);
     expect(selected.every((j) => j.key.startsWith('in/'))).toBe(true);
     expect(jobs.queries).toHaveLength(2);
+  });
+
+  it('finds jobs by their last HTTP status, querying only the statuses such jobs can be in', async () => {
+    // Prepare
+    const jobs = new FakeJobRepository().add(
+      job('ok', { status: 'SUCCEEDED', lastHttpStatus: 200, updatedAt: at(20) }),
+      job('busy', { status: 'RETRYING', lastHttpStatus: 429, updatedAt: at(21) }),
+      job('bad', { status: 'FAILED', lastHttpStatus: 400, updatedAt: at(22) }),
+      job('down', { status: 'FAILED', lastHttpStatus: 503, updatedAt: at(23) }),
+      job('old', { status: 'FAILED', lastHttpStatus: 404, updatedAt: at(1) }),
+    );
+
+    // Act
+    const selected = await selectJobs(jobs, { httpStatuses: [{ from: 400, to: 499 }], since: at(10) });
+
+    // Assess
+    expect(selected.map((j) => j.key)).toEqual(['bad', 'busy']);
+    expect(jobs.queries.map((q) => q.status).sort()).toEqual(['FAILED', 'RETRYING']);
+    expect(jobs.queries.every((q) => q.since === at(10) && q.lastHttpStatus?.[0]?.from === 400)).toBe(true);
+  });
+
+  it.each([
+    [[{ from: 200, to: 299 }], ['SUCCEEDED']],
+    [[{ from: 429, to: 429 }], ['RETRYING', 'FAILED']],
+    [
+      [
+        { from: 200, to: 200 },
+        { from: 500, to: 599 },
+      ],
+      ['SUCCEEDED', 'RETRYING', 'FAILED'],
+    ],
+  ])('knows which statuses answers %j leave a job in', (ranges, statuses) => {
+    expect(statusesAnswered(ranges)).toEqual(statuses);
   });
 
   it('passes --since to the status index', async () => {
