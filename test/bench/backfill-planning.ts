@@ -24,6 +24,7 @@ import { backfill } from '../../pipeline-functions/core/use-cases/admin/backfill
 import { openLocalAdmin } from '../../pipeline-functions/local/admin.js';
 import { localPaths, LOCAL_TABLE_NAME } from '../../pipeline-functions/local/data-dir.js';
 import { DynamoStore } from '../../pipeline-functions/local/dynamo-store.js';
+import { loadLocalConfig, resolvePipelineConfig } from '../../pipeline-functions/local/settings.js';
 import { BenchError } from './errors.js';
 import { round } from './measure.js';
 import { figureTable, SECTIONS, type SectionResult } from './report.js';
@@ -34,8 +35,8 @@ export interface BackfillSizes {
   /** Objects in the inbox; every second one already has a job. */
   readonly objects: number;
   /**
-   * The API's rate limit the send rate is printed beside (what a stage's `api.rateLimit.perSecond`
-   * would say); 0 prints none.
+   * `api.rateLimit.perSecond` written to the data directory's config (0: none), and read back as the
+   * runtime reads it: the limit the send rate is printed beside.
    */
   readonly apiRateLimitPerSecond: number;
 }
@@ -67,6 +68,11 @@ export async function measureBackfill(
     progress(`backfill: writing ${sizes.objects} objects to the inbox`);
     const objects = await writeInbox(paths.inbox, sizes.objects);
     const withJobs = objects.filter((_, i) => i % 2 === 0);
+    if (sizes.apiRateLimitPerSecond > 0) {
+      const api = { rateLimit: { perSecond: sizes.apiRateLimitPerSecond } };
+      await writeFile(paths.config, JSON.stringify({ api }));
+    }
+    const limit = await configuredRateLimit(paths.config);
     progress(`backfill: seeding ${withJobs.length} jobs`);
     await seedStore(paths.dynamodb, dataDir, withJobs);
 
@@ -93,7 +99,7 @@ export async function measureBackfill(
       );
       const seconds = (performance.now() - started) / 1000;
       check(result.counts, counts, objects, withJobs);
-      return report(sizes, result.counts.listed, counts, seconds);
+      return report(sizes.objects, limit, result.counts.listed, counts, seconds);
     } finally {
       await admin.close();
     }
@@ -201,12 +207,23 @@ function check(
   if (problems.length > 0) throw new BenchError(`backfill: ${problems.join('; ')}`);
 }
 
-function report(sizes: BackfillSizes, listed: number, counts: Counts, seconds: number): SectionResult {
+/** `api.rateLimit.perSecond` as the local runtime reads the data directory's config, if set. */
+async function configuredRateLimit(file: string): Promise<number | undefined> {
+  const { input } = await loadLocalConfig({ defaultFile: file });
+  return resolvePipelineConfig(input, 'http://127.0.0.1/').api.rateLimit?.perSecond;
+}
+
+function report(
+  objects: number,
+  limit: number | undefined,
+  listed: number,
+  counts: Counts,
+  seconds: number,
+): SectionResult {
   const sent = counts.sentJobIds.length;
-  const limit = sizes.apiRateLimitPerSecond;
   const figures: Record<string, number> = {
-    objects: sizes.objects,
-    objectsWithJobs: Math.ceil(sizes.objects / 2),
+    objects,
+    objectsWithJobs: Math.ceil(objects / 2),
     listed,
     jobLookups: counts.jobIdsAsked.length,
     distinctJobLookups: new Set(counts.jobIdsAsked).size,
@@ -217,7 +234,7 @@ function report(sizes: BackfillSizes, listed: number, counts: Counts, seconds: n
     seconds: round(seconds, 2),
     listedPerSecond: round(listed / seconds, 0),
     sentPerSecond: round(sent / seconds, 0),
-    ...(limit > 0
+    ...(limit !== undefined
       ? {
           apiRateLimitPerSecond: limit,
           deliverAtLimitSeconds: round(sent / limit, 0),
@@ -244,7 +261,7 @@ function report(sizes: BackfillSizes, listed: number, counts: Counts, seconds: n
         ['time', figures['seconds'] ?? 0, 's, listing, lookups and sends together'],
         ['listed / s', figures['listedPerSecond'] ?? 0, 'objects listed per second'],
         ['sent / s', figures['sentPerSecond'] ?? 0, 'messages queued per second'],
-        ...(limit > 0
+        ...(limit !== undefined
           ? ([
               ['API rate limit', limit, 'calls/s (api.rateLimit.perSecond): what the pipe may deliver'],
               [
@@ -259,8 +276,8 @@ function report(sizes: BackfillSizes, listed: number, counts: Counts, seconds: n
     setup: {
       runtime:
         'the local runtime’s admin ports (openLocalAdmin): inbox listing, dynalite job store on disk, durable source queue',
-      objects: sizes.objects,
-      apiRateLimitPerSecond: limit,
+      objects,
+      apiRateLimitPerSecond: limit ?? 'none configured',
     },
     notes: [
       'Counted through wrapped ports: every job id the backfill looks up and every message the queue accepts; the run fails if a job is read twice or an object sent twice.',
