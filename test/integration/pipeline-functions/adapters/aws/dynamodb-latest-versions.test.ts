@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from '@jest/globals';
+import { CreateTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import { DynamoDbLatestVersions } from '../../../../../pipeline-functions/adapters/aws/dynamodb-latest-versions.js';
 import {
@@ -7,7 +7,7 @@ import {
   latestVersionKeyOf,
 } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
 import { JOB_STATUSES } from '../../../../../pipeline-functions/core/model.js';
-import { FAKE_CREDENTIALS, startDynalite, type RunningDynalite } from '../../../../support/dynalite.js';
+import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 const object = (versionId: string, sequencer: string) => ({
   bucket: 'inbox',
@@ -20,32 +20,18 @@ const object = (versionId: string, sequencer: string) => ({
 let tableCount = 0;
 
 describe('Class: DynamoDbLatestVersions (dynalite)', () => {
-  let dynalite: RunningDynalite;
-  let client: DynamoDBClient;
-
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = new DynamoDBClient({
-      endpoint: dynalite.endpoint,
-      region: 'us-east-1',
-      credentials: FAKE_CREDENTIALS,
-    });
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await dynalite.stop();
-  });
+  const db = dynaliteForSuite();
+  const client = (): DynamoDBClient => db.client;
 
   async function table(): Promise<string> {
     const tableName = `latest-${++tableCount}`;
-    await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+    await client().send(new CreateTableCommand(jobsTableDefinition(tableName)));
     return tableName;
   }
 
   it('moves only forward: an older version arriving late gets the newer one back', async () => {
     // Prepare
-    const versions = new DynamoDbLatestVersions(client, { tableName: await table() });
+    const versions = new DynamoDbLatestVersions(client(), { tableName: await table() });
     // Act: v2 first, then v1 (its sequencer is longer but, right-padded, smaller), then v3.
     const afterV2 = await versions.advance(object('v2', '0062E99A88DC4075'), '2026-03-01T00:00:02.000Z');
     const afterV1 = await versions.advance(object('v1', '0062E99A88DC407460'), '2026-03-01T00:00:03.000Z');
@@ -57,7 +43,7 @@ describe('Class: DynamoDbLatestVersions (dynalite)', () => {
   });
 
   it('answers a duplicate of the newest version with the record as it is', async () => {
-    const versions = new DynamoDbLatestVersions(client, { tableName: await table() });
+    const versions = new DynamoDbLatestVersions(client(), { tableName: await table() });
     const first = await versions.advance(object('v1', '0062E99A88DC407460'), '2026-03-01T00:00:01.000Z');
     const again = await versions.advance(object('v1', '0062E99A88DC407460'), '2026-03-01T00:05:00.000Z');
     expect(again).toEqual(first);
@@ -66,12 +52,12 @@ describe('Class: DynamoDbLatestVersions (dynalite)', () => {
   it('keeps its record out of every job listing and count, and out of the key’s jobs', async () => {
     // Prepare
     const tableName = await table();
-    const versions = new DynamoDbLatestVersions(client, { tableName });
-    const jobs = new DynamoDbJobRepository(client, { tableName });
+    const versions = new DynamoDbLatestVersions(client(), { tableName });
+    const jobs = new DynamoDbJobRepository(client(), { tableName });
     // Act
     await versions.advance(object('v1', '0062E99A88DC407460'), '2026-03-01T00:00:01.000Z');
     // Assess: the record is there, under its reserved key, without the status index's attributes.
-    const { Item } = await client.send(
+    const { Item } = await client().send(
       new GetItemCommand({
         TableName: tableName,
         Key: {
