@@ -56,7 +56,7 @@ export function jobsCommand(deps: CliDeps): Command {
     .option('--failed', 'only FAILED jobs (same as --status FAILED)')
     .option(
       '--status <status>',
-      'SUCCEEDED, RETRYING, FAILED or SKIPPED (comma-separated for several)',
+      'SUCCEEDED, RETRYING, FAILED, SKIPPED or SUPERSEDED (comma-separated for several)',
       parseStatuses,
     )
     .option('--since <duration>', 'only jobs updated within, e.g. 30m, 2h, 7d (or an ISO time)', parseSince)

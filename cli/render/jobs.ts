@@ -11,7 +11,7 @@ import { renderTable, type Column } from './table.js';
 /** The columns of `b2a jobs`, shared with the ink `JobsTable`. */
 export const JOB_COLUMNS: readonly Column<Job>[] = [
   { header: 'KEY', value: (job) => job.key, truncate: true, minWidth: 12 },
-  { header: 'STATUS', value: (job) => job.status, width: 9 },
+  { header: 'STATUS', value: (job) => job.status, width: 10 },
   { header: 'ATTEMPTS', value: (job) => String(job.attempts), width: 8, align: 'right' },
   { header: 'LAST', value: lastOutcome, truncate: true, minWidth: 8 },
   { header: 'UPDATED', value: (job) => formatTime(job.updatedAt), width: 20 },

@@ -56,9 +56,17 @@ export function formatCircuit(circuit: CircuitStatus): string {
   return parts.join('; ');
 }
 
+/**
+ * The counts worth a place on the jobs line: every status, but SUPERSEDED (which only `versions:
+ * latest` produces) when there is none.
+ */
+export function shownCounts(report: Pick<StatusReport, 'counts'>): [string, number][] {
+  return Object.entries(report.counts).filter(([status, count]) => status !== 'SUPERSEDED' || count > 0);
+}
+
 /** The job counts line, e.g. `SUCCEEDED 120  RETRYING 2  FAILED 1  SKIPPED 0`. */
 export function formatCounts(report: StatusReport): string {
-  return Object.entries(report.counts)
+  return shownCounts(report)
     .map(([status, count]) => `${status} ${count}`)
     .join('  ');
 }

@@ -51,7 +51,7 @@ const EVENT_ROWS = 6;
 
 const RECENT_COLUMNS: readonly Column<RecentJob>[] = [
   { header: 'TIME', value: (j) => j.at.slice(11, 19), width: 8 },
-  { header: 'STATUS', value: (j) => j.status, width: 9 },
+  { header: 'STATUS', value: (j) => j.status, width: 10 },
   { header: 'KEY', value: (j) => j.key, truncate: true, minWidth: 12 },
   { header: '#', value: (j) => String(j.attempt), align: 'right' },
   { header: 'HTTP', value: (j) => (j.httpStatus !== undefined ? String(j.httpStatus) : '-'), align: 'right' },

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { StatusReport } from '../../pipeline-functions/core/use-cases/admin/status.js';
 import { formatTime } from '../render/format.js';
-import { statusLines } from '../render/status.js';
+import { shownCounts, statusLines } from '../render/status.js';
 import { STATUS_COLORS } from './status-colors.js';
 
 /** Props of {@link StatusView}. */
@@ -34,7 +34,7 @@ export function StatusView({ report }: StatusViewProps) {
         <Box width={LABEL_WIDTH} flexShrink={0}>
           <Text bold>jobs</Text>
         </Box>
-        {Object.entries(report.counts).map(([status, count]) => (
+        {shownCounts(report).map(([status, count]) => (
           <Box key={status} marginRight={2}>
             <Text color={STATUS_COLORS[status as keyof typeof STATUS_COLORS]}>{status}</Text>
             <Text> {count}</Text>

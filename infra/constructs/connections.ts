@@ -8,7 +8,10 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
-import { ADMISSION_PARTITION } from '../../pipeline-functions/adapters/aws/jobs-table.js';
+import {
+  ADMISSION_PARTITION,
+  LATEST_VERSION_PREFIX,
+} from '../../pipeline-functions/adapters/aws/jobs-table.js';
 import type { PipelineConfig } from '../../pipeline-functions/core/config.js';
 import { ENV } from '../../pipeline-functions/core/names.js';
 import { shipPipelineConfig } from '../../pipeline-functions/core/shipped-config.js';
@@ -71,6 +74,39 @@ export function admissionStateStatement(sid: string, tableArn: string): iam.Poli
     resources: [tableArn],
     conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ADMISSION_PARTITION] } },
   });
+}
+
+/**
+ * What the enrichment's version checks need of the jobs table (already in `B2A_TABLE_NAME`), and
+ * only when configured: with `versions: latest`, UpdateItem on the newest-version records only (the
+ * `dynamodb:LeadingKeys` condition: it can never write a job,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html; the
+ * GetItem after a lost race is `connectTable`'s); with `dedupe: content`, Query for the key's jobs.
+ */
+export function connectVersionChecks(
+  fn: PipelineFunction,
+  table: dynamodb.ITable,
+  config: Pick<PipelineConfig, 'versions' | 'dedupe'>,
+): void {
+  if (config.versions === 'latest') {
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RecordLatestVersions',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${LATEST_VERSION_PREFIX}*`] } },
+      }),
+    );
+  }
+  if (config.dedupe === 'content') {
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadJobsOfKey',
+        actions: ['dynamodb:Query'],
+        resources: [table.tableArn],
+      }),
+    );
+  }
 }
 
 /** The enabled flag's parameter in `B2A_FLAG_PARAMETER`, read-only. */

@@ -22,6 +22,7 @@ import {
   connectObjects,
   connectRetries,
   connectTable,
+  connectVersionChecks,
   connectTopic,
 } from '../constructs/connections.js';
 import { DeliveryPipe } from '../constructs/DeliveryPipe.js';
@@ -143,6 +144,7 @@ export class B2aStack extends Stack {
     connectConfig(this.enrichment, pipelineConfig);
     connectFlag(this.enrichment, this.flag);
     connectTable(this.enrichment, this.jobs.table, 'read');
+    connectVersionChecks(this.enrichment, this.jobs.table, pipelineConfig);
     connectObjects(this.enrichment, this.source);
     connectApiCredentials(this.enrichment, secretIdsOf(config.api));
     connectTopic(this.enrichment, this.notifications, 'NotifyCircuitTransitions');

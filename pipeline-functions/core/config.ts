@@ -198,6 +198,18 @@ export const PipelineConfigSchema = z.object({
       maxDelaySeconds: z.number().int().min(1).max(604_800).default(21_600),
     })
     .prefault({}),
+  /**
+   * `every`: each object version is delivered once. `latest`: once a newer version of a key is
+   * recorded (by S3's sequencer), older versions not yet delivered end SUPERSEDED without a call.
+   * @default every
+   */
+  versions: z.enum(['every', 'latest']).default('every'),
+  /**
+   * `content`: a new version whose ETag equals the last delivered version's of the same key is
+   * recorded SUCCEEDED without a call (outcome `unchanged`). `none`: every version is sent.
+   * @default none
+   */
+  dedupe: z.enum(['none', 'content']).default('none'),
   batch: z
     .object({
       /** Messages per pipe invocation. @default 10 */
@@ -208,8 +220,14 @@ export const PipelineConfigSchema = z.object({
     .prefault({}),
   notifications: z
     .object({
-      /** Terminal states that publish a notification. @default all three */
-      on: z.array(z.enum(['SUCCEEDED', 'FAILED', 'SKIPPED'])).default(['SUCCEEDED', 'FAILED', 'SKIPPED']),
+      /**
+       * Terminal states that publish a notification. SUPERSEDED (with `versions: latest`) is not in
+       * the default: it happens on every overwritten key and asks nothing of anyone.
+       * @default ['SUCCEEDED', 'FAILED', 'SKIPPED']
+       */
+      on: z
+        .array(z.enum(['SUCCEEDED', 'FAILED', 'SKIPPED', 'SUPERSEDED']))
+        .default(['SUCCEEDED', 'FAILED', 'SKIPPED']),
     })
     .prefault({}),
   jobs: z

@@ -94,6 +94,7 @@ function decodeEventBridge(event: Json, fallbackTime: string): DecodedMessage {
       versionId: str(object['version-id']),
       etag: str(object['etag']),
       size: num(object['size']),
+      sequencer: str(object['sequencer']),
     }),
     run: { id: AUTO_RUN_ID, startedAt },
     attempt: 1,
@@ -123,6 +124,7 @@ function decodeClassic(records: unknown[], fallbackTime: string): DecodedMessage
       versionId: str(object['versionId']),
       etag: str(object['eTag']),
       size: num(object['size']),
+      sequencer: str(object['sequencer']),
     }),
     run: {
       id: AUTO_RUN_ID,
@@ -175,6 +177,7 @@ function decodeEnvelope(m: Json): DecodedMessage {
       versionId: str(o['versionId']),
       etag: str(o['etag']),
       size: num(o['size']),
+      sequencer: str(o['sequencer']),
     }),
     run: { id: runId, startedAt: canonicalTime(startedAt, 'run.startedAt') },
     attempt,

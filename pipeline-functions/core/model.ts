@@ -6,12 +6,18 @@ import type { RequestRecord, ResponseRecord } from './delivery-log.js';
  * The job keeps its newest attempts (config `jobs.historyLimit`) and totals of all of them.
  */
 
-/** Status vocabulary shown by the CLI and in `--json`. */
-export const JOB_STATUSES = ['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED'] as const;
+/**
+ * Status vocabulary shown by the CLI and in `--json`. SUPERSEDED (config `versions: latest`): a newer
+ * version of the key was recorded, so this one was not sent.
+ */
+export const JOB_STATUSES = ['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED', 'SUPERSEDED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Terminal states: a notification goes out when a job reaches one. SKIPPED can be reprocessed. */
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'SKIPPED'];
+/**
+ * Terminal states: a notification goes out when a job reaches one (config `notifications.on`).
+ * SKIPPED can be reprocessed.
+ */
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'SUPERSEDED'];
 
 /** Where an attempt came from. */
 export type Origin = 's3-event' | 'retry' | 'reprocess' | 'backfill';
@@ -27,6 +33,11 @@ export interface ObjectRef {
   readonly versionId?: string;
   readonly etag?: string;
   readonly size?: number;
+  /**
+   * S3's sequencer of the event that created this version (hex): orders the versions of one key
+   * (see `compareSequencers`). Carried by retries and kept on the job; absent on a backfill's objects.
+   */
+  readonly sequencer?: string;
 }
 
 /**
@@ -48,9 +59,14 @@ export interface Attempt {
   readonly runId: string;
   readonly attempt: number;
   readonly origin: Origin;
-  readonly outcome: 'delivered' | 'retryable' | 'terminal' | 'skipped';
+  /**
+   * `superseded`: a newer version of the key was recorded, nothing was sent; `unchanged`: the content
+   * equals the last delivered version's (config `dedupe: content`), nothing was sent.
+   */
+  readonly outcome: 'delivered' | 'retryable' | 'terminal' | 'skipped' | 'superseded' | 'unchanged';
   readonly httpStatus?: number;
   readonly latencyMs?: number;
+  /** What went wrong or, when nothing was sent (skipped, superseded, unchanged), why. */
   readonly error?: string;
   readonly requestedBy?: string;
   /** The backfill (`b2a backfill`, `b2a reconcile --fix`) this attempt belongs to, when one sent it. */
@@ -69,6 +85,8 @@ export interface Job {
   readonly versionId?: string;
   readonly etag?: string;
   readonly size?: number;
+  /** The S3 sequencer of the version's event, when one was seen (see `ObjectRef.sequencer`). */
+  readonly sequencer?: string;
   readonly status: JobStatus;
   readonly runId: string;
   readonly runStartedAt: string;

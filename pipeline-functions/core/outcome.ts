@@ -25,6 +25,10 @@ export type DeliveryResult =
     } & Logged)
   /** The flag was off: nothing was called. */
   | { readonly kind: 'skipped'; readonly reason: string }
+  /** A newer version of the key was recorded (config `versions: latest`): nothing was called. */
+  | { readonly kind: 'superseded'; readonly reason: string }
+  /** The content equals the last delivered version's (config `dedupe: content`): nothing was called. */
+  | { readonly kind: 'unchanged'; readonly reason: string }
   /**
    * Admission control held the call back (rate limit, open circuit, hold): no attempt was spent and
    * the message is not returned to the queue; the target schedules the same attempt again.

@@ -187,6 +187,27 @@ export interface JobRepository {
   countByStatus(status: JobStatus, since?: string): Promise<number>;
 }
 
+/** The newest version of one key that b2a has seen, by S3's sequencer (config `versions: latest`). */
+export interface LatestVersion {
+  readonly sequencer: string;
+  /** Its version token (see core `versionToken`). */
+  readonly version: string;
+  /** ISO-8601: when b2a first saw it. */
+  readonly seenAt: string;
+}
+
+/**
+ * The newest version seen of each key: a per-key record that only moves forward, so that an older
+ * version arriving late is known to be older.
+ */
+export interface LatestVersions {
+  /**
+   * Records `object` as its key's newest version unless one with a greater sequencer is recorded
+   * (one conditional write), and returns the key's newest version as now recorded.
+   */
+  advance(object: ObjectRef & { readonly sequencer: string }, seenAt: string): Promise<LatestVersion>;
+}
+
 /** When a retry scheduler can fire: how soon at the earliest, and on which grain. */
 export interface ScheduleTiming {
   /** A retry is never due sooner than this after it is scheduled. */

@@ -41,6 +41,8 @@ const REQUIRED: { readonly [K in keyof PipelineConfig]-?: Leaf | Section } = {
   notifications: { on: 'array' },
   jobs: { historyLimit: 'number' },
   flag: { cacheSeconds: 'number' },
+  versions: 'string',
+  dedupe: 'string',
 };
 
 /**

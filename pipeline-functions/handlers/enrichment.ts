@@ -2,6 +2,7 @@
  * The pipe's enrichment step: takes the batch of SQS records, returns one result per record.
  * Thin: decode the envelope, call `deliverBatch`, return its results.
  */
+import { ConfigError } from '../core/errors.js';
 import {
   deliverBatch,
   type BatchOptions,
@@ -22,8 +23,17 @@ export type EnrichmentHandler = (
   options?: BatchOptions,
 ) => Promise<EnrichedItem[]>;
 
-/** Builds the handler around its ports (the composition root of each runtime calls this once). */
+/**
+ * Builds the handler around its ports (the composition root of each runtime calls this once).
+ * @throws ConfigError when `versions: latest` is configured without a store for the newest versions
+ */
 export function createEnrichmentHandler(deps: DeliverDeps): EnrichmentHandler {
+  if (deps.config.versions === 'latest' && !deps.versions) {
+    throw new ConfigError(
+      'versions',
+      '"latest" needs the newest versions store (the composition root passes it)',
+    );
+  }
   return async (event, options) => {
     // Pipes always sends an array, even for a batch of one.
     const records = Array.isArray(event) ? event : [event as unknown as PipeSqsRecord];

@@ -10,6 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
+import { DynamoDbLatestVersions } from '../adapters/aws/dynamodb-latest-versions.js';
 import { S3ObjectSource } from '../adapters/aws/s3-object-source.js';
 import { SecretsManagerCredentialStore } from '../adapters/aws/secrets-manager-credential-store.js';
 import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
@@ -72,6 +73,7 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
       { parameterName: env.B2A_FLAG_PARAMETER, cacheSeconds: config.flag.cacheSeconds, clock },
     ),
     jobs: new DynamoDbJobRepository(dynamodb, { tableName: env.B2A_TABLE_NAME, clock }),
+    versions: new DynamoDbLatestVersions(dynamodb, { tableName: env.B2A_TABLE_NAME, clock }),
     objects: new S3ObjectSource(client(options, 's3', () => new S3Client({}))),
     api: new HttpDownstreamApi({ api: config.api, credentials, clock }),
     onFlagNotUnderstood: flagWarning(logger, clock, env.B2A_FLAG_PARAMETER),

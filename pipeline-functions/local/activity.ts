@@ -48,7 +48,13 @@ export class Activity {
   private inFlight = 0;
   private created = 0;
   private deadLettered = 0;
-  private readonly recorded: Record<JobStatus, number> = { SUCCEEDED: 0, RETRYING: 0, FAILED: 0, SKIPPED: 0 };
+  private readonly recorded: Record<JobStatus, number> = {
+    SUCCEEDED: 0,
+    RETRYING: 0,
+    FAILED: 0,
+    SKIPPED: 0,
+    SUPERSEDED: 0,
+  };
   private readonly deliveredAt: number[] = [];
   private readonly recent: RecentJob[] = [];
   private readonly notifications: NotificationLine[] = [];

@@ -15,6 +15,7 @@
  */
 import { DynamoDbAdmissionStore } from '../adapters/aws/dynamodb-admission-store.js';
 import { DynamoDbJobRepository } from '../adapters/aws/dynamodb-job-repository.js';
+import { DynamoDbLatestVersions } from '../adapters/aws/dynamodb-latest-versions.js';
 import { HttpDownstreamApi } from '../adapters/http/downstream-api.js';
 import { DirectoryObjectSource } from '../adapters/local/directory-object-source.js';
 import { DurableQueue } from '../adapters/local/durable-queue.js';
@@ -187,6 +188,7 @@ export class LocalCompositionRoot {
       bucket: this.setup.settings.bucket,
       flag,
       jobs,
+      versions: new DynamoDbLatestVersions(this.store.client, { tableName: LOCAL_TABLE_NAME, clock }),
       objects: this.objects,
       api,
       clock,

@@ -126,7 +126,9 @@ function logJob(log: RuntimeLog, job: Job): void {
     case 'SUCCEEDED':
       log.info(
         'job',
-        `SUCCEEDED ${name} (${[http, latency, `attempt ${job.attempt}`].filter(Boolean).join(', ')})`,
+        last?.outcome === 'unchanged'
+          ? `SUCCEEDED ${name}: ${last.error ?? 'content unchanged'}`
+          : `SUCCEEDED ${name} (${[http, latency, `attempt ${job.attempt}`].filter(Boolean).join(', ')})`,
         data,
       );
       break;
@@ -154,6 +156,9 @@ function logJob(log: RuntimeLog, job: Job): void {
         `SKIPPED   ${name}: ${last?.error ?? 'the enabled flag is off'} (b2a reprocess --skipped sends it again)`,
         data,
       );
+      break;
+    case 'SUPERSEDED':
+      log.info('job', `SUPERSEDED ${name}: ${last?.error ?? 'a newer version was recorded'}`, data);
       break;
   }
 }

@@ -16,25 +16,15 @@ import {
   ScanCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbJobRepository } from '../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
-import {
-  jobsTableDefinition,
-  jobKeyOf,
-  JOBS_TABLE,
-} from '../../pipeline-functions/adapters/aws/jobs-table.js';
-import { mapLimit } from '../../pipeline-functions/core/concurrency.js';
-import {
-  AUTO_RUN_ID,
-  idempotencyKeyOf,
-  type JobStatus,
-  type ObjectRef,
-} from '../../pipeline-functions/core/model.js';
+import { jobsTableDefinition, JOBS_TABLE } from '../../pipeline-functions/adapters/aws/jobs-table.js';
+import type { ObjectRef } from '../../pipeline-functions/core/model.js';
 import { localPaths, LOCAL_TABLE_NAME } from '../../pipeline-functions/local/data-dir.js';
 import { writeRuntimeInfo } from '../../pipeline-functions/local/runtime-file.js';
 import { selectJobs } from '../../pipeline-functions/core/use-cases/admin/job-selection.js';
 import { DEFAULT_LIMIT } from '../../cli/commands/jobs.js';
 import { FAKE_CREDENTIALS, startDynalite } from '../support/dynalite.js';
+import { seedJobs, storedJob } from './seed-jobs.js';
 import { BenchError } from './errors.js';
 import { median, repeat, round, runProcess } from './measure.js';
 import { buildCli, freshCli } from '../../bin/cli-build.js';
@@ -57,9 +47,6 @@ const B2A = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../bin/b2a
 /** Issue 14's goal: `b2a --help` within this many times `node -e 0`. */
 const GOAL_HELP_OVER_NODE = 2.5;
 const BUCKET = 'local-inbox';
-/** BatchWriteItem takes at most 25 items. */
-const BATCH_WRITE_ITEMS = 25;
-const SEED_CONCURRENCY = 8;
 
 /** Measures section 5. */
 export async function measureCli(sizes: CliSizes, progress: (line: string) => void): Promise<SectionResult> {
@@ -92,7 +79,16 @@ export async function measureCli(sizes: CliSizes, progress: (line: string) => vo
     await client.send(new CreateTableCommand(jobsTableDefinition(LOCAL_TABLE_NAME)));
     progress(`cli: seeding ${sizes.jobs} jobs (${sizes.failedJobs} FAILED) through BatchWriteItem`);
     const seedStarted = performance.now();
-    await seedJobs(client, sizes.jobs, sizes.failedJobs, progress);
+    const every = Math.floor(sizes.jobs / sizes.failedJobs);
+    await seedJobs(
+      client,
+      sizes.jobs,
+      (i) => {
+        const failed = i % every === 0 && i / every < sizes.failedJobs;
+        return storedJob(invoiceObject(i), i, failed ? 'FAILED' : 'SUCCEEDED');
+      },
+      (written) => progress(`cli: ${written} jobs seeded`),
+    );
     const seedMs = performance.now() - seedStarted;
     // The CLI finds a local store through runtime.json; this one names the benchmark's dynalite.
     const paths = localPaths(dataDir);
@@ -231,75 +227,20 @@ export async function measureCli(sizes: CliSizes, progress: (line: string) => vo
   }
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ readonly ms: number; readonly result: T }> {
-  const started = performance.now();
-  const result = await fn();
-  return { ms: performance.now() - started, result };
-}
-
-/** A stored job as the repository writes it, succeeded or failed after one attempt. */
-function jobItem(index: number, failed: boolean): Record<string, unknown> {
-  const at = new Date(Date.UTC(2026, 10, 1) + index * 1000).toISOString();
-  const status: JobStatus = failed ? 'FAILED' : 'SUCCEEDED';
-  const object: ObjectRef = {
+/** The `index`-th invoice object of the seeded table. */
+function invoiceObject(index: number): ObjectRef {
+  return {
     bucket: BUCKET,
     key: `invoices/2026/11/invoice-${String(index).padStart(7, '0')}.json`,
     etag: `${String(index).padStart(8, '0')}f00b204e9800998ecf8427e`,
     size: 1234,
   };
-  const httpStatus = failed ? 422 : 200;
-  return {
-    ...jobKeyOf(object),
-    ...object,
-    status,
-    runId: AUTO_RUN_ID,
-    runStartedAt: at,
-    attempt: 1,
-    attempts: 1,
-    idempotencyKey: idempotencyKeyOf(object, AUTO_RUN_ID),
-    lastHttpStatus: httpStatus,
-    ...(failed ? { lastError: 'HTTP 422: {"error":"unknown customer"}' } : {}),
-    history: [
-      {
-        at,
-        runId: AUTO_RUN_ID,
-        attempt: 1,
-        origin: 's3-event',
-        outcome: failed ? 'terminal' : 'delivered',
-        httpStatus,
-        latencyMs: 20,
-        ...(failed ? { error: 'HTTP 422: {"error":"unknown customer"}' } : {}),
-      },
-    ],
-    createdAt: at,
-    updatedAt: at,
-    [JOBS_TABLE.ttlAttribute]: Math.floor(Date.parse(at) / 1000) + 90 * 86_400,
-  };
 }
 
-async function seedJobs(
-  client: DynamoDBClient,
-  count: number,
-  failed: number,
-  progress: (line: string) => void,
-): Promise<void> {
-  const documents = DynamoDBDocumentClient.from(client);
-  const every = Math.floor(count / failed);
-  const chunks = Array.from({ length: Math.ceil(count / BATCH_WRITE_ITEMS) }, (_, c) => c);
-  let written = 0;
-  await mapLimit(chunks, SEED_CONCURRENCY, async (c) => {
-    const requests = [];
-    for (let i = c * BATCH_WRITE_ITEMS; i < Math.min(count, (c + 1) * BATCH_WRITE_ITEMS); i++) {
-      requests.push({ PutRequest: { Item: jobItem(i, i % every === 0 && i / every < failed) } });
-    }
-    let pending: Record<string, (typeof requests)[number][]> | undefined = { [LOCAL_TABLE_NAME]: requests };
-    while (pending && Object.keys(pending).length > 0) {
-      const output = await documents.send(new BatchWriteCommand({ RequestItems: pending }));
-      pending = output.UnprocessedItems as typeof pending;
-    }
-    written += requests.length;
-    if (written % 20_000 < BATCH_WRITE_ITEMS) progress(`cli: ${written} jobs seeded`);
-  });
+async function timed<T>(fn: () => Promise<T>): Promise<{ readonly ms: number; readonly result: T }> {
+  const started = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - started, result };
 }
 
 /** Scans the whole table for FAILED jobs, as a store without a status index would have to. */

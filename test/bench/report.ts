@@ -15,6 +15,7 @@ export const SECTIONS = {
   bundles: '4. Lambda bundles: size and cold import',
   cli: '5. CLI: start-up and `jobs --failed` against a scan',
   apiProtection: '6. API protection: calls in flight, the rate limit and the circuit breaker',
+  backfill: '7. Backfill: planning against the local runtime (half the objects already have jobs)',
 } as const;
 
 export type SectionKey = keyof typeof SECTIONS;

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { ApiProtectionSizes } from './api-protection.js';
 import { startApiStub } from './api-stub.js';
 import type { AwsCostSizes } from './aws-cost.js';
+import type { BackfillSizes } from './backfill-planning.js';
 import type { BundleSizes } from './bundles.js';
 import type { CliSizes } from './cli-timing.js';
 import { BenchUsageError } from './errors.js';
@@ -39,6 +40,7 @@ export interface BenchSizes {
   readonly awsCost: AwsCostSizes;
   readonly bundles: BundleSizes;
   readonly cli: CliSizes;
+  readonly backfill: BackfillSizes;
 }
 
 const FULL: BenchSizes = {
@@ -61,6 +63,7 @@ const FULL: BenchSizes = {
   awsCost: { files: 1000, naiveFiles: 200 },
   bundles: { importRuns: 7 },
   cli: { helpRuns: 7, jobs: 100_000, failedJobs: 1000, listRuns: 5, scanRuns: 3 },
+  backfill: { objects: 100_000, apiRateLimitPerSecond: 50 },
 };
 
 const QUICK: BenchSizes = {
@@ -83,6 +86,7 @@ const QUICK: BenchSizes = {
   awsCost: { files: 100, naiveFiles: 20 },
   bundles: { importRuns: 3 },
   cli: { helpRuns: 3, jobs: 2000, failedJobs: 20, listRuns: 2, scanRuns: 2 },
+  backfill: { objects: 2000, apiRateLimitPerSecond: 50 },
 };
 
 /** Where a full run of every section writes its figures (committed with docs/benchmarks.md). */
@@ -188,6 +192,10 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     if (wanted('cli')) {
       const { measureCli } = await import('./cli-timing.js');
       report('cli', await measureCli(sizes.cli, progress));
+    }
+    if (wanted('backfill')) {
+      const { measureBackfill } = await import('./backfill-planning.js');
+      report('backfill', await measureBackfill(sizes.backfill, progress));
     }
     if (stub && wanted('apiProtection')) {
       const { measureApiProtection } = await import('./api-protection.js');

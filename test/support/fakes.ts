@@ -2,7 +2,13 @@
 import { answeredIn } from './fake-admin.js';
 import { ObjectNotFoundError } from '../../pipeline-functions/core/errors.js';
 import type { B2aEnvelope } from '../../pipeline-functions/core/messages.js';
-import { isNewerThan, jobIdOf, type Job, type ObjectRef } from '../../pipeline-functions/core/model.js';
+import {
+  isNewerThan,
+  jobIdOf,
+  versionToken,
+  type Job,
+  type ObjectRef,
+} from '../../pipeline-functions/core/model.js';
 import type {
   ApiRequest,
   ApiResponse,
@@ -17,6 +23,8 @@ import type {
   JobQuery,
   JobRepository,
   JobUpdate,
+  LatestVersion,
+  LatestVersions,
   Notifier,
   ObjectInfo,
   ObjectSource,
@@ -27,6 +35,7 @@ import type {
   RetryScheduler,
   ScheduleTiming,
 } from '../../pipeline-functions/core/ports.js';
+import { compareSequencers } from '../../pipeline-functions/core/versions.js';
 
 export class FakeClock implements Clock {
   public constructor(public current = new Date('2026-11-21T12:00:00.000Z')) {}
@@ -137,6 +146,9 @@ export class FakeJobs implements JobRepository {
       key: u.object.key,
       ...(u.object.versionId ? { versionId: u.object.versionId } : {}),
       ...(u.object.etag ? { etag: u.object.etag } : {}),
+      ...((u.object.sequencer ?? previous?.sequencer)
+        ? { sequencer: u.object.sequencer ?? previous?.sequencer }
+        : {}),
       status: u.status,
       runId: u.run.id,
       runStartedAt: u.run.startedAt,
@@ -170,6 +182,19 @@ export class FakeJobs implements JobRepository {
   }
 }
 
+/** The newest version of each key, in memory, moving forward only as the DynamoDB one does. */
+export class FakeLatestVersions implements LatestVersions {
+  public readonly latest = new Map<string, LatestVersion>();
+  public async advance(object: ObjectRef & { sequencer: string }, seenAt: string): Promise<LatestVersion> {
+    const name = `${object.bucket}/${object.key}`;
+    const recorded = this.latest.get(name);
+    if (recorded && compareSequencers(recorded.sequencer, object.sequencer) >= 0) return recorded;
+    const seen = { sequencer: object.sequencer, version: versionToken(object), seenAt };
+    this.latest.set(name, seen);
+    return seen;
+  }
+}
+
 export class FakeScheduler implements RetryScheduler {
   public readonly scheduled: { envelope: B2aEnvelope; at: Date }[] = [];
   public fail?: Error;
@@ -199,7 +224,14 @@ export class FakeNotifier implements Notifier {
 /** An EventBridge S3 "Object Created" event, as documented. */
 export function s3Event(
   key: string,
-  o: { bucket?: string; size?: number; etag?: string; versionId?: string; time?: string } = {},
+  o: {
+    bucket?: string;
+    size?: number;
+    etag?: string;
+    versionId?: string;
+    time?: string;
+    sequencer?: string;
+  } = {},
 ) {
   return {
     version: '0',
@@ -218,7 +250,7 @@ export function s3Event(
         size: o.size ?? 5,
         etag: o.etag ?? 'd41d8cd98f00b204e9800998ecf8427e',
         ...(o.versionId ? { 'version-id': o.versionId } : {}),
-        sequencer: '0062E99A88DC407460',
+        sequencer: o.sequencer ?? '0062E99A88DC407460',
       },
       'request-id': 'N4N7GDK58NMKJ12R',
       requester: '111111111111',

@@ -155,6 +155,8 @@ export class DynamoDbJobRepository implements JobRepository {
       versionId: object.versionId,
       etag: object.etag,
       size: object.size,
+      // A message that cannot name it (a backfill's) keeps the one an event gave.
+      sequencer: object.sequencer ?? current?.sequencer,
       status: update.status,
       runId: update.run.id,
       runStartedAt: update.run.startedAt,

@@ -30,6 +30,19 @@ export const JOBS_TABLE = {
  */
 export const ADMISSION_PARTITION = '#b2a-admission';
 
+/**
+ * The partition-key prefix of the items that hold each key's newest version (`versions: latest`).
+ * No job can have such a key: a job's partition key starts with a bucket name, and bucket names
+ * start with a lowercase letter or a digit. These items carry neither `status` nor `updatedAt`, so
+ * the status index (and every `b2a jobs` listing) never sees them, and `listByKey` never reads them.
+ */
+export const LATEST_VERSION_PREFIX = '#b2a-latest/';
+
+/** The primary key of the item holding a key's newest version. */
+export function latestVersionKeyOf(bucket: string, key: string): JobKey {
+  return { pk: `${LATEST_VERSION_PREFIX}${bucket}/${key}`, sk: 'latest' };
+}
+
 /** How long a job is kept after its last update. @default 90 days */
 export const DEFAULT_RETENTION_DAYS = 90;
 

@@ -1,9 +1,10 @@
 /**
  * deliverObject: the enrichment step. For each queue message: decode it, skip what asks for nothing
- * or was already done, honour the enabled flag (off: SKIPPED; hold: deferred), pass admission
- * control (circuit breaker, then the fleet-wide rate limiter), read the object and call the API.
- * Returns exactly one result per message and never throws because one message failed (Pipes cannot
- * take a partial failure from an enrichment).
+ * or was already done, end an older version once a newer one is recorded (`versions: latest`),
+ * honour the enabled flag (off: SKIPPED; hold: deferred), skip unchanged content (`dedupe: content`),
+ * pass admission control (circuit breaker, then the fleet-wide rate limiter), read the object and
+ * call the API. Returns exactly one result per message and never throws because one message failed
+ * (Pipes cannot take a partial failure from an enrichment).
  */
 import type { CircuitBreaker } from '../admission/circuit-breaker.js';
 import { RateLimiter } from '../admission/rate-limiter.js';
@@ -27,8 +28,10 @@ import type {
   EnabledFlag,
   FlagReading,
   JobRepository,
+  LatestVersions,
   ObjectSource,
 } from '../ports.js';
+import { supersededBy, unchangedSince } from './version-checks.js';
 
 /** Admission control: each part is optional (config `api.rateLimit`, `api.circuitBreaker`). */
 export interface AdmissionControl {
@@ -39,11 +42,14 @@ export interface AdmissionControl {
 }
 
 export interface DeliverDeps {
-  readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters' | 'flag'>;
+  readonly config: Pick<PipelineConfig, 'api' | 'payload' | 'filters' | 'flag' | 'versions' | 'dedupe'>;
   /** The source bucket: a message about any other bucket is ended at once, reading nothing. */
   readonly bucket: string;
   readonly flag: EnabledFlag;
-  readonly jobs: Pick<JobRepository, 'get'>;
+  /** `listByKey` is asked only with `dedupe: content`. */
+  readonly jobs: Pick<JobRepository, 'get' | 'listByKey'>;
+  /** The newest version seen of each key: needed with `versions: latest`. */
+  readonly versions?: LatestVersions;
   readonly objects: ObjectSource;
   readonly api: DownstreamApi;
   readonly clock: Clock;
@@ -185,11 +191,25 @@ async function prepare(deps: DeliverDeps, message: QueueMessage, flag: FlagReadi
           : `a newer attempt is recorded (${job?.status} at attempt ${job?.attempt} of run ${job?.runId})`;
       return { done: item({ kind: 'duplicate', reason }, request) };
     }
+    // Before the flag: an older version stays superseded whatever the flag says later.
+    if (deps.versions && deps.config.versions === 'latest') {
+      const newer = await supersededBy(deps.versions, object, deps.clock.now());
+      if (newer) return { done: item({ kind: 'superseded', reason: newer }, request) };
+    }
   } catch (error) {
     return { done: item({ kind: 'unprocessed', reason: describe(error) }, request) };
   }
   if (flag.state === 'off') return { done: item({ kind: 'skipped', reason: flagSkipReason() }, request) };
   if (flag.state !== 'on') return { done: item(holdDeferral(deps, flag), request) };
+  // A run someone asked for (a reprocess, and its retries) is sent whatever the content.
+  if (deps.config.dedupe === 'content' && !request.requestedBy) {
+    try {
+      const same = await unchangedSince(deps.jobs, object);
+      if (same) return { done: item({ kind: 'unchanged', reason: same }, request) };
+    } catch (error) {
+      return { done: item({ kind: 'unprocessed', reason: describe(error) }, request) };
+    }
+  }
   return { request, item: (result) => item(result, request) };
 }
 

@@ -1,9 +1,10 @@
 /**
  * recordOutcome: the target step. For each enriched item: record the attempt in the job (a
  * conditional write, so a stale message changes nothing), schedule the retry or finish the job, and
- * notify on terminal states. A deferred item (admission control held its call back) is scheduled
- * again with the same attempt number and recorded as RETRYING with a note, spending no attempt.
- * Items that could not be recorded are returned so the pipe retries them.
+ * notify on terminal states (those config `notifications.on` names). A deferred item (admission
+ * control held its call back) is scheduled again with the same attempt number and recorded as
+ * RETRYING with a note, spending no attempt. Items that could not be recorded are returned so the
+ * pipe retries them.
  */
 import type { PipelineConfig } from '../config.js';
 import { b2aEnvelope } from '../messages.js';
@@ -71,10 +72,14 @@ async function record(
   let nextAttempt: string | undefined;
   switch (result.kind) {
     case 'delivered':
+    case 'unchanged':
       status = 'SUCCEEDED';
       break;
     case 'skipped':
       status = 'SKIPPED';
+      break;
+    case 'superseded':
+      status = 'SUPERSEDED';
       break;
     case 'terminal':
       status = 'FAILED';

@@ -279,7 +279,19 @@ describe('Function: pipelineConfigOf', () => {
 
     // Assess
     expect(Object.keys(pipeline).sort()).toEqual(
-      ['api', 'batch', 'environment', 'filters', 'flag', 'jobs', 'notifications', 'payload', 'retry'].sort(),
+      [
+        'api',
+        'batch',
+        'dedupe',
+        'environment',
+        'filters',
+        'flag',
+        'jobs',
+        'notifications',
+        'payload',
+        'retry',
+        'versions',
+      ].sort(),
     );
     expect(pipeline.filters.prefix).toBe('in/');
   });

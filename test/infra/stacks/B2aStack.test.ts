@@ -3,7 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { COMMAND_PERMISSIONS, DISCOVERY_PERMISSION } from '../../../cli/permissions.js';
 import { ConfigError } from '../../../pipeline-functions/core/errors.js';
 import { FUNCTION_ENVIRONMENT } from '../../../pipeline-functions/core/function-environment.js';
-import { ADMISSION_PARTITION, JOBS_TABLE } from '../../../pipeline-functions/adapters/aws/jobs-table.js';
+import {
+  ADMISSION_PARTITION,
+  JOBS_TABLE,
+  LATEST_VERSION_PREFIX,
+} from '../../../pipeline-functions/adapters/aws/jobs-table.js';
 import {
   discoveryParameterName,
   ENV,
@@ -1261,5 +1265,53 @@ describe('Stack: B2aStack with OAuth and signing secrets', () => {
     ]);
     const others = Object.entries(identityPolicies(template)).filter(([id]) => id !== enrichment);
     expect(JSON.stringify(others)).not.toContain('secretsmanager:');
+  });
+});
+
+describe('Stack: B2aStack with versions latest and dedupe content', () => {
+  let stage: Synthesized;
+  let stack: B2aStack;
+
+  beforeAll(() => {
+    const config = parseStageConfig(
+      {
+        environment: 'versions',
+        account: '222222222222',
+        region: 'eu-west-1',
+        api: { url: 'https://versions.api.example.com/in' },
+        versions: 'latest',
+        dedupe: 'content',
+      },
+      'versions fixture',
+    );
+    stage = synthesize({ stages: [config] });
+    stack = stage.stacks['versions'] as B2aStack;
+  });
+
+  afterAll(() => stage.cleanup());
+
+  it('lets the enrichment write the newest-version records only, and query a key’s jobs', () => {
+    // Prepare
+    const template = Template.fromStack(stack);
+    const enrichment = logicalIdOf(stack.enrichment.role.node.findChild('DefaultPolicy'));
+    const tableArn = getAtt(stack.jobs.table);
+
+    // Act
+    const statements = statementsOf(template, enrichment).filter((s) =>
+      ['RecordLatestVersions', 'ReadJobsOfKey'].includes(String(s['Sid'])),
+    );
+
+    // Assess: UpdateItem is limited to partition keys under the reserved prefix, so never a job
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+    expect(statements).toEqual([
+      { Sid: 'ReadJobsOfKey', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [tableArn] },
+      {
+        Sid: 'RecordLatestVersions',
+        Effect: 'Allow',
+        Action: ['dynamodb:UpdateItem'],
+        Resource: [tableArn],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${LATEST_VERSION_PREFIX}*`] } },
+      },
+    ]);
   });
 });

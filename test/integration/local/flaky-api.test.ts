@@ -109,6 +109,7 @@ describe('Local runtime against a flaky API', () => {
       RETRYING: 0,
       FAILED: 0,
       SKIPPED: 0,
+      SUPERSEDED: 0,
     });
     expect(api.commits.size).toBe(firstKeys.length + offKeys.length);
   });

@@ -203,6 +203,7 @@ export function objectOfJob(job: Job): ObjectRef {
     versionId: job.versionId,
     etag: job.etag,
     size: job.size,
+    sequencer: job.sequencer,
   });
 }
 

@@ -20,10 +20,10 @@ describe('Command: b2a jobs', () => {
     // Assess
     expect(code).toBe(0);
     expect(stdout.split('\n')).toEqual([
-      'KEY        STATUS     ATTEMPTS  LAST                            UPDATED',
-      'later.csv  RETRYING          2  HTTP 200                        2026-11-21 11:45:00Z',
-      'bad.csv    FAILED            8  HTTP 503: upstream unavailable  2026-11-21 11:30:00Z',
-      'ok.csv     SUCCEEDED         1  HTTP 200                        2026-11-21 11:00:00Z',
+      'KEY        STATUS      ATTEMPTS  LAST                            UPDATED',
+      'later.csv  RETRYING           2  HTTP 200                        2026-11-21 11:45:00Z',
+      'bad.csv    FAILED             8  HTTP 503: upstream unavailable  2026-11-21 11:30:00Z',
+      'ok.csv     SUCCEEDED          1  HTTP 200                        2026-11-21 11:00:00Z',
       '',
     ]);
   });

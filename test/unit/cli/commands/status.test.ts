@@ -23,6 +23,25 @@ describe('Command: b2a status', () => {
     });
   });
 
+  it('counts SUPERSEDED jobs only when there are some', async () => {
+    // Prepare
+    const a = admin();
+    a.jobs.add({
+      ...[...a.jobs.jobs.values()][0]!,
+      jobId: 'inbox/a#v0',
+      versionId: 'v0',
+      status: 'SUPERSEDED',
+    });
+
+    // Act
+    const { stdout } = await runCli(['status'], a);
+
+    // Assess
+    expect(stdout).toContain(
+      'jobs          SUCCEEDED 1  RETRYING 0  FAILED 1  SKIPPED 0  SUPERSEDED 1 (since',
+    );
+  });
+
   it('prints the status as plain text, counting the last 24 hours', async () => {
     // Act
     const { code, stdout } = await runCli(['status'], admin());

@@ -23,9 +23,9 @@ describe('Component: JobsTable', () => {
     // Assess
     expect((lastFrame() ?? '').split('\n')).toEqual([
       'b2a jobs in dev',
-      'KEY       STATUS     ATTEMPTS  LAST               UPDATED',
-      'in/a.csv  FAILED            8  HTTP 400: bad csv  2026-11-21 11:30:00Z',
-      'in/b.csv  SUCCEEDED         1  HTTP 200           2026-11-21 10:00:01Z',
+      'KEY       STATUS      ATTEMPTS  LAST               UPDATED',
+      'in/a.csv  FAILED             8  HTTP 400: bad csv  2026-11-21 11:30:00Z',
+      'in/b.csv  SUCCEEDED          1  HTTP 200           2026-11-21 10:00:01Z',
     ]);
   });
 

@@ -10,14 +10,14 @@ const props = (overrides: Partial<LocalDashboardProps> = {}): LocalDashboardProp
     apiUrl: 'http://127.0.0.1:4321/deliveries',
     demoApi: true,
   },
-  counts: { SUCCEEDED: 12, RETRYING: 1, FAILED: 2, SKIPPED: 0 },
+  counts: { SUCCEEDED: 12, RETRYING: 1, FAILED: 2, SKIPPED: 0, SUPERSEDED: 0 },
   flag: 'on',
   pending: { inbox: 0, queued: 3, retries: 1 },
   activity: {
     startedAt: '2026-11-21T12:00:00.000Z',
     callsInFlight: 2,
     objectsCreated: 15,
-    recordedSinceStart: { SUCCEEDED: 12, RETRYING: 1, FAILED: 2, SKIPPED: 0 },
+    recordedSinceStart: { SUCCEEDED: 12, RETRYING: 1, FAILED: 2, SKIPPED: 0, SUPERSEDED: 0 },
     deliveredPerSecond: 1.5,
     recent: [
       {

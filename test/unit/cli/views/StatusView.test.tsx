@@ -15,7 +15,7 @@ const report: StatusReport = {
   },
   pipeState: 'RUNNING',
   since: '2026-11-20T12:00:00.000Z',
-  counts: { SUCCEEDED: 120, RETRYING: 3, FAILED: 2, SKIPPED: 40 },
+  counts: { SUCCEEDED: 120, RETRYING: 3, FAILED: 2, SKIPPED: 40, SUPERSEDED: 0 },
 };
 
 describe('Component: StatusView', () => {

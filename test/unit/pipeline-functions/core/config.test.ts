@@ -14,7 +14,27 @@ describe('Function: parsePipelineConfig', () => {
       batch: { size: 10, windowSeconds: 5 },
       flag: { cacheSeconds: 5 },
       jobs: { historyLimit: 20 },
+      versions: 'every',
+      dedupe: 'none',
+      notifications: { on: ['SUCCEEDED', 'FAILED', 'SKIPPED'] },
     });
+  });
+
+  it('takes versions latest, dedupe content and SUPERSEDED notifications, and names an unknown mode', () => {
+    const config = parsePipelineConfig({
+      api: { url: 'https://x.test' },
+      versions: 'latest',
+      dedupe: 'content',
+      notifications: { on: ['FAILED', 'SUPERSEDED'] },
+    });
+    expect(config).toMatchObject({
+      versions: 'latest',
+      dedupe: 'content',
+      notifications: { on: ['FAILED', 'SUPERSEDED'] },
+    });
+    expect(() => parsePipelineConfig({ api: { url: 'https://x.test' }, versions: 'newest' })).toThrow(
+      /^versions: /,
+    );
   });
 
   // Changed on purpose (issue 12): the 0.1 auth types now parse into a `header` auth with a credential source.

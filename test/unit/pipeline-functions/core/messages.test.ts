@@ -37,6 +37,30 @@ describe('Function: decodeMessage', () => {
     },
   );
 
+  it('keeps the sequencer of an EventBridge event, a classic notification and an envelope', () => {
+    // Prepare
+    const classicWithSequencer = JSON.stringify({
+      Records: [
+        {
+          eventName: 'ObjectCreated:Put',
+          eventTime: '2026-11-21T10:00:00Z',
+          s3: { bucket: { name: 'inbox' }, object: { key: 'k', eTag: 'e', sequencer: '0055AED6DCD90281E5' } },
+        },
+      ],
+    });
+    const run = { id: 'auto', startedAt: '2026-11-21T10:00:00.000Z' };
+    const object = { bucket: 'inbox', key: 'k', versionId: 'v1', sequencer: '0055AED6DCD90281E6' };
+    const retry = encodeEnvelope({ kind: 'retry', object, run, attempt: 2, sentAt: run.startedAt });
+    // Act
+    const decoded = [eventBridge('k'), classicWithSequencer, retry].map((body) => decodeMessage(body, 'x'));
+    // Assess
+    expect(decoded.map((d) => (d.type === 'object' ? d.object.sequencer : undefined))).toEqual([
+      '00',
+      '0055AED6DCD90281E5',
+      '0055AED6DCD90281E6',
+    ]);
+  });
+
   it('decodes classic notification keys exactly once', () => {
     const decoded = decodeMessage(classic('a+b%2Bc%2520d%C3%BC'), 'x');
     expect(decoded).toMatchObject({ object: { key: 'a b+c%20dü' }, run: { id: 'auto' } });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -206,6 +206,56 @@ describe('Module: lambda/composition-root', () => {
       result: 'delivered',
       httpStatus: 202,
     });
+  });
+
+  it('with versions latest, ends an older version SUPERSEDED when the newest-version record refuses it', async () => {
+    // Prepare: the record holds v2; the condition of v1's UpdateItem fails, as DynamoDB answers a
+    // failed ConditionExpression (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html).
+    const env = {
+      ...environment(`${api.url}/in`),
+      B2A_CONFIG: shipPipelineConfig(
+        parsePipelineConfig({ environment: 'test', api: { url: `${api.url}/in` }, versions: 'latest' }),
+      ),
+    };
+    const latestKey = { pk: '#b2a-latest/inbox/a.txt', sk: 'latest' };
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
+    documents.on(GetCommand).resolves({});
+    documents.on(GetCommand, { Key: latestKey }).resolves({
+      Item: {
+        ...latestKey,
+        sequencer: '0062E99A88DC407500',
+        version: 'v2',
+        seenAt: '2026-03-01T11:59:30.000Z',
+      },
+    });
+    documents
+      .on(UpdateCommand, { Key: latestKey })
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    const handler = await buildEnrichment({ env, clients: clients(), logger: fakeLogger(), clock });
+    const body = JSON.parse(s3Event('a.txt')) as { detail: { object: Record<string, unknown> } };
+    body.detail.object['sequencer'] = '0062E99A88DC407460';
+
+    // Act
+    const items = await handler([{ messageId: 'm-1', body: JSON.stringify(body) }]);
+
+    // Assess
+    expect(items).toEqual([
+      expect.objectContaining({
+        result: {
+          kind: 'superseded',
+          reason: 'a newer version (v2) of the key was recorded at 2026-03-01T11:59:30.000Z',
+        },
+      }),
+    ]);
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: latestKey,
+      ConditionExpression: 'attribute_not_exists(#pk) OR #sequencer < :sequencer',
+    });
+    expect(documents).toReceiveCommandWith(GetCommand, { Key: latestKey, ConsistentRead: true });
+    expect(s3.calls()).toHaveLength(0);
+    expect(api.requests).toHaveLength(0);
   });
 
   // Issue 11 changes this on purpose: such a value now holds deliveries (it used to skip them).

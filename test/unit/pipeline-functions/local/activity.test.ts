@@ -37,7 +37,13 @@ describe('Class: Activity', () => {
       'a:RETRYING',
     ]);
     expect(now.recent[2]).toMatchObject({ error: 'HTTP 503' });
-    expect(now.recordedSinceStart).toEqual({ SUCCEEDED: 2, RETRYING: 1, FAILED: 0, SKIPPED: 0 });
+    expect(now.recordedSinceStart).toEqual({
+      SUCCEEDED: 2,
+      RETRYING: 1,
+      FAILED: 0,
+      SKIPPED: 0,
+      SUPERSEDED: 0,
+    });
     expect(now.deliveredPerSecond).toBe(2 / (THROUGHPUT_WINDOW_MS / 1000));
     expect(later.deliveredPerSecond).toBe(0);
   });

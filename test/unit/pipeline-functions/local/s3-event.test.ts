@@ -48,7 +48,13 @@ describe('Function: objectCreatedEvent', () => {
     // Assess
     expect(decoded).toEqual({
       type: 'object',
-      object: { bucket: 'local-inbox', key: 'a b/+%ü.csv', etag: 'abc', size: 3 },
+      object: {
+        bucket: 'local-inbox',
+        key: 'a b/+%ü.csv',
+        etag: 'abc',
+        size: 3,
+        sequencer: event.detail.object.sequencer,
+      },
       run: { id: 'auto', startedAt: '2026-11-21T12:00:00.250Z' },
       attempt: 1,
       origin: 's3-event',

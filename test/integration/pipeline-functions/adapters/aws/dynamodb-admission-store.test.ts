@@ -66,7 +66,7 @@ describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
 
     // Assess
     expect(listed.flatMap((page) => page.items)).toEqual([]);
-    expect(counted).toEqual([0, 0, 0, 0]);
+    expect(counted).toEqual(JOB_STATUSES.map(() => 0));
   });
 
   it('makes each transition once: one of many racing breakers opens, one wins the probe, one closes', async () => {

@@ -68,6 +68,22 @@ describe('Class: DynamoDbJobRepository', () => {
   }
 
   describe('record', () => {
+    it('keeps the S3 sequencer of the version, also through a later run that cannot name it', async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'a.txt', versionId: 'v1', sequencer: '0055AED6DCD90281E5' };
+      const backfill: Run = { id: 'backfill-1', startedAt: '2026-03-02T00:00:00Z' };
+      const { sequencer: _, ...unordered } = object;
+
+      // Act
+      const first = await repository.record(update(object, AUTO, 1, 'RETRYING', 503));
+      const later = await repository.record(update(unordered, backfill, 1, 'SUCCEEDED', 200));
+
+      // Assess
+      expect(first).toMatchObject({ sequencer: '0055AED6DCD90281E5' });
+      expect(later).toMatchObject({ runId: 'backfill-1', sequencer: '0055AED6DCD90281E5' });
+    });
+
     it('creates a job on the first attempt and reads it back consistently', async () => {
       // Prepare
       const { repository } = await freshRepository();

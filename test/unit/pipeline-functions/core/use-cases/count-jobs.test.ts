@@ -25,8 +25,8 @@ describe('Function: countJobsByStatus', () => {
     // Act
     const counts = await countJobsByStatus(jobs);
     // Assess
-    expect(counts).toEqual({ SUCCEEDED: 2, RETRYING: 0, FAILED: 1, SKIPPED: 0 });
-    expect(jobs.asked.map((q) => q.since)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(counts).toEqual({ SUCCEEDED: 2, RETRYING: 0, FAILED: 1, SKIPPED: 0, SUPERSEDED: 0 });
+    expect(jobs.asked.map((q) => q.since)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('passes `since` to every count', async () => {
@@ -39,7 +39,7 @@ describe('Function: countJobsByStatus', () => {
     const counts = await countJobsByStatus(jobs, '2026-03-02T00:00:00.000Z');
     // Assess
     expect(counts.SUCCEEDED).toBe(1);
-    expect(jobs.asked).toHaveLength(4);
+    expect(jobs.asked).toHaveLength(5);
     expect(jobs.asked.every((q) => q.since === '2026-03-02T00:00:00.000Z')).toBe(true);
   });
 });

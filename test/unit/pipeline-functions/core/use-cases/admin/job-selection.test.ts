@@ -23,7 +23,7 @@ describe('Function: selectJobs', () => {
     // Assess
     expect(selected.map((j) => j.key)).toEqual(['b', 'c', 'd']);
     expect(new Set(jobs.queries.map((q) => q.status))).toEqual(
-      new Set(['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED']),
+      new Set(['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED', 'SUPERSEDED']),
     );
   });
 

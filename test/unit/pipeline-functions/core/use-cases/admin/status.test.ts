@@ -17,7 +17,7 @@ describe('Function: readStatus', () => {
       },
       pipeState: 'RUNNING',
       since: '2026-11-20T12:00:00.000Z',
-      counts: { SUCCEEDED: 1, RETRYING: 0, FAILED: 1, SKIPPED: 0 },
+      counts: { SUCCEEDED: 1, RETRYING: 0, FAILED: 1, SKIPPED: 0, SUPERSEDED: 0 },
     });
   });
 });
