@@ -134,7 +134,9 @@ describe('Local runtime: admission control', () => {
   it('holds deliveries while the flag file says hold and delivers each file once after it says on, none SKIPPED', async () => {
     // Prepare
     const { stub } = await startApi(() => ({ status: 200 }));
-    const runtime = await start(stub.url, { flag: { holdDeferSeconds: 1 } });
+    // A generous call timeout: a stub answering at once must never time out on a loaded machine,
+    // where a timeout would spend a second attempt that this test does not ask about.
+    const runtime = await start(stub.url, { api: { timeoutMs: 5_000 }, flag: { holdDeferSeconds: 1 } });
     await writeFile(runtime.paths.flag, JSON.stringify({ enabled: 'hold', history: [] }));
     const keys = Array.from({ length: 12 }, (_, i) => `held/file-${i}.txt`);
 
@@ -160,7 +162,9 @@ describe('Local runtime: admission control', () => {
   it('b2a toggle hold (the admin use case), files dropped, b2a toggle on: each delivered once, none SKIPPED, who is recorded', async () => {
     // Prepare
     const { stub } = await startApi(() => ({ status: 200 }));
-    const runtime = await start(stub.url, { flag: { holdDeferSeconds: 1 } });
+    // A generous call timeout: a stub answering at once must never time out on a loaded machine,
+    // where a timeout would spend a second attempt that this test does not ask about.
+    const runtime = await start(stub.url, { api: { timeoutMs: 5_000 }, flag: { holdDeferSeconds: 1 } });
     const admin = await openLocalAdmin(runtime.dataDir);
     cleanup.push(() => admin.close());
     const keys = Array.from({ length: 8 }, (_, i) => `toggled/file-${i}.txt`);
