@@ -38,7 +38,7 @@ import { FakeJobsTable, type ConsumedCapacity } from './fake-jobs-table.js';
 import { lambdaEnvironment, prodPipelineConfig } from './lambda-environment.js';
 import { sum, round } from './measure.js';
 import { naiveDeliver, type NaiveDeps } from './naive.js';
-import { SECTIONS, type Cell, type SectionResult } from './report.js';
+import { goal, SECTIONS, type Cell, type SectionResult } from './report.js';
 
 /** Sizes of section 3. */
 export interface AwsCostSizes {
@@ -275,6 +275,9 @@ async function runNaive(
   };
 }
 
+/** Issue 14's goal: USD per million files on the success path, at list prices. */
+const GOAL_USD_PER_MILLION = 3.3;
+
 /** A rate limit for the figure when the prod stage sets none (docs/admission-control.md's example). */
 const EXAMPLE_PER_SECOND = 50;
 
@@ -410,9 +413,28 @@ function costSection(measured: readonly Measured[], config: PipelineConfig, stub
   const naiveItemBytes = measured[3]?.meanItemBytes ?? Number.NaN;
   const features = featureCosts(measured[0]?.meanItemBytes ?? Number.NaN, config);
   Object.assign(figures, features.figures);
+  const b2aUsage = usages[0];
+  const b2aUsd = (kinds: readonly UsageKind[]): number =>
+    sum(kinds.map((kind) => costs[0]?.byKind[kind] ?? 0));
+  const dynamoUsd = b2aUsd(['dynamodbWriteUnit', 'dynamodbReadUnit']);
+  const pipelineUsd = b2aUsd(['eventBridgeEvent', 'sqsRequest', 'pipesRequest', 's3GetRequest']);
   return {
     title: SECTIONS.awsCost,
     figures,
+    goals: [
+      goal(
+        'USD per million files (success path)',
+        figures['b2a.usdPerMillionFiles'] ?? Number.NaN,
+        'USD',
+        { max: GOAL_USD_PER_MILLION },
+        {
+          boundBy:
+            `DynamoDB, ${round(dynamoUsd, 2)} USD: a ${round(measured[0]?.meanItemBytes ?? Number.NaN, 0)} B job ` +
+            `(the delivery log) bills ${b2aUsage?.dynamodbWriteUnit ?? Number.NaN} WRU a file, its all-projected status index entry included; ` +
+            `then the EventBridge event, SQS, Pipes and the S3 GET (${round(pipelineUsd, 2)} USD)`,
+        },
+      ),
+    ],
     tables: [
       {
         title: 'Requests per file (measured, except the last four rows, which follow from the batches run)',
