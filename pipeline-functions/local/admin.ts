@@ -22,7 +22,7 @@ import { RatePacer } from '../core/admission/rate-pacer.js';
 import { systemClock, type AdminSession } from '../core/ports.js';
 import { noPacing } from '../core/use-cases/admin/send-in-batches.js';
 import { localPaths, LOCAL_TABLE_NAME } from './data-dir.js';
-import { localDynamoClient, DynamoStore } from './dynamo-store.js';
+import { localDynamoClient } from './dynamo-client.js';
 import { DataDirNotFoundError, StoreLockedError } from './errors.js';
 import { findLiveRuntime } from './runtime-file.js';
 import { isIgnoredName } from './inbox-watcher.js';
@@ -53,6 +53,8 @@ async function openJobStore(
       const client = localDynamoClient(live.dynamodbEndpoint);
       return { client, close: async () => client.destroy() };
     }
+    // Loaded only here: a command that reaches a running runtime's store never loads dynalite.
+    const { DynamoStore } = await import('./dynamo-store.js');
     const store = new DynamoStore({ path: paths.dynamodb, dataDir, tableName: LOCAL_TABLE_NAME });
     try {
       await store.start();

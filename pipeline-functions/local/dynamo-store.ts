@@ -5,24 +5,14 @@
  * loopback HTTP; without a runtime, the CLI starts its own for the duration of a command.
  */
 import { createRequire } from 'node:module';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import { jobsTableDefinition } from '../adapters/aws/jobs-table.js';
 import { hasErrorCode } from '../adapters/local/files.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './data-dir.js';
+import { localDynamoClient } from './dynamo-client.js';
 import { LocalRuntimeError, StoreLockedError } from './errors.js';
 import { assertPortFree, closeServer, listenOnLoopback, type Service } from './service.js';
-
-/** A DynamoDB client for the local store: loopback endpoint, static fake credentials and region. */
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 3,
-  });
-}
 
 /** Creates the jobs table if it does not exist, and waits until it is ACTIVE. */
 export async function ensureJobsTable(client: DynamoDBClient, tableName: string): Promise<void> {

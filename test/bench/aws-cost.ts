@@ -22,10 +22,14 @@ import { prod } from '../../infra/config/prod.js';
 import { s3Event, sqsRecord } from '../support/fakes.js';
 import { FAIL_ONCE_MARK, type ApiStub } from './api-stub.js';
 import { mockAws, MOCK_LATENCY_MS, type AwsOperation, type MockedAws } from './aws-mocks.js';
+import { SLOTS_PER_SHARE } from '../../pipeline-functions/core/admission/rate-limiter.js';
 import {
   costPerMillionFiles,
   lambdaGbSeconds,
+  listRequestsFor,
   PRICES,
+  rateLimiterWritesPerFile,
+  writeUnitsFor,
   type UsageKind,
   type UsagePerFile,
 } from './cost-model.js';
@@ -34,7 +38,7 @@ import { FakeJobsTable, type ConsumedCapacity } from './fake-jobs-table.js';
 import { lambdaEnvironment, prodPipelineConfig } from './lambda-environment.js';
 import { sum, round } from './measure.js';
 import { naiveDeliver, type NaiveDeps } from './naive.js';
-import { SECTIONS, type Cell, type SectionResult } from './report.js';
+import { goal, SECTIONS, type Cell, type SectionResult } from './report.js';
 
 /** Sizes of section 3. */
 export interface AwsCostSizes {
@@ -271,6 +275,68 @@ async function runNaive(
   };
 }
 
+/** Issue 14's goal: USD per million files on the success path, at list prices. */
+const GOAL_USD_PER_MILLION = 3.3;
+
+/** A rate limit for the figure when the prod stage sets none (docs/admission-control.md's example). */
+const EXAMPLE_PER_SECOND = 50;
+
+/**
+ * What the features added since the first cost figures cost: the delivery log's bytes (a job item
+ * over 1 KB bills two write units, and so does its all-projected status index entry), the rate
+ * limiter's slot writes, versions: latest's record, and a reconcile's or backfill's listing.
+ */
+function featureCosts(
+  meanItemBytes: number,
+  config: PipelineConfig,
+): { readonly figures: Record<string, number>; readonly rows: Cell[][] } {
+  const wru = PRICES.dynamodbWriteUnit.usdPerUnit * 1e6;
+  // The stub answers a few bytes; an API that fills the logged body adds up to responseBodyBytes.
+  const fullBodyItemBytes = meanItemBytes + config.api.log.responseBodyBytes;
+  // One write of the item and one of its index entry (projection ALL: the same size).
+  const itemWrites = 2 * writeUnitsFor(meanItemBytes);
+  const fullBodyWrites = 2 * writeUnitsFor(fullBodyItemBytes);
+  const perSecond = config.api.rateLimit?.perSecond ?? EXAMPLE_PER_SECOND;
+  const limiterWrites = rateLimiterWritesPerFile(config.batch.size, perSecond, SLOTS_PER_SHARE);
+  const listUsd = listRequestsFor(1e6) * PRICES.s3ListRequest.usdPerUnit;
+  const figures = {
+    'b2a.meanItemBytes': round(meanItemBytes, 0),
+    'b2a.itemAndIndexWriteUnits': itemWrites,
+    'features.fullResponseBodyItemBytes': round(fullBodyItemBytes, 0),
+    'features.fullResponseBodyWriteUnits': fullBodyWrites,
+    'features.fullResponseBodyExtraUsdPerMillionFiles': round((fullBodyWrites - itemWrites) * wru, 3),
+    'features.rateLimiterWritesPerFile': round(limiterWrites, 3),
+    'features.rateLimiterUsdPerMillionFiles': round(limiterWrites * wru, 3),
+    // One conditional UpdateItem of the key's small record (docs/architecture.md, known limits).
+    'features.versionsLatestUsdPerMillionFiles': round(wru, 3),
+    'features.listingUsdPerMillionObjects': round(listUsd, 3),
+  };
+  const rows: Cell[][] = [
+    [
+      'delivery log, as measured',
+      `${figures['b2a.meanItemBytes']} B a job: ${itemWrites} WRU a write, index included`,
+      round(itemWrites * wru, 3),
+    ],
+    [
+      `delivery log, ${config.api.log.responseBodyBytes} B response bodies`,
+      `${figures['features.fullResponseBodyItemBytes']} B a job: ${fullBodyWrites} WRU a write, index included`,
+      round(fullBodyWrites * wru, 3),
+    ],
+    [
+      `rate limiter (api.rateLimit.perSecond ${perSecond})`,
+      `${figures['features.rateLimiterWritesPerFile']} WRU a file`,
+      figures['features.rateLimiterUsdPerMillionFiles'],
+    ],
+    ['versions: latest', '1 WRU a file (its record)', figures['features.versionsLatestUsdPerMillionFiles']],
+    [
+      'reconcile or backfill listing',
+      `${listRequestsFor(1e6)} ListObjectVersions a million objects`,
+      figures['features.listingUsdPerMillionObjects'],
+    ],
+  ];
+  return { figures, rows };
+}
+
 /** Read units an hourly scan spends on one job over its retention: eventually consistent, 4 KB a unit. */
 function scanReadUnitsPerJob(meanItemBytes: number): number {
   return DEFAULT_RETENTION_DAYS * 24 * SCANS_PER_HOUR * (meanItemBytes / 4096) * 0.5;
@@ -296,6 +362,8 @@ function usageOf(m: Measured): UsagePerFile {
     snsPublish: per(count('SNS Publish')),
     schedulerInvocation: per(m.schedules),
     ssmGetParameter: per(count('SSM GetParameter')),
+    // Listing is a reconcile's or a backfill's, per object listed, not per file delivered: see featureRows.
+    s3ListRequest: 0,
     // Once per container start (the API credential), not per file: a run this short would overstate it.
     secretsManagerCall: 0,
   };
@@ -339,9 +407,30 @@ function costSection(measured: readonly Measured[], config: PipelineConfig, stub
   const naive = costs[3]?.total ?? Number.NaN;
   figures['naiveOverB2aCost'] = round(naive / b2a, 2);
   const naiveItemBytes = measured[3]?.meanItemBytes ?? Number.NaN;
+  const features = featureCosts(measured[0]?.meanItemBytes ?? Number.NaN, config);
+  Object.assign(figures, features.figures);
+  const b2aUsage = usages[0];
+  const b2aUsd = (kinds: readonly UsageKind[]): number =>
+    sum(kinds.map((kind) => costs[0]?.byKind[kind] ?? 0));
+  const dynamoUsd = b2aUsd(['dynamodbWriteUnit', 'dynamodbReadUnit']);
+  const pipelineUsd = b2aUsd(['eventBridgeEvent', 'sqsRequest', 'pipesRequest', 's3GetRequest']);
   return {
     title: SECTIONS.awsCost,
     figures,
+    goals: [
+      goal(
+        'USD per million files (success path)',
+        figures['b2a.usdPerMillionFiles'] ?? Number.NaN,
+        'USD',
+        { max: GOAL_USD_PER_MILLION },
+        {
+          boundBy:
+            `DynamoDB, ${round(dynamoUsd, 2)} USD: a ${round(measured[0]?.meanItemBytes ?? Number.NaN, 0)} B job ` +
+            `(the delivery log) bills ${b2aUsage?.dynamodbWriteUnit ?? Number.NaN} WRU a file, its all-projected status index entry included; ` +
+            `then the EventBridge event, SQS, Pipes and the S3 GET (${round(pipelineUsd, 2)} USD)`,
+        },
+      ),
+    ],
     tables: [
       {
         title: 'Requests per file (measured, except the last four rows, which follow from the batches run)',
@@ -352,6 +441,11 @@ function costSection(measured: readonly Measured[], config: PipelineConfig, stub
         title: 'USD per million files, us-east-1 list prices',
         columns: ['priced unit', ...measured.map((m) => m.scenario.label)],
         rows: costRows,
+      },
+      {
+        title: 'What the newer features add (modelled from the b2a run and the prod config), USD per million',
+        columns: ['feature', 'usage', 'USD per million'],
+        rows: features.rows,
       },
       {
         title: 'Prices used',

@@ -44,6 +44,9 @@ export interface CliSizes {
 
 const B2A = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../bin/b2a.js');
 
+/** Issue 14's goal: `b2a jobs --failed` on 100k jobs, as a process, in this many ms. */
+const GOAL_JOBS_FAILED_MS = 300;
+
 /** Issue 14's goal: `b2a --help` within this many times `node -e 0`. */
 const GOAL_HELP_OVER_NODE = 2.5;
 const BUCKET = 'local-inbox';
@@ -162,6 +165,17 @@ export async function measureCli(sizes: CliSizes, progress: (line: string) => vo
           {
             baseline: figures.helpFromSourceOverNodeStartRatio,
             boundBy: `Node.js itself (${figures.nodeStartMsMedian} ms) plus loading commander and the program (${figures.helpOverNodeStartMs} ms)`,
+          },
+        ),
+        goal(
+          'b2a jobs --failed',
+          figures.cliJobsFailedMsMedian,
+          'ms',
+          { max: GOAL_JOBS_FAILED_MS },
+          {
+            boundBy:
+              `b2a --help (${figures.helpMsMedian} ms), then the DynamoDB client's import and the first page ` +
+              `(${figures.firstPageMsMedian} ms in process) over loopback`,
           },
         ),
       ],

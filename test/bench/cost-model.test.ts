@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { costPerMillionFiles, lambdaGbSeconds, PRICES, type UsagePerFile } from './cost-model.js';
+import {
+  costPerMillionFiles,
+  lambdaGbSeconds,
+  listRequestsFor,
+  PRICES,
+  rateLimiterWritesPerFile,
+  writeUnitsFor,
+  type UsagePerFile,
+} from './cost-model.js';
 
 const nothing = Object.fromEntries(Object.keys(PRICES).map((kind) => [kind, 0])) as UsagePerFile;
 
@@ -20,5 +28,29 @@ describe('Module: cost-model', () => {
 
     // Assess: (100 + 1) ms × 0.5 GB
     expect(gbSeconds).toBeCloseTo(0.0505, 6);
+  });
+
+  it('bills a write per started KB of the whole item (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html)', () => {
+    // Act and assess: a job with a delivery log entry is over 1 KB
+    expect(writeUnitsFor(0)).toBe(1);
+    expect(writeUnitsFor(1024)).toBe(1);
+    expect(writeUnitsFor(1233)).toBe(2);
+  });
+
+  it('counts the rate limiter’s slot acquisitions per file as docs/admission-control.md does', () => {
+    // Act: a batch of 10 at 50 calls/s, slots worth 50/11 permits
+    const writes = rateLimiterWritesPerFile(10, 50, 11);
+
+    // Assess: 3 acquisitions per batch
+    expect(writes).toBeCloseTo(0.3, 6);
+  });
+
+  it('lists a million objects in a thousand ListObjectVersions pages, $0.005 (https://aws.amazon.com/s3/pricing/)', () => {
+    // Act
+    const requests = listRequestsFor(1e6);
+
+    // Assess
+    expect(requests).toBe(1000);
+    expect(requests * PRICES.s3ListRequest.usdPerUnit).toBeCloseTo(0.005, 9);
   });
 });

@@ -68,6 +68,11 @@ export const PRICES = {
     unit: 'EventBridge Scheduler invocation (after 14 million free a month)',
     source: 'https://aws.amazon.com/eventbridge/pricing/',
   },
+  s3ListRequest: {
+    usdPerUnit: 0.005 / 1000,
+    unit: 'S3 Standard LIST request, e.g. ListObjectVersions ($0.005 per 1,000; 1,000 keys a page)',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
   ssmGetParameter: {
     usdPerUnit: 0,
     unit: 'SSM Parameter Store GetParameter, standard throughput (free; 40 TPS)',
@@ -102,4 +107,38 @@ export function costPerMillionFiles(usage: UsagePerFile): {
 /** Lambda bills duration by the millisecond, rounded up per invocation, times the memory in GB. */
 export function lambdaGbSeconds(durationsMs: readonly number[], memoryMb: number): number {
   return (durationsMs.reduce((total, ms) => total + Math.ceil(ms), 0) / 1000) * (memoryMb / 1024);
+}
+
+/** DynamoDB bills a write per started KB of the whole item, at least one unit. */
+const WRITE_UNIT_BYTES = 1024;
+
+/** Keys one ListObjectVersions page returns at most (its MaxKeys). */
+export const LIST_PAGE_KEYS = 1000;
+
+/**
+ * Write request units of one write of an item of `itemBytes` bytes
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html).
+ * @example writeUnitsFor(1233) // 2
+ */
+export function writeUnitsFor(itemBytes: number): number {
+  return Math.max(1, Math.ceil(itemBytes / WRITE_UNIT_BYTES));
+}
+
+/**
+ * Rate limiter slot writes per file when `api.rateLimit.perSecond` is set: one enrichment alone
+ * takes one slot after another, each worth a share of perSecond / `slotsPerShare` permits, and
+ * each acquisition is one write of a small item (docs/admission-control.md).
+ * @example rateLimiterWritesPerFile(10, 50, 11) // 0.3: 3 acquisitions per batch of 10
+ */
+export function rateLimiterWritesPerFile(
+  batchSize: number,
+  perSecond: number,
+  slotsPerShare: number,
+): number {
+  return Math.ceil(batchSize / Math.max(1, perSecond / slotsPerShare)) / batchSize;
+}
+
+/** ListObjectVersions requests to list `objects` object versions (a reconcile or a backfill). */
+export function listRequestsFor(objects: number): number {
+  return Math.ceil(objects / LIST_PAGE_KEYS);
 }

@@ -3,7 +3,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildCli, freshCli } from '../../../bin/cli-build.js';
+import { jobsTableDefinition } from '../../../pipeline-functions/adapters/aws/jobs-table.js';
+import { localPaths, LOCAL_TABLE_NAME } from '../../../pipeline-functions/local/data-dir.js';
+import { writeRuntimeInfo } from '../../../pipeline-functions/local/runtime-file.js';
+import { FAKE_CREDENTIALS, startDynalite } from '../../support/dynalite.js';
 import { ROOT } from './support/run-b2a.js';
 
 const FORBID = resolve(fileURLToPath(new URL('.', import.meta.url)), 'support/forbid-modules.mjs');
@@ -47,6 +52,47 @@ describe('Start-up: the CLI compiled at install (bin/cli-build.js)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: b2a');
+  });
+
+  it('lists jobs from a running local runtime without loading dynalite, which only a store it opens itself needs', async () => {
+    // Prepare: a "runtime" (this process) whose store is a dynalite on loopback
+    const entry = freshCli(outDir);
+    const db = await startDynalite();
+    const client = new DynamoDBClient({
+      endpoint: db.endpoint,
+      region: 'us-east-1',
+      credentials: FAKE_CREDENTIALS,
+    });
+    const dataDir = mkdtempSync(join(outDir, 'data-'));
+    const paths = localPaths(dataDir);
+    try {
+      await client.send(new CreateTableCommand(jobsTableDefinition(LOCAL_TABLE_NAME)));
+      await writeRuntimeInfo(paths.runtime, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        dataDir,
+        bucket: 'local-inbox',
+        inboxDir: paths.inbox,
+        dynamodbEndpoint: db.endpoint,
+        apiUrl: 'http://127.0.0.1:9/',
+        objectServerUrl: 'http://127.0.0.1:9/',
+      });
+
+      // Act
+      const run = await runCompiled(
+        entry!,
+        ['--env', 'local', '--data-dir', dataDir, '--json', 'jobs', '--failed'],
+        ['dynalite', 'ink', 'react'],
+      );
+
+      // Assess (the SDK may warn on stderr about the Node.js version: only the forbidden import counts)
+      expect(run.stderr).not.toContain('forbidden module');
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual([]);
+    } finally {
+      client.destroy();
+      await db.stop();
+    }
   });
 
   it('is not used once a source it was built from is newer or gone, so an edit is never ignored', () => {
