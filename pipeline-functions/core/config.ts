@@ -124,7 +124,7 @@ export const PipelineConfigSchema = z.object({
     credentialCacheSeconds: z.number().int().min(0).max(86_400).default(300),
     /** A call that takes longer is aborted and retried. @default 10000 */
     timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
-    /** Calls in flight per enrichment invocation (and, on AWS, times the reserved concurrency). @default 10 */
+    /** Calls in flight per enrichment invocation; `rateLimit` bounds the whole fleet. @default 10 */
     maxConcurrentCalls: z.number().int().min(1).max(1000).default(10),
     /** What each attempt records in the job's history (the delivery log). */
     log: z

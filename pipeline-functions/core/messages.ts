@@ -31,19 +31,21 @@ export interface B2aEnvelope {
   readonly sentAt: string;
 }
 
+/** The delivery of one object version that a message asks for: which run, which attempt, from where. */
+export interface ObjectRequest {
+  readonly object: ObjectRef;
+  readonly run: Run;
+  readonly attempt: number;
+  /** How many times this attempt was deferred before (0 or absent: its first try). */
+  readonly deferral?: number;
+  readonly origin: Origin;
+  readonly requestedBy?: string;
+  readonly backfillId?: string;
+}
+
 /** What a queue message asks for, once decoded. */
 export type DecodedMessage =
-  | {
-      readonly type: 'object';
-      readonly object: ObjectRef;
-      readonly run: Run;
-      readonly attempt: number;
-      /** How many times this attempt was deferred before (0: its first try). */
-      readonly deferral?: number;
-      readonly origin: Origin;
-      readonly requestedBy?: string;
-      readonly backfillId?: string;
-    }
+  | ({ readonly type: 'object' } & ObjectRequest)
   /** A message that is understood but asks for nothing (e.g. S3's `s3:TestEvent`). */
   | { readonly type: 'ignored'; readonly reason: string };
 

@@ -5,7 +5,7 @@
  */
 import type { HttpExchange } from './delivery-log.js';
 import { ApiAuthError, DownstreamNetworkError, DownstreamTimeoutError } from './errors.js';
-import type { ObjectRef, Origin, Run } from './model.js';
+import type { ObjectRequest } from './messages.js';
 import type { ApiResponse } from './ports.js';
 
 export type DeliveryResult =
@@ -80,15 +80,7 @@ export function deferredResult(
 }
 
 /** What was asked for: present on every item whose message named an object. */
-export interface DeliveryRequest {
-  readonly object: ObjectRef;
-  readonly run: Run;
-  readonly attempt: number;
-  /** How many times this attempt was deferred before (0 or absent: its first try). */
-  readonly deferral?: number;
-  readonly origin: Origin;
-  readonly requestedBy?: string;
-  readonly backfillId?: string;
+export interface DeliveryRequest extends ObjectRequest {
   readonly idempotencyKey: string;
 }
 

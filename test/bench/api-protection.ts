@@ -377,7 +377,7 @@ async function measureConcurrency(
       ]),
     },
     notes: [
-      'The concurrency limit holds per batch: calls in flight are at most maxConcurrentCalls × the batches processed at once (locally `local.queue.concurrentBatches`; on AWS the enrichment’s reserved concurrency).',
+      'The concurrency limit holds per batch: calls in flight are at most maxConcurrentCalls × the batches processed at once (locally `local.queue.concurrentBatches`; on AWS the enrichment invocations running at once, capped only by a reserved concurrency when one is set); api.rateLimit is what bounds the fleet.',
     ],
   };
 }

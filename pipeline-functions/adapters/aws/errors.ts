@@ -2,6 +2,7 @@
  * Errors raised by the AWS adapters when AWS answers in a way the core has no word for. Each keeps
  * the SDK error as `cause`.
  */
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { B2aError } from '../../core/errors.js';
 
 /** The SSM parameter holding the enabled flag does not exist (the stack creates it: wrong name or region?). */
@@ -34,32 +35,22 @@ export class DeadLetterReleaseError extends B2aError {}
 
 /** The credentials that would sign a presigned URL expire too soon for the URL to be of use. Retryable. */
 export class SigningCredentialsExpiringError extends B2aError {}
-/** What the SDK tells of a failed call, on the errors it throws. */
-interface SdkErrorFields {
-  readonly $fault?: 'client' | 'server';
-  readonly $retryable?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-  readonly code?: unknown;
-}
-
 /**
- * Whether an AWS call failed for a passing reason worth waiting out: the SDK marks it retryable, or
- * AWS answered 429 / a server fault / a throttling error (SSM's `ThrottlingException` is a 400), or no
- * answer came at all (a network error or timeout, which carries no `$metadata`).
+ * Whether an AWS call failed for a passing reason worth waiting out, by the SDK's own retry
+ * classification (the one the CLI's messages use too): throttling (a 429, or a name such as SSM's
+ * `ThrottlingException`, a 400), a transient error (timeouts, connection resets, 500/502/503/504, or
+ * what the SDK marks retryable), or any other server fault.
  */
 export function isTransientAwsError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const fields = error as Error & SdkErrorFields;
-  if (fields.$metadata === undefined) {
-    return error.name === 'TimeoutError' || (typeof fields.code === 'string' && fields.code.startsWith('E'));
-  }
-  const status = fields.$metadata.httpStatusCode ?? 0;
+  const sdkError = error as Parameters<typeof isTransientError>[0] & {
+    readonly $fault?: 'client' | 'server';
+  };
   return (
-    fields.$retryable !== undefined ||
-    fields.$fault === 'server' ||
-    status === 429 ||
-    status >= 500 ||
-    /throttl/i.test(error.name)
+    isThrottlingError(sdkError) ||
+    isTransientError(sdkError) ||
+    isServerError(sdkError) ||
+    sdkError.$fault === 'server'
   );
 }
 
