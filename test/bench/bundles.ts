@@ -179,8 +179,7 @@ function bundleSection(
     figures[`${m.name}.runtimeSdk.coldImportMsMedian`] = round(median(m.runtimeSdkImportMs), 1);
   }
   const goals = measures.flatMap((m) => {
-    const undiciKib = packageKib(m, (name) => name === 'undici');
-    const sdk = `the AWS SDK, ${packageKib(m, isSdk)} KiB of it${undiciKib > 0 ? `, and undici (mTLS only, loaded lazily), ${undiciKib} KiB` : ''}; left to the runtime, ${kib(m.runtimeSdkBytes)} KiB but a cold import of ${round(median(m.runtimeSdkImportMs), 0)} ms`;
+    const sdk = `the AWS SDK, ${packageKib(m, isSdk)} KiB of it; left to the runtime, ${kib(m.runtimeSdkBytes)} KiB but a cold import of ${round(median(m.runtimeSdkImportMs), 0)} ms`;
     return [
       goal(`${m.name} bundle`, kib(m.bytes), 'KiB', { max: GOAL_BUNDLE_KIB }, { boundBy: sdk }),
       goal(

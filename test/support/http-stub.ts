@@ -14,6 +14,8 @@ export interface RecordedRequest {
   readonly body: Buffer;
   /** The client certificate's subject CN, on a TLS stub that asked for one. */
   readonly clientCertificate?: string;
+  /** The client's port: requests that share one are on one (reused) connection. */
+  readonly remotePort?: number;
 }
 
 /** What the stub answers with. */
@@ -80,6 +82,7 @@ export async function startHttpStub(
       headers: req.headers,
       body: Buffer.concat(chunks),
       ...(peer?.subject?.CN ? { clientCertificate: String(peer.subject.CN) } : {}),
+      ...(req.socket.remotePort !== undefined ? { remotePort: req.socket.remotePort } : {}),
     };
     requests.push(recorded);
     const response = queue.shift() ?? (await current(recorded));

@@ -2,7 +2,7 @@
  * How each `api.auth` type authenticates a call: the headers it adds, the connection it needs (mTLS),
  * the secret values to keep out of anything b2a records, and whether a 401 is worth one retry.
  */
-import type { Agent, Dispatcher } from 'undici';
+import { Agent } from 'node:https';
 import type { CredentialSource, PipelineConfig } from '../../core/config.js';
 import type { Clock, CredentialStore } from '../../core/ports.js';
 import { basicAuthorization, readCredential } from './credentials.js';
@@ -14,7 +14,7 @@ export interface CallCredentials {
   /** Secret values the call carries: redacted from what the API's answer says back. */
   readonly secrets: readonly string[];
   /** The connection pool with the client certificate (mTLS). */
-  readonly dispatcher?: Dispatcher;
+  readonly agent?: Agent;
 }
 
 /** Authenticates calls to the API for one `api.auth`. */
@@ -82,8 +82,15 @@ function oauth2(tokens: OAuth2TokenClient): ApiAuthenticator {
 }
 
 /**
- * A client certificate on every connection, through an undici Agent. The PEMs are read through the
- * (caching) credential store; a rotated certificate gets a new pool, and the old one is closed.
+ * Idle pooled sockets are closed after this long: under the 5 s keep-alive of common servers (Node's
+ * own included), so that a call never picks a socket the server is closing.
+ */
+const IDLE_SOCKET_MS = 4_000;
+
+/**
+ * A client certificate on every connection, through a keep-alive `node:https` Agent (one pool per
+ * container: calls reuse its connections and skip the handshake). The PEMs are read through the
+ * (caching) credential store; a rotated certificate gets a new pool, and the old one is retired.
  */
 class MutualTls implements ApiAuthenticator {
   private pool: { readonly pems: string; readonly agent: Agent } | undefined;
@@ -102,21 +109,38 @@ class MutualTls implements ApiAuthenticator {
     const pems = JSON.stringify([cert, key, ca]);
     if (this.pool?.pems !== pems) {
       const old = this.pool?.agent;
-      // undici is loaded only here: it is a third of the enrichment's bundle, and only mTLS needs it.
-      const { Agent: Pool } = await import('undici');
-      this.pool = { pems, agent: new Pool({ connect: { cert, key, ...(ca ? { ca } : {}) } }) };
-      // Calls in flight on the old pool finish; close() only waits for them.
-      void old?.close();
+      this.pool = {
+        pems,
+        agent: new Agent({
+          keepAlive: true,
+          scheduling: 'lifo',
+          timeout: IDLE_SOCKET_MS,
+          cert,
+          key,
+          ...(ca ? { ca } : {}),
+        }),
+      };
+      if (old) retire(old);
     }
-    return { headers: {}, secrets: [], dispatcher: this.pool.agent };
+    return { headers: {}, secrets: [], agent: this.pool.agent };
   }
 
   public refused(): boolean {
     return false;
   }
 
-  public async close(): Promise<void> {
-    await this.pool?.agent.close();
+  public close(): Promise<void> {
+    if (this.pool) retire(this.pool.agent);
     this.pool = undefined;
+    return Promise.resolve();
   }
+}
+
+/**
+ * Closes a pool's idle sockets and lets the calls in flight on it finish: their sockets go idle
+ * after them (unreferenced: they keep no process alive) and close {@link IDLE_SOCKET_MS} later.
+ */
+function retire(agent: Agent): void {
+  for (const sockets of Object.values(agent.freeSockets))
+    for (const socket of sockets ?? []) socket.destroy();
 }

@@ -39,8 +39,8 @@ export interface HttpDownstreamApiOptions {
 export const BODY_SNIPPET_LENGTH = 200;
 
 /**
- * The downstream API over HTTP(S), with Node's global `fetch` (undici's own with a client
- * certificate, `mtls`).
+ * The downstream API over HTTP(S), with Node's global `fetch` (`node:https` with a client
+ * certificate, `mtls`: fetch takes none).
  *
  * Every call carries a `Content-Digest` (RFC 9530) of the exact bytes sent, the auth `api.auth`
  * asks for, and, with `api.signing`, Standard Webhooks headers whose `webhook-id` is the call's
@@ -148,7 +148,7 @@ export class HttpDownstreamApi implements DownstreamApi {
       timeoutMs: this.api.timeoutMs,
       target: this.target,
       record,
-      ...(credentials.dispatcher ? { dispatcher: credentials.dispatcher } : {}),
+      ...(credentials.agent ? { agent: credentials.agent } : {}),
     });
     return { response, record };
   }

@@ -2,7 +2,8 @@
  * One HTTP request with a deadline, its failures typed the way the core classifies them. Shared by
  * the API calls and the OAuth token requests.
  */
-import type { Dispatcher } from 'undici';
+import { request as httpsRequest, type Agent } from 'node:https';
+import { Readable } from 'node:stream';
 import type { RequestRecord } from '../../core/delivery-log.js';
 import { DownstreamNetworkError, DownstreamTimeoutError } from '../../core/errors.js';
 
@@ -19,15 +20,15 @@ export interface SendRequest {
   /** `METHOD origin/path`, without credentials or query, for error messages that end up in job history. */
   readonly target: string;
   /**
-   * A connection pool of undici's own (mTLS: the client certificate). Such a request goes through
-   * undici's `fetch`, the dispatcher's own version, rather than Node's bundled one.
+   * A connection pool of `node:https` holding the client certificate (mTLS). Such a request goes
+   * through `https.request`: Node's built-in fetch takes no client certificate.
    */
-  readonly dispatcher?: Dispatcher;
+  readonly agent?: Agent;
   /** The request as the delivery log records it: carried by the error when no answer comes. */
   readonly record?: RequestRecord;
 }
 
-/** The part of a fetch `Response` b2a reads: the same from Node's fetch and from undici's. */
+/** The part of a fetch `Response` b2a reads: Node's fetch gives it, and {@link sendThroughAgent} too. */
 export interface SentResponse {
   readonly status: number;
   readonly headers: { get(name: string): string | null };
@@ -48,22 +49,58 @@ export async function send(request: SendRequest): Promise<SentResponse> {
     redirect: 'manual',
     signal,
   } as const;
+  if (request.agent) return sendThroughAgent(request, request.agent, signal);
   try {
-    if (request.dispatcher) {
-      // Two undici versions' Headers are different classes: hand undici's fetch plain entries.
-      const headers = Object.fromEntries(request.headers.entries());
-      // Loaded on first use (mTLS only), so that importing the function does not evaluate undici.
-      const { fetch: undiciFetch } = await import('undici');
-      const response = await undiciFetch(request.url, { ...init, headers, dispatcher: request.dispatcher });
-      return response as SentResponse;
-    }
     return await fetch(request.url, init);
   } catch (error) {
-    throw requestError(error, signal, request);
+    // Node's fetch reports every connection-level failure as `TypeError: fetch failed` with the
+    // socket error as its cause; any other error (e.g. an invalid header value) is a bug, not the network.
+    // Checked by name: fetch's errors come from Node's realm, which `instanceof` misses under a VM (jest).
+    const connection = isError(error) && error.name === 'TypeError' && error.cause !== undefined;
+    throw requestError(error, signal, request, connection ? error.cause : undefined);
   }
 }
 
-function requestError(error: unknown, signal: AbortSignal, request: SendRequest): Error {
+/**
+ * {@link send} through `node:https` with `agent`'s pool, as fetch would: no redirect followed, the
+ * deadline covering the answer and its body, the body a web stream (read to its end, the socket goes
+ * back to the pool). No `accept-encoding` is sent, so the body arrives as the API wrote it.
+ */
+function sendThroughAgent(request: SendRequest, agent: Agent, signal: AbortSignal): Promise<SentResponse> {
+  const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
+  const headers: Record<string, string> = Object.fromEntries(request.headers.entries());
+  headers['content-length'] = String(body.byteLength);
+  return new Promise((resolve, reject) => {
+    // Thrown at once (an invalid header value, a malformed URL): a bug, not the network.
+    const sent = httpsRequest(request.url, { method: request.method, headers, agent, signal }, (response) => {
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: { get: (name) => headerValue(response.headers[name.toLowerCase()]) },
+        body: Readable.toWeb(response) as ReadableStream<Uint8Array>,
+      });
+    });
+    // Every error the request emits is the connection's (refused, reset, TLS) or the deadline's.
+    sent.on('error', (error) => reject(requestError(error, signal, request, error)));
+    sent.end(body);
+  });
+}
+
+/** A header as fetch's `Headers.get` gives it: repeated values joined by a comma. */
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * What a failed request throws: a timeout when the deadline passed, a network error when
+ * `connectionFailure` (the socket's error) is given, else the error itself.
+ */
+function requestError(
+  error: unknown,
+  signal: AbortSignal,
+  request: SendRequest,
+  connectionFailure: unknown,
+): Error {
   const logged = request.record ? { request: request.record } : {};
   if (signal.aborted || (isError(error) && error.name === 'TimeoutError')) {
     return new DownstreamTimeoutError(`${request.target}: no answer within ${request.timeoutMs} ms`, {
@@ -71,11 +108,8 @@ function requestError(error: unknown, signal: AbortSignal, request: SendRequest)
       ...logged,
     });
   }
-  // undici reports every connection-level failure as `TypeError: fetch failed` with the socket
-  // error as its cause; any other error (e.g. an invalid header value) is a bug, not the network.
-  // Checked by name: undici's errors come from Node's realm, which `instanceof` misses under a VM (jest).
-  if (isError(error) && error.name === 'TypeError' && error.cause !== undefined) {
-    return new DownstreamNetworkError(`${request.target}: ${describeCause(error.cause)}`, {
+  if (connectionFailure !== undefined) {
+    return new DownstreamNetworkError(`${request.target}: ${describeCause(connectionFailure)}`, {
       cause: error,
       ...logged,
     });
@@ -85,7 +119,7 @@ function requestError(error: unknown, signal: AbortSignal, request: SendRequest)
 
 /**
  * Reads the start of the body (at most 64 KiB) and releases the connection: a body read to the end
- * lets undici reuse the socket; a longer one is cancelled.
+ * lets the pool reuse the socket; a longer one is cancelled.
  * @throws what reading the body threw
  */
 export async function readBodyStart(response: SentResponse): Promise<Buffer> {

@@ -9,6 +9,7 @@ import {
   ApiAuthError,
   ConfigError,
   DownstreamNetworkError,
+  DownstreamTimeoutError,
 } from '../../../../../pipeline-functions/core/errors.js';
 import { classifyCallError } from '../../../../../pipeline-functions/core/outcome.js';
 import type { CredentialStore } from '../../../../../pipeline-functions/core/ports.js';
@@ -362,6 +363,29 @@ describe('Auth: mtls', () => {
       }),
       credentials: fixedCredentials(values),
     });
+  const trusted = (): Record<string, string> => ({
+    '{"file":"client.pem"}': pki.clientCert,
+    '{"file":"client.key"}': pki.clientKey,
+    '{"file":"ca.pem"}': pki.ca,
+  });
+  /** An mTLS API at `url` with a short deadline and a response body kept in the delivery log. */
+  const mtlsApiAt = (url: string, timeoutMs: number) =>
+    new HttpDownstreamApi({
+      api: parsePipelineConfig({
+        api: {
+          url,
+          timeoutMs,
+          log: { responseBodyBytes: 16 },
+          auth: {
+            type: 'mtls',
+            cert: { file: 'client.pem' },
+            key: { file: 'client.key' },
+            ca: { file: 'ca.pem' },
+          },
+        },
+      }).api,
+      credentials: fixedCredentials(trusted()),
+    });
 
   let api: HttpDownstreamApi | undefined;
   afterEach(async () => {
@@ -402,5 +426,76 @@ describe('Auth: mtls', () => {
     // Assess
     expect(failure).toBeInstanceOf(DownstreamNetworkError);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('reuses one TLS connection for calls in a row (keep-alive: one handshake per container)', async () => {
+    // Prepare
+    api = mtlsApi(trusted());
+
+    // Act
+    const statuses = [];
+    for (const key of ['a', 'b', 'c']) statuses.push((await call(api, key)).status);
+
+    // Assess
+    expect(statuses).toEqual([202, 202, 202]);
+    expect(new Set(server.requests.map((r) => r.remotePort)).size).toBe(1);
+  });
+
+  it('reports a redirect as the answer, with the start of the body and retry-after in the delivery log', async () => {
+    // Prepare
+    server.enqueue({
+      status: 307,
+      headers: { location: `${server.url}/elsewhere`, 'retry-after': '7', 'content-type': 'text/plain' },
+      body: 'moved: try the other door, please',
+    });
+    api = mtlsApiAt(`${server.url}/ingest`, 2000);
+
+    // Act
+    const response = await call(api);
+
+    // Assess
+    expect(response.status).toBe(307);
+    expect(response.retryAfterSeconds).toBe(7);
+    expect(response.exchange?.response).toEqual({
+      status: 307,
+      contentType: 'text/plain',
+      retryAfter: '7',
+      body: 'moved: try the o',
+      bodyTruncated: true,
+    });
+    expect(server.requests.map((r) => r.url)).toEqual(['/ingest']);
+  });
+
+  it('turns no answer within api.timeoutMs into a timeout carrying the request', async () => {
+    // Prepare
+    server.enqueue({ status: 200, delayMs: 5_000 });
+    api = mtlsApiAt(`${server.url}/ingest`, 100);
+
+    // Act
+    const failure = await call(api).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(DownstreamTimeoutError);
+    expect((failure as DownstreamTimeoutError).message).toBe(
+      `POST ${server.url}/ingest: no answer within 100 ms`,
+    );
+    expect((failure as DownstreamTimeoutError).request).toMatchObject({ method: 'POST', bodyBytes: 5 });
+    expect(classifyCallError(failure)).toMatchObject({ kind: 'retryable' });
+  });
+
+  it('turns a refused connection into a retryable network error naming ECONNREFUSED', async () => {
+    // Prepare
+    const closed = await startHttpStub(undefined, { tls: { key: pki.serverKey, cert: pki.serverCert } });
+    const url = `${closed.url}/ingest`;
+    await closed.close();
+    api = mtlsApiAt(url, 2000);
+
+    // Act
+    const failure = await call(api).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(DownstreamNetworkError);
+    expect((failure as Error).message).toMatch(/^POST https:\/\/127\.0\.0\.1:\d+\/ingest: .*ECONNREFUSED/);
+    expect(classifyCallError(failure)).toMatchObject({ kind: 'retryable' });
   });
 });
