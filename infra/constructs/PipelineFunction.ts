@@ -28,6 +28,16 @@ export interface PipelineFunctionProps {
 }
 
 /**
+ * Packages the Lambda bundles replace (esbuild `alias`, resolved from the project root): the SDK
+ * clients' default credential chain, which a function never uses, by the environment variables'
+ * provider (pipeline-functions/lambda/env-credential-provider.ts). The CLI and the local runtime are
+ * not bundled with these settings and keep the whole chain.
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './pipeline-functions/lambda/env-credential-provider.ts',
+};
+
+/**
  * esbuild settings of every b2a function: the AWS SDK v3 is bundled (tree-shaken, pinned by the lock
  * file) rather than taken from the runtime, and the ESM output gets a `require` for the CommonJS
  * dependencies that call it.
@@ -49,6 +59,8 @@ export const BUNDLING: nodejs.BundlingOptions = {
   mainFields: ['module', 'main'],
   externalModules: [],
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  // NodejsFunction passes each as `--alias:name=path` to the esbuild CLI, run from the project root.
+  esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([name, path]) => `${name}=${path}`) },
 };
 
 /** The stack sets a variable the function does not read, or sets one twice. */

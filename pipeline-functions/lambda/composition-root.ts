@@ -15,6 +15,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { PipelineConfig } from '../core/config.js';
@@ -63,20 +64,32 @@ export function defaultLogger(): Logger {
 /** One client per service per container, created only by the functions that use it (so bundles stay small). */
 const sharedClients = new Map<keyof AwsClients, AwsClients[keyof AwsClients]>();
 
+/** What every Lambda SDK client is created with. */
+export interface LambdaClientConfig {
+  /**
+   * The execution role's credentials, which Lambda puts in `AWS_ACCESS_KEY_ID`,
+   * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime):
+   * no default provider chain to search, and none in the bundle (env-credential-provider.ts).
+   */
+  readonly credentials: ReturnType<typeof fromEnv>;
+}
+
 /**
- * The client `options` gives for `name`, else the container's, created by `create` on first use.
- * @example client(options, 's3', () => new S3Client({}))
+ * The client `options` gives for `name`, else the container's, created by `create` on first use
+ * with the {@link LambdaClientConfig}.
+ * @example client(options, 's3', (config) => new S3Client(config))
  */
 export function client<K extends keyof AwsClients>(
   options: BuildOptions,
   name: K,
-  create: () => AwsClients[K],
+  create: (config: LambdaClientConfig) => AwsClients[K],
 ): AwsClients[K] {
   const given = options.clients?.[name];
   if (given) return given;
   let shared = sharedClients.get(name) as AwsClients[K] | undefined;
   if (!shared) {
-    shared = create();
+    shared = create({ credentials: fromEnv() });
     sharedClients.set(name, shared);
   }
   return shared;

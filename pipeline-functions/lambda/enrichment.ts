@@ -48,16 +48,18 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
   const { env, config, logger, clock } = functionBasics(options, FUNCTION_ENVIRONMENT.enrichment);
   // Read on first use and trusted for api.credentialCacheSeconds: a rotated secret is picked up.
   const credentials = new CachedCredentialStore(
-    new SecretsManagerCredentialStore(client(options, 'secrets', () => new SecretsManagerClient({}))),
+    new SecretsManagerCredentialStore(
+      client(options, 'secrets', (config) => new SecretsManagerClient(config)),
+    ),
     clock,
     config.api.credentialCacheSeconds * 1000,
   );
-  const dynamodb = client(options, 'dynamodb', () => new DynamoDBClient({}));
+  const dynamodb = client(options, 'dynamodb', (config) => new DynamoDBClient(config));
   const admission = admissionControl({
     config,
     store: new DynamoDbAdmissionStore(dynamodb, { tableName: env.B2A_TABLE_NAME }),
     notifier: new SnsNotifier(
-      client(options, 'sns', () => new SNSClient({})),
+      client(options, 'sns', (config) => new SNSClient(config)),
       { topicArn: env.B2A_TOPIC_ARN },
     ),
     clock,
@@ -69,12 +71,12 @@ export async function buildEnrichment(options: BuildOptions = {}): Promise<Enric
     clock,
     ...(admission ? { admission } : {}),
     flag: new SsmEnabledFlag(
-      client(options, 'ssm', () => new SSMClient({})),
+      client(options, 'ssm', (config) => new SSMClient(config)),
       { parameterName: env.B2A_FLAG_PARAMETER, cacheSeconds: config.flag.cacheSeconds, clock },
     ),
     jobs: new DynamoDbJobRepository(dynamodb, { tableName: env.B2A_TABLE_NAME, clock }),
     versions: new DynamoDbLatestVersions(dynamodb, { tableName: env.B2A_TABLE_NAME, clock }),
-    objects: new S3ObjectSource(client(options, 's3', () => new S3Client({}))),
+    objects: new S3ObjectSource(client(options, 's3', (config) => new S3Client(config))),
     api: new HttpDownstreamApi({ api: config.api, credentials, clock }),
     onFlagNotUnderstood: flagWarning(logger, clock, env.B2A_FLAG_PARAMETER),
   });

@@ -29,11 +29,11 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
     config,
     clock,
     jobs: new DynamoDbJobRepository(
-      client(options, 'dynamodb', () => new DynamoDBClient({})),
+      client(options, 'dynamodb', (config) => new DynamoDBClient(config)),
       { tableName: env.B2A_TABLE_NAME, clock },
     ),
     scheduler: new SchedulerRetryScheduler(
-      client(options, 'scheduler', () => new SchedulerClient({})),
+      client(options, 'scheduler', (config) => new SchedulerClient(config)),
       {
         groupName: env.B2A_SCHEDULE_GROUP,
         queueArn: env.B2A_QUEUE_ARN,
@@ -42,7 +42,7 @@ export async function buildTarget(options: BuildOptions = {}): Promise<TargetHan
       },
     ),
     notifier: new SnsNotifier(
-      client(options, 'sns', () => new SNSClient({})),
+      client(options, 'sns', (config) => new SNSClient(config)),
       { topicArn: env.B2A_TOPIC_ARN },
     ),
     onError: (item, error) =>

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { BUNDLING } from '../../infra/constructs/PipelineFunction.js';
+import { BUNDLING, LAMBDA_ALIASES } from '../../infra/constructs/PipelineFunction.js';
 import { LAMBDA_ENTRIES, PROJECT_ROOT } from '../../infra/paths.js';
 import { BenchError } from './errors.js';
 import { lambdaEnvironment, prodPipelineConfig } from './lambda-environment.js';
@@ -49,6 +49,7 @@ export function esbuildOptionsOf(entry: string, outfile: string): BuildOptions {
     mainFields: BUNDLING.mainFields ?? ['module', 'main'],
     external: BUNDLING.externalModules ?? ['@aws-sdk/*'],
     ...(BUNDLING.banner ? { banner: { js: BUNDLING.banner } } : {}),
+    alias: { ...LAMBDA_ALIASES },
     logLevel: 'silent',
   };
 }

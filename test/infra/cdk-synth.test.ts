@@ -62,4 +62,18 @@ describe('Synth: like the CDK CLI', () => {
       expect(typeof module.handler).toBe('function');
     },
   );
+
+  it.each(['b2a-dev-enrichment', 'b2a-dev-target'])(
+    'bundles %s with the environment variables credential provider, not the default chain',
+    (name) => {
+      // Prepare: the debug messages each provider logs name it, and survive minification
+      const code = readFileSync(join(bundleOf(name), 'index.mjs'), 'utf8');
+
+      // Assess
+      expect(code).toContain('@aws-sdk/credential-provider-env - fromEnv');
+      expect(code).not.toContain('@aws-sdk/credential-provider-process - fromProcess');
+      expect(code).not.toContain('@aws-sdk/credential-provider-ini - fromIni');
+      expect(code).not.toContain('@aws-sdk/credential-provider-sso - fromSSO');
+    },
+  );
 });
