@@ -32,6 +32,41 @@ const GOAL_COLD_IMPORT_MS = 40;
 const IMPORT_SCRIPT =
   'const started = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - started));';
 
+/**
+ * The phases of one cold import, timed apart in a fresh process (`--experimental-vm-modules`): read
+ * the file, compile it (V8 parses the module), link it (load the `node:` built-ins it imports, which
+ * the Lambda runtime has partly loaded already), evaluate its top-level code. Prints them as JSON.
+ */
+const PHASES_SCRIPT = `
+import vm from 'node:vm';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const file = process.argv[1];
+const url = pathToFileURL(file).href;
+const t0 = performance.now();
+const source = readFileSync(file, 'utf8');
+const t1 = performance.now();
+const module = new vm.SourceTextModule(source, { identifier: url, initializeImportMeta: (meta) => { meta.url = url; } });
+const t2 = performance.now();
+await module.link(async (specifier) => {
+  const namespace = await import(specifier);
+  const names = Object.keys(namespace);
+  return new vm.SyntheticModule(names, function () { for (const name of names) this.setExport(name, namespace[name]); });
+});
+const t3 = performance.now();
+await module.evaluate();
+const t4 = performance.now();
+process.stdout.write(JSON.stringify({ readMs: t1 - t0, compileMs: t2 - t1, builtinsMs: t3 - t2, evaluateMs: t4 - t3 }));
+`;
+
+/** One cold import's phases, in ms. */
+interface ImportPhases {
+  readonly readMs: number;
+  readonly compileMs: number;
+  readonly builtinsMs: number;
+  readonly evaluateMs: number;
+}
+
 /** The esbuild options the CDK's NodejsFunction derives from the stack's `BUNDLING`. */
 export function esbuildOptionsOf(entry: string, outfile: string): BuildOptions {
   return {
@@ -71,6 +106,8 @@ interface BundleMeasure {
   readonly runtimeSdkImportMs: number[];
   /** Bytes in the bundle by npm package (or `b2a` for the project's own code), largest first. */
   readonly packages: readonly (readonly [string, number])[];
+  /** The phases of a cold import, timed apart (PHASES_SCRIPT). */
+  readonly phases: readonly ImportPhases[];
 }
 
 /** Packages shown per bundle in the table of what the bundles hold. */
@@ -129,6 +166,11 @@ export async function measureBundles(
       const runs = await repeat(sizes.importRuns, async () => ({
         deployed: await importOnce(outfile),
         runtimeSdk: await importOnce(runtimeSdkFile),
+        phases: await runProcess(
+          process.execPath,
+          ['--experimental-vm-modules', '--no-warnings', '--input-type=module', '-e', PHASES_SCRIPT, outfile],
+          { env },
+        ),
       }));
       measures.push({
         name,
@@ -140,6 +182,7 @@ export async function measureBundles(
         runtimeSdkBytes: (await stat(runtimeSdkFile)).size,
         runtimeSdkImportMs: runs.map((run) => parseImportMs(run.runtimeSdk.stdout)),
         packages: [...byPackage].sort((a, b) => b[1] - a[1]),
+        phases: runs.map((run) => parsePhases(run.phases.stdout)),
       });
     }
     const baseline = await repeat(sizes.importRuns, () => runProcess(process.execPath, ['-e', '0'], { env }));
@@ -156,6 +199,28 @@ function parseImportMs(stdout: string): number {
     throw new BenchError(`the import script printed ${JSON.stringify(stdout.slice(0, 80))}, not a time`);
   return ms;
 }
+
+function parsePhases(stdout: string): ImportPhases {
+  try {
+    return JSON.parse(stdout) as ImportPhases;
+  } catch (error) {
+    throw new BenchError(`the phases script printed ${JSON.stringify(stdout.slice(0, 80))}`, {
+      cause: error,
+    });
+  }
+}
+
+/** What a bundle holds, by kind: the SDK's service clients, its shared runtime, Powertools, b2a, the rest. */
+const KINDS: readonly (readonly [string, (name: string) => boolean])[] = [
+  ['SDK service clients', (name) => /^@aws-sdk\/(client-|lib-|util-dynamodb|dynamodb-codec)/.test(name)],
+  ['SDK shared runtime (@smithy/*, @aws-sdk/core and middleware)', isSdk],
+  [
+    'Powertools logger',
+    (name) => name.startsWith('@aws-lambda-powertools/') || name === '@aws/lambda-invoke-store',
+  ],
+  ['b2a', (name) => name === 'b2a'],
+  ['other', () => true],
+];
 
 function bundleSection(
   measures: readonly BundleMeasure[],
@@ -179,8 +244,23 @@ function bundleSection(
     figures[`${m.name}.runtimeSdk.bundleKiB`] = kib(m.runtimeSdkBytes);
     figures[`${m.name}.runtimeSdk.coldImportMsMedian`] = round(median(m.runtimeSdkImportMs), 1);
   }
+  const kindsOf = (m: BundleMeasure): Map<string, number> => {
+    const bytes = new Map<string, number>();
+    for (const [name, size] of m.packages) {
+      const kind = KINDS.find(([, test]) => test(name))?.[0] ?? 'other';
+      bytes.set(kind, (bytes.get(kind) ?? 0) + size);
+    }
+    return bytes;
+  };
+  const phase = (m: BundleMeasure, key: keyof ImportPhases): number =>
+    round(median(m.phases.map((p) => p[key])), 1);
+  for (const m of measures) {
+    for (const key of ['readMs', 'compileMs', 'builtinsMs', 'evaluateMs'] as const)
+      figures[`${m.name}.coldImport.${key}Median`] = phase(m, key);
+  }
   const goals = measures.flatMap((m) => {
-    const sdk = `the AWS SDK, ${packageKib(m, isSdk)} KiB of it; left to the runtime, ${kib(m.runtimeSdkBytes)} KiB but a cold import of ${round(median(m.runtimeSdkImportMs), 0)} ms`;
+    const held = [...kindsOf(m)].map(([kind, bytes]) => `${kind} ${kib(bytes)}`).join(', ');
+    const sdk = `what it holds, KiB: ${held}; with the SDK left to the runtime, ${kib(m.runtimeSdkBytes)} KiB but a cold import of ${round(median(m.runtimeSdkImportMs), 0)} ms`;
     return [
       goal(`${m.name} bundle`, kib(m.bytes), 'KiB', { max: GOAL_BUNDLE_KIB }, { boundBy: sdk }),
       goal(
@@ -188,7 +268,9 @@ function bundleSection(
         round(median(m.importMs), 1),
         'ms',
         { max: GOAL_COLD_IMPORT_MS },
-        { boundBy: `parsing and evaluating ${kib(m.bytes)} KiB, ${packageKib(m, isSdk)} KiB of it the SDK` },
+        {
+          boundBy: `V8 compiling ${kib(m.bytes)} KiB: ${phase(m, 'compileMs')} ms; evaluating its top level (SDK schemas, error registries, classes): ${phase(m, 'evaluateMs')} ms; loading the node: built-ins it imports: ${phase(m, 'builtinsMs')} ms (phases timed apart, medians)`,
+        },
       ),
     ];
   });
@@ -242,6 +324,8 @@ function bundleSection(
     notes: [
       `Cold import: the time \`await import()\` of the bundle takes in a fresh process, as deployed${DEPLOYED_FLAGS.length > 0 ? ` (${DEPLOYED_FLAGS.join(' ')})` : ' (no source maps)'}; process: spawn to exit, against ${round(nodeStartMs, 0)} ms for \`node -e 0\`. Medians of ${sizes.importRuns} runs.`,
       'SDK from the runtime: the same entry with `@aws-sdk/*` external, its SDK read from node_modules as the Lambda runtime’s would be: a smaller bundle, a slower cold import (the runtime resolves and reads each package’s files; https://github.com/aws/aws-cdk/issues/25492). The stack bundles the SDK.',
+      'Phases of a cold import (what bounds it): the bundle read, compiled (`vm.SourceTextModule`), linked to its `node:` built-ins and evaluated, each timed apart in a fresh process; through `vm` the sum exceeds a plain `import()`, the split is what counts. Compiling grows with the bytes; evaluating is mostly the SDK’s module-level schemas and error registries.',
+      `The Lambda bundles alias \`@aws-sdk/credential-provider-node\` to the environment variables provider (Lambda sets the role’s credentials as variables), which drops the default credential chain and its nested STS/SSO clients from both.`,
       `Measured on this machine’s Node.js ${process.version}; Lambda runs nodejs22.x on Arm, where the init phase also loads the runtime. Importing builds nothing: the handlers and SDK clients are created on the first invocation.`,
     ],
   };
