@@ -28,13 +28,15 @@ export interface PipelineFunctionProps {
 }
 
 /**
- * Packages the Lambda bundles replace (esbuild `alias`, resolved from the project root): the SDK
- * clients' default credential chain, which a function never uses, by the environment variables'
- * provider (pipeline-functions/lambda/env-credential-provider.ts). The CLI and the local runtime are
- * not bundled with these settings and keep the whole chain.
+ * Modules the Lambda bundles replace (esbuild `alias`, resolved from the project root), each by a
+ * small module in pipeline-functions/lambda/ that says why: the SDK clients' default credential
+ * chain, which a function never uses, by the environment variables' provider; the SDK's event
+ * streams, which no b2a operation uses, by a stub that fails if one ever did. The CLI and the local
+ * runtime are not bundled with these settings and keep the real modules.
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './pipeline-functions/lambda/env-credential-provider.ts',
+  '@smithy/core/event-streams': './pipeline-functions/lambda/event-streams-stub.ts',
 };
 
 /**

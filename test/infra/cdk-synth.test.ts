@@ -76,4 +76,16 @@ describe('Synth: like the CDK CLI', () => {
       expect(code).not.toContain('@aws-sdk/credential-provider-sso - fromSSO');
     },
   );
+
+  it.each(['b2a-dev-enrichment', 'b2a-dev-target'])(
+    'bundles %s with the event streams stub, not the SDK event stream codec',
+    (name) => {
+      // Prepare
+      const code = readFileSync(join(bundleOf(name), 'index.mjs'), 'utf8');
+
+      // Assess: the codec's header name, and the stub's message
+      expect(code).not.toContain(':message-type');
+      expect(code).toContain('event streams are not in the Lambda bundles');
+    },
+  );
 });

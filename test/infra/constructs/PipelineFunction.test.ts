@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLING, LAMBDA_ALIASES } from '../../../infra/constructs/PipelineFunction.js';
-import { LAMBDA_ENTRIES } from '../../../infra/paths.js';
+import { pathToFileURL } from 'node:url';
+import { LAMBDA_ENTRIES, PROJECT_ROOT } from '../../../infra/paths.js';
+import { startHttpStub } from '../../support/http-stub.js';
 import { esbuildOptionsOf } from '../../bench/bundles.js';
 
 /** Bundles each function as NodejsFunction would with the stack's BUNDLING and returns esbuild's metafile. */
@@ -20,6 +22,22 @@ async function metafiles(): Promise<Record<keyof typeof LAMBDA_ENTRIES, Metafile
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Two SDK calls, bundled like a function: the clients are built as the Lambda composition root does. */
+const SDK_CALLS = `
+import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+export async function run(endpoint: string) {
+  const config = { credentials: fromEnv(), region: 'eu-west-1', endpoint };
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  const object = await s3.send(new GetObjectCommand({ Bucket: 'inbox', Key: 'a b.txt' }));
+  const body = await object.Body?.transformToString();
+  const dynamodb = new DynamoDBClient(config);
+  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: 'jobs', Key: { pk: { S: 'a' } } }));
+  return { body, item: Item };
+}
+`;
 
 /** The default credential chain of the SDK and what it pulls in: none of it runs on Lambda. */
 const CREDENTIAL_CHAIN = [
@@ -75,11 +93,66 @@ describe('Construct: PipelineFunction bundling', () => {
   it('passes the alias to NodejsFunction as the esbuild CLI flag, from the project root', () => {
     // Assess: aws-cdk-lib renders `--alias` values as `--alias:name=path` (aws/aws-cdk#25385)
     expect(BUNDLING.esbuildArgs).toEqual({
-      '--alias': ['@aws-sdk/credential-provider-node=./pipeline-functions/lambda/env-credential-provider.ts'],
+      '--alias': [
+        '@aws-sdk/credential-provider-node=./pipeline-functions/lambda/env-credential-provider.ts',
+        '@smithy/core/event-streams=./pipeline-functions/lambda/event-streams-stub.ts',
+      ],
     });
     expect(LAMBDA_ALIASES).toEqual({
       '@aws-sdk/credential-provider-node': './pipeline-functions/lambda/env-credential-provider.ts',
+      '@smithy/core/event-streams': './pipeline-functions/lambda/event-streams-stub.ts',
     });
+  });
+
+  it('leaves the SDK event streams out of both bundles (no b2a operation streams events)', async () => {
+    // Act
+    const { enrichment, target } = await metafiles();
+
+    // Assess
+    for (const metafile of [enrichment, target]) {
+      const inputs = Object.keys(metafile.inputs);
+      expect(inputs.filter((input) => input.includes('submodules/event-streams/'))).toEqual([]);
+      expect(inputs).toContain('pipeline-functions/lambda/event-streams-stub.ts');
+    }
+  });
+
+  it('keeps the bundled SDK working with the aliases: S3 GetObject (whose client wires event streams) and a DynamoDB call', async () => {
+    // Prepare: a loopback S3 and DynamoDB, and the two calls bundled with the Lambda settings
+    const stub = await startHttpStub((request) =>
+      request.url.startsWith('/inbox/')
+        ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'hello' }
+        : {
+            status: 200,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: '{"Item":{"pk":{"S":"a"}}}',
+          },
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'b2a-bundle-sdk-'));
+    const env = { ...process.env };
+    try {
+      process.env['AWS_ACCESS_KEY_ID'] = 'ASIATEST';
+      process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret';
+      const outfile = join(dir, 'calls.mjs');
+      const { entryPoints: _entry, ...options } = esbuildOptionsOf(LAMBDA_ENTRIES.target, outfile);
+      await build({ ...options, stdin: { contents: SDK_CALLS, resolveDir: PROJECT_ROOT, loader: 'ts' } });
+      const calls = (await import(pathToFileURL(outfile).href)) as {
+        run: (endpoint: string) => Promise<{ body: string; item: unknown }>;
+      };
+
+      // Act
+      const result = await calls.run(stub.url);
+
+      // Assess
+      expect(result).toEqual({ body: 'hello', item: { pk: { S: 'a' } } });
+      expect(stub.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'GET /inbox/a%20b.txt?x-id=GetObject',
+        'POST /',
+      ]);
+    } finally {
+      process.env = env;
+      await stub.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('bundles the AWS SDK (one file to read at a cold start) and ships no source map', () => {
