@@ -53,6 +53,11 @@ const CREDENTIAL_CHAIN = [
   '@smithy/credential-provider-imds',
 ];
 
+function restoreVariable(name: string, value: string | undefined): void {
+  if (value === undefined) Reflect.deleteProperty(process.env, name);
+  else process.env[name] = value;
+}
+
 /** The npm packages whose files are in a bundle. */
 function packagesIn(metafile: Metafile): Set<string> {
   const names = Object.keys(metafile.inputs).flatMap((input) => {
@@ -128,7 +133,7 @@ describe('Construct: PipelineFunction bundling', () => {
           },
     );
     const dir = await mkdtemp(join(tmpdir(), 'b2a-bundle-sdk-'));
-    const env = { ...process.env };
+    const saved = [process.env['AWS_ACCESS_KEY_ID'], process.env['AWS_SECRET_ACCESS_KEY']] as const;
     try {
       process.env['AWS_ACCESS_KEY_ID'] = 'ASIATEST';
       process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret';
@@ -149,7 +154,8 @@ describe('Construct: PipelineFunction bundling', () => {
         'POST /',
       ]);
     } finally {
-      process.env = env;
+      restoreVariable('AWS_ACCESS_KEY_ID', saved[0]);
+      restoreVariable('AWS_SECRET_ACCESS_KEY', saved[1]);
       await stub.close();
       await rm(dir, { recursive: true, force: true });
     }
