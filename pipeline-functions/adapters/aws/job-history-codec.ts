@@ -1,0 +1,79 @@
+/**
+ * How the jobs table stores a job's attempt history: one Binary attribute holding the history's
+ * JSON, deflated against a dictionary, instead of a list of maps. DynamoDB bills a write per started
+ * KB of the whole item, attribute names of nested maps included
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html),
+ * and the delivery log repeats the same header names, the bucket, the key and the version in every
+ * attempt; AWS advises compressing large attribute values and storing them as Binary
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-use-s3-too.html#bp-compress).
+ * A first successful attempt then fits one write unit with the job around it.
+ *
+ * The first byte names the format, so that a later dictionary can be added beside this one: items
+ * already written keep decoding with the dictionary they were written with.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Attempt } from '../../core/model.js';
+import { HistoryNotReadableError } from './errors.js';
+
+/** Format 1: deflate-raw of the JSON, with {@link DICTIONARY_V1} then the job's own names as dictionary. */
+const FORMAT_V1 = 1;
+
+/**
+ * What attempts share, most frequent last (deflate finds recent dictionary bytes cheapest). Never
+ * change it: stored histories decode only with the exact dictionary they were written with; add a
+ * format instead.
+ */
+const DICTIONARY_V1 =
+  '"error":"","requestedBy":"arn:aws:iam::","backfillId":"","retryAfter":"","bodyTruncated":true,' +
+  '"requestId":{"header":"x-request-id","value":""},"text/plain","application/octet-stream",' +
+  '"webhook-id":"msg_","webhook-timestamp":"","webhook-signature":"v1,","user-agent":"b2a",' +
+  '"outcome":"retryable","outcome":"terminal","outcome":"skipped","origin":"retry","origin":"reprocess",' +
+  '"origin":"backfill","runId":"auto","b2a-payload":"reference","httpStatus":503,"status":503,' +
+  '[{"at":"2026-","runId":"auto","attempt":1,"origin":"s3-event","outcome":"delivered","httpStatus":200,' +
+  '"latencyMs":,"request":{"method":"POST","url":"https://","headers":{"authorization":"[redacted]",' +
+  '"b2a-attempt":"1","b2a-bucket":"","b2a-key":"","b2a-payload":"content","b2a-version-id":"",' +
+  '"content-digest":"sha-256=:=:","content-type":"application/json","idempotency-key":""},' +
+  '"bodyBytes":,"bodySha256":""},"response":{"status":200,"contentType":"application/json","body":"';
+
+/** The names every attempt of a job repeats (its object version never changes), as dictionary. */
+export interface HistoryContext {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+function dictionaryOf(context: HistoryContext): Buffer {
+  return Buffer.from(
+    `${DICTIONARY_V1}${context.versionId ?? ''}${context.bucket}${encodeURIComponent(context.key)}${context.key}`,
+  );
+}
+
+/**
+ * The stored form of a history.
+ * @example const stored = encodeHistory(job.history, job) // a Uint8Array for the `history` attribute
+ */
+export function encodeHistory(history: readonly Attempt[], context: HistoryContext): Uint8Array {
+  const deflated = deflateRawSync(JSON.stringify(history), { level: 9, dictionary: dictionaryOf(context) });
+  return Buffer.concat([Buffer.of(FORMAT_V1), deflated]);
+}
+
+/**
+ * The history of a stored item: the Binary this module writes, or the list of maps that items
+ * written before it hold.
+ * @throws HistoryNotReadableError when the value is neither
+ */
+export function decodeHistory(stored: unknown, context: HistoryContext): Attempt[] {
+  if (stored === undefined) return [];
+  if (Array.isArray(stored)) return stored as Attempt[];
+  if (!(stored instanceof Uint8Array) || stored[0] !== FORMAT_V1) {
+    throw new HistoryNotReadableError(`the history of ${context.bucket}/${context.key} is in no known format`);
+  }
+  try {
+    const json = inflateRawSync(stored.subarray(1), { dictionary: dictionaryOf(context) });
+    return JSON.parse(json.toString('utf8')) as Attempt[];
+  } catch (error) {
+    throw new HistoryNotReadableError(`the history of ${context.bucket}/${context.key} does not decode`, {
+      cause: error,
+    });
+  }
+}
