@@ -435,7 +435,7 @@ describe('Class: DynamoDbJobRepository', () => {
       // Act
       const all = await repository.countByStatus('SKIPPED');
       const since = await repository.countByStatus('SKIPPED', '2026-03-01T00:04:00.000Z');
-      const none = await repository.countByStatus('SUCCEEDED');
+      const none = await repository.countByStatus('FAILED');
 
       // Assess
       expect(all).toBe(5);
