@@ -130,7 +130,9 @@ export class FakeJobsTable {
 
 /**
  * Writes to the status index (all attributes projected): a new index entry is one write, a changed
- * index key is a delete and a put, an unchanged key with changed attributes is one write.
+ * index key is a delete and a put, an unchanged key with changed attributes is one write. The index
+ * is sparse: an item without the key attribute (a SUCCEEDED job) has no entry, and removing the
+ * attribute is one delete.
  */
 function indexWrites(before: Item | undefined, after: Item, oldBytes: number, newBytes: number): number {
   const { statusIndexPartitionKey: pk, statusIndexSortKey: sk } = JOBS_TABLE;

@@ -314,14 +314,20 @@ export class DynamoDbJobRepository implements JobRepository {
   }
 }
 
-/** What an attempt writes: the history gains it, and the totals count it. */
+/**
+ * What an attempt writes: the history gains it, and the totals count it. The times of the first and
+ * last attempts are stored only when the history cannot tell them (`toJob` reads them from it), which
+ * keeps a first successful attempt within one write unit.
+ */
 function attemptFields(update: AttemptUpdate, current: Job | undefined): Record<string, unknown> {
   const { entry } = update;
+  const attempts = (current?.attempts ?? 0) + 1;
+  const history = [...(current?.history ?? []), entry].slice(-update.historyLimit);
   return {
-    attempts: (current?.attempts ?? 0) + 1,
-    firstAttemptAt: current?.firstAttemptAt ?? entry.at,
-    lastAttemptAt: entry.at,
-    history: encodeHistory([...(current?.history ?? []), entry].slice(-update.historyLimit), update.object),
+    attempts,
+    firstAttemptAt: history.length < attempts ? (current?.firstAttemptAt ?? entry.at) : undefined,
+    lastAttemptAt: undefined,
+    history: encodeHistory(history, update.object),
     lastHttpStatus: entry.httpStatus,
     lastError: entry.error,
     note: undefined,
