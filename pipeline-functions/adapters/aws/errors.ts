@@ -30,6 +30,9 @@ export class UnprocessedKeysError extends B2aError {}
 /** A job item's stored attempt history is in no format this adapter writes (or is corrupt). */
 export class HistoryNotReadableError extends B2aError {}
 
+/** A value DynamoDB has no type for (a function, a symbol, a bigint), so no size either. */
+export class UnsizableValueError extends B2aError {}
+
 /** AWS answered without a field it always sends (e.g. STS without `Arn`). */
 export class UnexpectedAwsResponseError extends B2aError {}
 

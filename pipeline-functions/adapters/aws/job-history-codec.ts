@@ -6,7 +6,9 @@
  * and the delivery log repeats the same header names, the bucket, the key and the version in every
  * attempt; AWS advises compressing large attribute values and storing them as Binary
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-use-s3-too.html#bp-compress).
- * A first successful attempt then fits one write unit with the job around it.
+ * A first successful attempt then fits one write unit with the job around it. A history that would
+ * not shrink (a log of bodies that do not compress) stays a list, so a stored history is never larger
+ * than the list DynamoDB would hold, which is what core `deliveryLogBudgetIssues` bounds.
  *
  * The first byte names the format, so that a later dictionary can be added beside this one: items
  * already written keep decoding with the dictionary they were written with.
@@ -14,6 +16,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Attempt } from '../../core/model.js';
 import { HistoryNotReadableError } from './errors.js';
+import { valueBytes } from './item-size.js';
 
 /** Format 1: deflate-raw of the JSON, with {@link DICTIONARY_V1} then the job's own names as dictionary. */
 const FORMAT_V1 = 1;
@@ -49,12 +52,16 @@ function dictionaryOf(context: HistoryContext): Buffer {
 }
 
 /**
- * The stored form of a history.
+ * The stored form of a history: compressed, or the list itself when that is no larger.
  * @example const stored = encodeHistory(job.history, job) // a Uint8Array for the `history` attribute
  */
-export function encodeHistory(history: readonly Attempt[], context: HistoryContext): Uint8Array {
+export function encodeHistory(
+  history: readonly Attempt[],
+  context: HistoryContext,
+): Uint8Array | readonly Attempt[] {
   const deflated = deflateRawSync(JSON.stringify(history), { level: 9, dictionary: dictionaryOf(context) });
-  return Buffer.concat([Buffer.of(FORMAT_V1), deflated]);
+  const compressed = Buffer.concat([Buffer.of(FORMAT_V1), deflated]);
+  return compressed.byteLength < valueBytes(history) ? compressed : history;
 }
 
 /**
@@ -66,7 +73,9 @@ export function decodeHistory(stored: unknown, context: HistoryContext): Attempt
   if (stored === undefined) return [];
   if (Array.isArray(stored)) return stored as Attempt[];
   if (!(stored instanceof Uint8Array) || stored[0] !== FORMAT_V1) {
-    throw new HistoryNotReadableError(`the history of ${context.bucket}/${context.key} is in no known format`);
+    throw new HistoryNotReadableError(
+      `the history of ${context.bucket}/${context.key} is in no known format`,
+    );
   }
   try {
     const json = inflateRawSync(stored.subarray(1), { dictionary: dictionaryOf(context) });

@@ -4,6 +4,7 @@ import {
   decodeHistory,
   encodeHistory,
 } from '../../../../../pipeline-functions/adapters/aws/job-history-codec.js';
+import { valueBytes } from '../../../../../pipeline-functions/adapters/aws/item-size.js';
 import type { Attempt } from '../../../../../pipeline-functions/core/model.js';
 
 const object = {
@@ -67,7 +68,17 @@ describe('Module: job-history-codec', () => {
 
     // Assess: DynamoDB sizes a Binary by its raw bytes
     // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html)
-    expect(stored.byteLength).toBeLessThan(Buffer.byteLength(JSON.stringify([delivered])) / 2);
+    expect(stored).toBeInstanceOf(Uint8Array);
+    expect(valueBytes(stored)).toBeLessThan(valueBytes([delivered]) / 2);
+  });
+
+  it('keeps as a list a history that compressing would not make smaller, so it never outgrows the list the budget bounds', () => {
+    // Act: deflate's header and the format byte outweigh an empty list's 3 bytes
+    const stored = encodeHistory([], object);
+
+    // Assess
+    expect(stored).toEqual([]);
+    expect(decodeHistory(stored, object)).toEqual([]);
   });
 
   it('reads a history stored as a list (items written before it) and an absent one', () => {
