@@ -34,7 +34,7 @@ export class JobsTableOutdatedError extends LocalRuntimeError {
   ) {
     super(
       `the local jobs table ${tableName} was created by an older b2a (indexes: ${indexes.join(', ') || 'none'}; this b2a reads ${STATUS_INDEX}): ` +
-        'move its data directory aside and start again (its jobs are not migrated), or start with another data directory',
+        'start over with `b2a local reset --yes` (its jobs are not migrated; the inbox is kept and sent again), or use another data directory',
     );
   }
 }
