@@ -68,7 +68,8 @@ export function shownCounts(report: Pick<StatusReport, 'counts'>): [string, numb
  * What the status says of SUCCEEDED jobs: the store does not index them (a write per file saved), so
  * they are listed by key prefix, not counted.
  */
-export const SUCCEEDED_NOT_COUNTED = 'not counted (not indexed): b2a jobs --status succeeded --prefix <prefix>';
+export const SUCCEEDED_NOT_COUNTED =
+  'not counted (not indexed): b2a jobs --status succeeded --prefix <prefix>';
 
 /** The job counts line, e.g. `RETRYING 2  FAILED 1  SKIPPED 0`. */
 export function formatCounts(report: StatusReport): string {

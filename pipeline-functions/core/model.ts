@@ -18,7 +18,12 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
  * succeed, and an index entry per success would cost a write each for listings that admins rarely
  * ask for. SUCCEEDED jobs are found by key instead (the bucket listing, then the jobs by id).
  */
-export const ATTENTION_STATUSES = ['RETRYING', 'FAILED', 'SKIPPED', 'SUPERSEDED'] as const satisfies readonly JobStatus[];
+export const ATTENTION_STATUSES = [
+  'RETRYING',
+  'FAILED',
+  'SKIPPED',
+  'SUPERSEDED',
+] as const satisfies readonly JobStatus[];
 export type AttentionStatus = (typeof ATTENTION_STATUSES)[number];
 
 /** Whether the job repository indexes a status (see {@link ATTENTION_STATUSES}). */

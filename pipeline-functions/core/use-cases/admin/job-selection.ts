@@ -4,7 +4,14 @@
  * index (`listByStatus`); SUCCEEDED jobs, which the index leaves out, through the bucket listing under
  * the prefix and a batched read of those object versions' jobs (`getMany`), as backfill does.
  */
-import { isAttentionStatus, jobIdOf, JOB_STATUSES, type AttentionStatus, type Job, type JobStatus } from '../../model.js';
+import {
+  isAttentionStatus,
+  jobIdOf,
+  JOB_STATUSES,
+  type AttentionStatus,
+  type Job,
+  type JobStatus,
+} from '../../model.js';
 import type { BucketListing, HttpStatusRange, JobRepository } from '../../ports.js';
 import { SucceededNeedsPrefixError } from './errors.js';
 

@@ -66,7 +66,9 @@ export async function selectForReprocess(
   ports: AdminPorts,
   selection: ReprocessSelection,
 ): Promise<ObjectRef[]> {
-  return 'keys' in selection ? resolveKeys(ports, selection.keys) : selectObjects(ports.jobs, selection.jobs, ports.listing);
+  return 'keys' in selection
+    ? resolveKeys(ports, selection.keys)
+    : selectObjects(ports.jobs, selection.jobs, ports.listing);
 }
 
 /**

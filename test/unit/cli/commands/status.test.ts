@@ -37,9 +37,7 @@ describe('Command: b2a status', () => {
     const { stdout } = await runCli(['status'], a);
 
     // Assess
-    expect(stdout).toContain(
-      'jobs          RETRYING 0  FAILED 1  SKIPPED 0  SUPERSEDED 1 (since',
-    );
+    expect(stdout).toContain('jobs          RETRYING 0  FAILED 1  SKIPPED 0  SUPERSEDED 1 (since');
   });
 
   it('prints the status as plain text, counting the last 24 hours', async () => {
