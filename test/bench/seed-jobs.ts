@@ -48,7 +48,7 @@ export function storedJob(
           ...(failed ? { error: FAILURE } : {}),
         },
       ],
-      object,
+      jobKeyOf(object),
     ),
     createdAt: at,
     updatedAt: at,

@@ -327,7 +327,7 @@ function attemptFields(update: AttemptUpdate, current: Job | undefined): Record<
     attempts,
     firstAttemptAt: history.length < attempts ? (current?.firstAttemptAt ?? entry.at) : undefined,
     lastAttemptAt: undefined,
-    history: encodeHistory(history, update.object),
+    history: encodeHistory(history, jobKeyOf(update.object)),
     lastHttpStatus: entry.httpStatus,
     lastError: entry.error,
     note: undefined,
@@ -341,7 +341,7 @@ function attemptFields(update: AttemptUpdate, current: Job | undefined): Record<
 function deferralFields(update: DeferralUpdate, current: Job | undefined): Record<string, unknown> {
   return {
     note: update.deferred.note,
-    ...(current ? {} : { attempts: 0, history: encodeHistory([], update.object) }),
+    ...(current ? {} : { attempts: 0, history: encodeHistory([], jobKeyOf(update.object)) }),
   };
 }
 
@@ -353,11 +353,8 @@ function toJob(item: Item): Job {
     [JOBS_TABLE.statusIndexPartitionKey]: _attention,
     ...fields
   } = item;
-  const history = decodeHistory(fields['history'], {
-    bucket: String(fields['bucket']),
-    key: String(fields['key']),
-    ...(typeof fields['versionId'] === 'string' ? { versionId: fields['versionId'] } : {}),
-  });
+  const key = { pk: String(pk), sk: String(sk) };
+  const history = decodeHistory(fields['history'], key);
   // Jobs written before the totals existed kept every attempt: their totals follow from the history.
   const derived = {
     history,
@@ -369,7 +366,7 @@ function toJob(item: Item): Job {
     ...derived,
     ...fields,
     history,
-    jobId: jobIdFromKey({ pk: String(pk), sk: String(sk) }),
+    jobId: jobIdFromKey(key),
   } as unknown as Job;
 }
 

@@ -17,8 +17,9 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Attempt } from '../../core/model.js';
 import { HistoryNotReadableError } from './errors.js';
 import { valueBytes } from './item-size.js';
+import type { JobKey } from './jobs-table.js';
 
-/** Format 1: deflate-raw of the JSON, with {@link DICTIONARY_V1} then the job's own names as dictionary. */
+/** Format 1: deflate-raw of the JSON, with {@link DICTIONARY_V1} then the job's primary key as dictionary. */
 const FORMAT_V1 = 1;
 
 /**
@@ -38,28 +39,20 @@ const DICTIONARY_V1 =
   '"content-digest":"sha-256=:=:","content-type":"application/json","idempotency-key":""},' +
   '"bodyBytes":,"bodySha256":""},"response":{"status":200,"contentType":"application/json","body":"';
 
-/** The names every attempt of a job repeats (its object version never changes), as dictionary. */
-export interface HistoryContext {
-  readonly bucket: string;
-  readonly key: string;
-  readonly versionId?: string;
-}
-
-function dictionaryOf(context: HistoryContext): Buffer {
-  return Buffer.from(
-    `${DICTIONARY_V1}${context.versionId ?? ''}${context.bucket}${encodeURIComponent(context.key)}${context.key}`,
-  );
+function dictionaryOf({ pk, sk }: JobKey): Buffer {
+  // pk is `<bucket>/<key>` (bucket names hold no `/`): the bucket and the key, raw and URL-encoded
+  // as the b2a-key header carries it, and sk the version, are in every attempt's headers.
+  const key = pk.slice(pk.indexOf('/') + 1);
+  return Buffer.from(`${DICTIONARY_V1}${sk}${encodeURIComponent(key)}${pk}`);
 }
 
 /**
  * The stored form of a history: compressed, or the list itself when that is no larger.
- * @example const stored = encodeHistory(job.history, job) // a Uint8Array for the `history` attribute
+ * @param key the job's primary key: its bucket, key and version, repeated in every attempt, make the dictionary
+ * @example const stored = encodeHistory(job.history, jobKeyOf(object)) // a Uint8Array for `history`
  */
-export function encodeHistory(
-  history: readonly Attempt[],
-  context: HistoryContext,
-): Uint8Array | readonly Attempt[] {
-  const deflated = deflateRawSync(JSON.stringify(history), { level: 9, dictionary: dictionaryOf(context) });
+export function encodeHistory(history: readonly Attempt[], key: JobKey): Uint8Array | readonly Attempt[] {
+  const deflated = deflateRawSync(JSON.stringify(history), { level: 9, dictionary: dictionaryOf(key) });
   const compressed = Buffer.concat([Buffer.of(FORMAT_V1), deflated]);
   return compressed.byteLength < valueBytes(history) ? compressed : history;
 }
@@ -69,19 +62,17 @@ export function encodeHistory(
  * written before it hold.
  * @throws HistoryNotReadableError when the value is neither
  */
-export function decodeHistory(stored: unknown, context: HistoryContext): Attempt[] {
+export function decodeHistory(stored: unknown, key: JobKey): Attempt[] {
   if (stored === undefined) return [];
   if (Array.isArray(stored)) return stored as Attempt[];
   if (!(stored instanceof Uint8Array) || stored[0] !== FORMAT_V1) {
-    throw new HistoryNotReadableError(
-      `the history of ${context.bucket}/${context.key} is in no known format`,
-    );
+    throw new HistoryNotReadableError(`the history of ${key.pk}#${key.sk} is in no known format`);
   }
   try {
-    const json = inflateRawSync(stored.subarray(1), { dictionary: dictionaryOf(context) });
+    const json = inflateRawSync(stored.subarray(1), { dictionary: dictionaryOf(key) });
     return JSON.parse(json.toString('utf8')) as Attempt[];
   } catch (error) {
-    throw new HistoryNotReadableError(`the history of ${context.bucket}/${context.key} does not decode`, {
+    throw new HistoryNotReadableError(`the history of ${key.pk}#${key.sk} does not decode`, {
       cause: error,
     });
   }

@@ -5,13 +5,15 @@ import {
   encodeHistory,
 } from '../../../../../pipeline-functions/adapters/aws/job-history-codec.js';
 import { valueBytes } from '../../../../../pipeline-functions/adapters/aws/item-size.js';
+import { jobKeyOf } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
 import type { Attempt } from '../../../../../pipeline-functions/core/model.js';
 
-const object = {
+const ref = {
   bucket: 'b2a-prod-inbox',
   key: 'incoming/2026/11/21/invoice 0000001+é.json',
   versionId: 'v0.Jb1ZtTmUKGbOq4C4aa0sVkPq',
 };
+const object = jobKeyOf(ref);
 
 /** A first successful attempt as the prod stage logs it (headers as the HTTP adapter records them). */
 const delivered: Attempt = {
@@ -28,10 +30,10 @@ const delivered: Attempt = {
     headers: {
       authorization: '[redacted]',
       'b2a-attempt': '1',
-      'b2a-bucket': object.bucket,
-      'b2a-key': encodeURIComponent(object.key),
+      'b2a-bucket': ref.bucket,
+      'b2a-key': encodeURIComponent(ref.key),
       'b2a-payload': 'content',
-      'b2a-version-id': object.versionId,
+      'b2a-version-id': ref.versionId,
       'content-digest': 'sha-256=:otUJ7uqJ3JUW4ZLmIqUGnO0r35jq4NrpgY2cwpy2LiQ=:',
       'content-type': 'application/json',
       'idempotency-key': '496a6b829e02fa8f5adc39854e60255466e0c5bc',
@@ -94,6 +96,8 @@ describe('Module: job-history-codec', () => {
     // Act and assess
     expect(() => decodeHistory(Uint8Array.of(9, 1, 2), object)).toThrow(HistoryNotReadableError);
     expect(() => decodeHistory('text', object)).toThrow(HistoryNotReadableError);
-    expect(() => decodeHistory(stored, { ...object, key: 'other.json' })).toThrow(HistoryNotReadableError);
+    expect(() => decodeHistory(stored, { ...object, pk: 'b2a-prod-inbox/other.json' })).toThrow(
+      HistoryNotReadableError,
+    );
   });
 });
