@@ -440,6 +440,7 @@ function costSection(measured: readonly Measured[], config: PipelineConfig, stub
             `a ${round(measured[0]?.meanItemBytes ?? Number.NaN, 0)} B job (the delivery log, its history compressed) bills ` +
             `${b2aUsage?.dynamodbWriteUnit ?? Number.NaN} WRU a file and no index entry (the status index is sparse), ` +
             `and ${b2aUsage?.dynamodbReadUnit ?? Number.NaN} strongly consistent reads`,
+          boundByWhenMet: true,
         },
       ),
     ],
