@@ -9,7 +9,7 @@ import { mkdtemp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { JobStatus } from '../pipeline-functions/core/model.js';
-import { JOB_STATUSES } from '../pipeline-functions/core/model.js';
+import { ATTENTION_STATUSES } from '../pipeline-functions/core/model.js';
 import { formatLogLine } from '../pipeline-functions/local/log.js';
 import { startLocalRuntime, type LocalRuntime } from '../pipeline-functions/local/runtime.js';
 import type { LocalConfigInput } from '../pipeline-functions/local/settings.js';
@@ -119,7 +119,7 @@ export async function runDemo(
     out(`${notifications.length} notifications in ${runtime.paths.notifications}, e.g.`);
     out(`  ${notifications.find((line) => line.includes('"FAILED"')) ?? notifications[0] ?? ''}`);
     const counts = await runtime.jobCounts();
-    out(`jobs: ${JOB_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ')}`);
+    out(`jobs: ${ATTENTION_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ')}`);
 
     const problems = await check(runtime, reprocessed);
     if (problems.length > 0) throw new Error(`the demo did not end as expected:\n  ${problems.join('\n  ')}`);

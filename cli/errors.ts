@@ -18,6 +18,7 @@ import {
   KeyHasNoJobsError,
   KeysNotFoundError,
   ObjectsNotSentError,
+  SucceededNeedsPrefixError,
 } from '../pipeline-functions/core/use-cases/admin/errors.js';
 import { DataDirNotFoundError, StoreLockedError } from '../pipeline-functions/local/errors.js';
 import { resourceNamesOf } from '../pipeline-functions/core/resource-names.js';
@@ -358,6 +359,9 @@ function fromAdminError(error: unknown): CliError | undefined {
         : "older attempts are in the target's log on AWS (its `job recorded` lines), locally in the runtime's log",
       cause,
     );
+  }
+  if (error instanceof SucceededNeedsPrefixError) {
+    return new UsageError(error.message, 'add --prefix <start of the keys>, e.g. --prefix invoices/2026/11/');
   }
   if (error instanceof KeyHasNoJobsError) {
     return new NotFoundError(

@@ -1,6 +1,6 @@
 /** The live view of `b2a local up` (ink): loaded only when a person watches the runtime. */
 import type { CircuitStatus } from '../pipeline-functions/core/admission/circuit-status.js';
-import type { JobStatus } from '../pipeline-functions/core/model.js';
+import type { AttentionStatus } from '../pipeline-functions/core/model.js';
 import type { FlagReading } from '../pipeline-functions/core/ports.js';
 import type { LogEntry } from '../pipeline-functions/local/log.js';
 import type { LocalRuntime, PendingWork } from '../pipeline-functions/local/runtime.js';
@@ -39,7 +39,7 @@ export async function runDashboard(
     events.unshift(entry);
     events.length = Math.min(events.length, 20);
   });
-  let counts: Record<JobStatus, number> | undefined;
+  let counts: Record<AttentionStatus, number> | undefined;
   let flag: FlagReading['state'] | undefined;
   let circuit: CircuitStatus | undefined;
   let pending: PendingWork | undefined;

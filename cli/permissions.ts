@@ -25,6 +25,8 @@ export const COMMAND_PERMISSIONS: Readonly<Record<string, readonly string[]>> = 
     's3:GetObject',
     's3:GetObjectVersion',
     's3:ListBucket',
+    's3:ListBucketVersions',
+    'dynamodb:BatchGetItem',
     'sqs:SendMessage',
     'dynamodb:Query',
     'dynamodb:GetItem',
@@ -41,7 +43,8 @@ export const COMMAND_PERMISSIONS: Readonly<Record<string, readonly string[]>> = 
     'sqs:SendMessage',
     PACING_PERMISSION,
   ],
-  jobs: ['dynamodb:Query'],
+  // SUCCEEDED jobs are not indexed: `--status succeeded --prefix` lists the bucket and reads their jobs by id.
+  jobs: ['dynamodb:Query', 's3:ListBucketVersions', 'dynamodb:BatchGetItem'],
   'jobs show': ['dynamodb:Query'],
   // GetItem reads the circuit breaker's item (stages with one).
   status: [

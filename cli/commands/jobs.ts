@@ -43,6 +43,8 @@ Examples:
   $ b2a jobs                               the 50 newest jobs, any status
   $ b2a jobs --failed --since 24h
   $ b2a jobs --status retrying,failed --prefix invoices/ --limit 200
+  $ b2a jobs --status succeeded --prefix invoices/2026/11/   successes: not indexed, so read
+                                           from the bucket listing under the prefix (required)
   $ b2a jobs --watch                       refresh every 3 seconds (q or Ctrl+C to stop)
   $ b2a jobs --http-status 4xx,429 --since 1h   jobs whose last answer was one of these
   $ b2a jobs --json | jq -r '.[].key'
@@ -52,11 +54,11 @@ Examples:
 /** The `jobs` command and its `show` subcommand. */
 export function jobsCommand(deps: CliDeps): Command {
   const jobs = new Command('jobs')
-    .description('list jobs, newest first (default: every status)')
+    .description('list jobs, newest first (default: every status; SUCCEEDED ones only with --prefix)')
     .option('--failed', 'only FAILED jobs (same as --status FAILED)')
     .option(
       '--status <status>',
-      'SUCCEEDED, RETRYING, FAILED, SKIPPED or SUPERSEDED (comma-separated for several)',
+      'SUCCEEDED (needs --prefix), RETRYING, FAILED, SKIPPED or SUPERSEDED (comma-separated for several)',
       parseStatuses,
     )
     .option('--since <duration>', 'only jobs updated within, e.g. 30m, 2h, 7d (or an ISO time)', parseSince)

@@ -57,14 +57,21 @@ export function formatCircuit(circuit: CircuitStatus): string {
 }
 
 /**
- * The counts worth a place on the jobs line: every status, but SUPERSEDED (which only `versions:
- * latest` produces) when there is none.
+ * The counts worth a place on the jobs line: every status that needs attention, but SUPERSEDED
+ * (which only `versions: latest` produces) when there is none.
  */
 export function shownCounts(report: Pick<StatusReport, 'counts'>): [string, number][] {
   return Object.entries(report.counts).filter(([status, count]) => status !== 'SUPERSEDED' || count > 0);
 }
 
-/** The job counts line, e.g. `SUCCEEDED 120  RETRYING 2  FAILED 1  SKIPPED 0`. */
+/**
+ * What the status says of SUCCEEDED jobs: the store does not index them (a write per file saved), so
+ * they are listed by key prefix, not counted.
+ */
+export const SUCCEEDED_NOT_COUNTED =
+  'not counted (not indexed): b2a jobs --status succeeded --prefix <prefix>';
+
+/** The job counts line, e.g. `RETRYING 2  FAILED 1  SKIPPED 0`. */
 export function formatCounts(report: StatusReport): string {
   return shownCounts(report)
     .map(([status, count]) => `${status} ${count}`)
@@ -75,6 +82,7 @@ export function formatCounts(report: StatusReport): string {
 export function renderStatus(report: StatusReport): string {
   const lines = statusLines(report).map(([label, value]) => `${label.padEnd(14)}${value}`);
   lines.push(`${'jobs'.padEnd(14)}${formatCounts(report)} (since ${formatTime(report.since)})`);
+  lines.push(`${'succeeded'.padEnd(14)}${SUCCEEDED_NOT_COUNTED}`);
   if (report.queues.deadLetter.visible > 0) {
     lines.push('', 'There are dead letters: see them with b2a dlq, send them back with b2a dlq redrive');
   }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { CircuitStatus } from '../../pipeline-functions/core/admission/circuit-status.js';
-import type { JobStatus } from '../../pipeline-functions/core/model.js';
+import type { AttentionStatus } from '../../pipeline-functions/core/model.js';
 import type { FlagReading } from '../../pipeline-functions/core/ports.js';
 import { JOB_STATUSES } from '../../pipeline-functions/core/model.js';
 import type { ActivitySnapshot, RecentJob } from '../../pipeline-functions/local/activity.js';
@@ -24,8 +24,11 @@ export interface LocalDashboardInfo {
 /** Props of {@link LocalDashboard}. */
 export interface LocalDashboardProps {
   readonly info: LocalDashboardInfo;
-  /** Jobs in the store by status; undefined until first loaded. */
-  readonly counts?: Readonly<Record<JobStatus, number>>;
+  /**
+   * Jobs in the store by status, for the statuses the store indexes (SUCCEEDED is not: the view
+   * shows the successes recorded since start); undefined until first loaded.
+   */
+  readonly counts?: Readonly<Record<AttentionStatus, number>>;
   /** The enabled flag (`not-understood` holds); undefined until first read. */
   readonly flag?: FlagReading['state'];
   /** The circuit breaker, when one is configured. */
@@ -120,7 +123,12 @@ export function LocalDashboard({
         {JOB_STATUSES.map((status) => (
           <Text key={status} color={STATUS_COLORS[status]}>
             {' '}
-            {status} {counts ? counts[status] : '…'}
+            {status}{' '}
+            {status === 'SUCCEEDED'
+              ? `${activity.recordedSinceStart.SUCCEEDED} since start`
+              : counts
+                ? counts[status]
+                : '…'}
           </Text>
         ))}
       </Box>

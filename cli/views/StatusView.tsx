@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { StatusReport } from '../../pipeline-functions/core/use-cases/admin/status.js';
 import { formatTime } from '../render/format.js';
-import { shownCounts, statusLines } from '../render/status.js';
+import { shownCounts, statusLines, SUCCEEDED_NOT_COUNTED } from '../render/status.js';
 import { STATUS_COLORS } from './status-colors.js';
 
 /** Props of {@link StatusView}. */
@@ -41,6 +41,12 @@ export function StatusView({ report }: StatusViewProps) {
           </Box>
         ))}
         <Text dimColor>(since {formatTime(report.since)})</Text>
+      </Box>
+      <Box>
+        <Box width={LABEL_WIDTH} flexShrink={0}>
+          <Text bold>succeeded</Text>
+        </Box>
+        <Text dimColor>{SUCCEEDED_NOT_COUNTED}</Text>
       </Box>
     </Box>
   );

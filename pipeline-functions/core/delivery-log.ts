@@ -180,7 +180,8 @@ export interface BudgetIssue {
 
 /**
  * Upper estimates of one attempt's record, in bytes: as JSON between the pipe's steps (where `"`,
- * `\` and line breaks of the body take two bytes) and as stored in DynamoDB (UTF-8, the body once).
+ * `\` and line breaks of the body take two bytes) and as stored in DynamoDB (UTF-8, the body once;
+ * the job repository compresses a history only when that makes it smaller, so this bounds it too).
  */
 export function attemptRecordBytes(api: DeliveryLogBudgetInput['api']): {
   readonly json: number;

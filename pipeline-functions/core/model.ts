@@ -14,6 +14,24 @@ export const JOB_STATUSES = ['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED', 'SUPE
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /**
+ * The statuses that need an admin's attention, the only ones the job repository indexes: most jobs
+ * succeed, and an index entry per success would cost a write each for listings that admins rarely
+ * ask for. SUCCEEDED jobs are found by key instead (the bucket listing, then the jobs by id).
+ */
+export const ATTENTION_STATUSES = [
+  'RETRYING',
+  'FAILED',
+  'SKIPPED',
+  'SUPERSEDED',
+] as const satisfies readonly JobStatus[];
+export type AttentionStatus = (typeof ATTENTION_STATUSES)[number];
+
+/** Whether the job repository indexes a status (see {@link ATTENTION_STATUSES}). */
+export function isAttentionStatus(status: JobStatus): status is AttentionStatus {
+  return (ATTENTION_STATUSES as readonly JobStatus[]).includes(status);
+}
+
+/**
  * Terminal states: a notification goes out when a job reaches one (config `notifications.on`).
  * SKIPPED can be reprocessed.
  */

@@ -25,8 +25,12 @@ export const flagParameterName = (environment: string): string => `/b2a/${enviro
 /** SSM parameter the stack publishes with every resource name, read by the CLI (`--env prod`). */
 export const discoveryParameterName = (environment: string): string => `/b2a/${environment}/resources`;
 
-/** The jobs table's status index: partition `status`, sort `updatedAt`. */
-export const STATUS_INDEX = 'by-status';
+/**
+ * The jobs table's sparse status index: partition `attention` (the status, written only while the
+ * job needs attention: see core `ATTENTION_STATUSES`), sort `updatedAt`. It replaced `by-status`,
+ * which held every job, successes included.
+ */
+export const STATUS_INDEX = 'by-attention';
 
 /**
  * The `message` of the line the enrichment logs (once per container, repeated at most once a minute)

@@ -5,7 +5,7 @@
 import type { CredentialSource } from './config.js';
 import type { HttpExchange } from './delivery-log.js';
 import type { B2aEnvelope } from './messages.js';
-import type { Attempt, Job, JobStatus, ObjectRef, Run } from './model.js';
+import type { Attempt, AttentionStatus, Job, JobStatus, ObjectRef, Run } from './model.js';
 
 /**
  * The enabled flag as read: on, off (objects are SKIPPED), hold (deliveries wait, nothing is
@@ -151,7 +151,8 @@ export interface HttpStatusRange {
 }
 
 export interface JobQuery {
-  readonly status: JobStatus;
+  /** Only statuses that need attention are indexed (SUCCEEDED jobs are read by id). */
+  readonly status: AttentionStatus;
   /** ISO-8601: only jobs updated at or after this time. */
   readonly since?: string;
   /**
@@ -174,7 +175,10 @@ export interface JobRepository {
    * changed nothing).
    */
   record(update: JobUpdate): Promise<Job | undefined>;
-  /** Jobs in one status, newest first, through the status index (never a scan). */
+  /**
+   * Jobs in one status that needs attention, newest first, through the sparse status index (never a
+   * scan). SUCCEEDED jobs are not indexed: read them by id (`getMany`) or by key (`listByKey`).
+   */
   listByStatus(query: JobQuery): Promise<Page<Job>>;
   /** Every version's job for one key. */
   listByKey(bucket: string, key: string): Promise<Job[]>;
@@ -183,8 +187,8 @@ export interface JobRepository {
    * with no job are absent from the map.
    */
   getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>>;
-  /** How many jobs are in a status (updated since `since`). */
-  countByStatus(status: JobStatus, since?: string): Promise<number>;
+  /** How many jobs are in a status that needs attention (updated since `since`). */
+  countByStatus(status: AttentionStatus, since?: string): Promise<number>;
 }
 
 /** The newest version of one key that b2a has seen, by S3's sequencer (config `versions: latest`). */

@@ -8,13 +8,16 @@ import { createRequire } from 'node:module';
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
-import { jobsTableDefinition } from '../adapters/aws/jobs-table.js';
+import { JOBS_TABLE, jobsTableDefinition } from '../adapters/aws/jobs-table.js';
 import { hasErrorCode } from '../adapters/local/files.js';
 import { localDynamoClient } from './dynamo-client.js';
-import { LocalRuntimeError, StoreLockedError } from './errors.js';
+import { JobsTableOutdatedError, LocalRuntimeError, StoreLockedError } from './errors.js';
 import { assertPortFree, closeServer, listenOnLoopback, type Service } from './service.js';
 
-/** Creates the jobs table if it does not exist, and waits until it is ACTIVE. */
+/**
+ * Creates the jobs table if it does not exist, and waits until it is ACTIVE.
+ * @throws JobsTableOutdatedError when an existing table lacks the status index this b2a queries
+ */
 export async function ensureJobsTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
@@ -24,7 +27,11 @@ export async function ensureJobsTable(client: DynamoDBClient, tableName: string)
   }
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Table?.TableStatus === 'ACTIVE') {
+      const indexes = (Table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
+      if (!indexes.includes(JOBS_TABLE.statusIndex)) throw new JobsTableOutdatedError(tableName, indexes);
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new LocalRuntimeError(`the local jobs table ${tableName} did not become ACTIVE`);

@@ -1,5 +1,6 @@
 /** Errors of the local runtime, each saying what to do about it. */
 import { B2aError } from '../core/errors.js';
+import { STATUS_INDEX } from '../core/names.js';
 
 /** The local runtime could not start or reach its data directory. */
 export class LocalRuntimeError extends B2aError {}
@@ -17,6 +18,23 @@ export class PortInUseError extends LocalRuntimeError {
     super(
       `port ${port} on 127.0.0.1 (for ${service}) is already in use: stop what uses it, or choose another port with ${setting} (0 picks a free one)`,
       options,
+    );
+  }
+}
+
+/**
+ * The data directory's jobs table was created by an older b2a, without the status index this one
+ * queries. dynalite cannot add an index to a table, and its jobs would need rewriting for a sparse
+ * index anyway, so the runtime refuses it rather than answer listings wrongly.
+ */
+export class JobsTableOutdatedError extends LocalRuntimeError {
+  public constructor(
+    public readonly tableName: string,
+    public readonly indexes: readonly string[],
+  ) {
+    super(
+      `the local jobs table ${tableName} was created by an older b2a (indexes: ${indexes.join(', ') || 'none'}; this b2a reads ${STATUS_INDEX}): ` +
+        'start over with `b2a local reset --yes` (its jobs are not migrated; the inbox is kept and sent again), or use another data directory',
     );
   }
 }

@@ -15,7 +15,7 @@
 import { LocalWorkQueue } from '../adapters/local/local-work-queue.js';
 import { readCircuitStatus, type CircuitStatus } from '../core/admission/circuit-status.js';
 import type { PipelineConfig } from '../core/config.js';
-import type { JobStatus } from '../core/model.js';
+import type { AttentionStatus } from '../core/model.js';
 import type { FlagAdmin, JobRepository, WorkQueue } from '../core/ports.js';
 import { countJobsByStatus } from '../core/use-cases/count-jobs.js';
 import type { ActivitySnapshot } from './activity.js';
@@ -56,8 +56,8 @@ export interface LocalRuntime {
   /** Subscribes to what happens. @returns unsubscribe */
   onEvent(listener: (event: RuntimeEvent) => void): () => void;
   activity(): ActivitySnapshot;
-  /** Jobs in the store by status. */
-  jobCounts(): Promise<Record<JobStatus, number>>;
+  /** Jobs in the store by status that needs attention (SUCCEEDED jobs are not indexed: see `activity()`). */
+  jobCounts(): Promise<Record<AttentionStatus, number>>;
   /** What is still pending. */
   pending(): Promise<PendingWork>;
   /** The circuit breaker, when `api.circuitBreaker` is configured. */

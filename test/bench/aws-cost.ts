@@ -25,11 +25,12 @@ import { mockAws, MOCK_LATENCY_MS, type AwsOperation, type MockedAws } from './a
 import { SLOTS_PER_SHARE } from '../../pipeline-functions/core/admission/rate-limiter.js';
 import {
   costPerMillionFiles,
+  jobWriteUnits,
   lambdaGbSeconds,
   listRequestsFor,
+  lookupReadUnitsFor,
   PRICES,
   rateLimiterWritesPerFile,
-  writeUnitsFor,
   type UsageKind,
   type UsagePerFile,
 } from './cost-model.js';
@@ -282,26 +283,31 @@ const GOAL_USD_PER_MILLION = 3.3;
 const EXAMPLE_PER_SECOND = 50;
 
 /**
- * What the features added since the first cost figures cost: the delivery log's bytes (a job item
- * over 1 KB bills two write units, and so does its all-projected status index entry), the rate
- * limiter's slot writes, versions: latest's record, and a reconcile's or backfill's listing.
+ * What the features added since the first cost figures cost: the delivery log's bytes (the job item,
+ * its history compressed, bills a write unit per started KB; its status index entry exists only while
+ * the job needs attention), the rate limiter's slot writes, versions: latest's record, and the
+ * listings that read jobs by object version (a reconcile, a backfill, SUCCEEDED jobs by prefix).
  */
 function featureCosts(
   meanItemBytes: number,
   config: PipelineConfig,
 ): { readonly figures: Record<string, number>; readonly rows: Cell[][] } {
   const wru = PRICES.dynamodbWriteUnit.usdPerUnit * 1e6;
-  // The stub answers a few bytes; an API that fills the logged body adds up to responseBodyBytes.
+  // The stub answers a few bytes; an API that fills the logged body adds up to responseBodyBytes,
+  // counted as if it did not compress at all (the worst case).
   const fullBodyItemBytes = meanItemBytes + config.api.log.responseBodyBytes;
-  // One write of the item and one of its index entry (projection ALL: the same size).
-  const itemWrites = 2 * writeUnitsFor(meanItemBytes);
-  const fullBodyWrites = 2 * writeUnitsFor(fullBodyItemBytes);
+  const itemWrites = jobWriteUnits(meanItemBytes, 'SUCCEEDED');
+  const fullBodyWrites = jobWriteUnits(fullBodyItemBytes, 'SUCCEEDED');
+  const attentionWrites = jobWriteUnits(meanItemBytes, 'RETRYING');
   const perSecond = config.api.rateLimit?.perSecond ?? EXAMPLE_PER_SECOND;
   const limiterWrites = rateLimiterWritesPerFile(config.batch.size, perSecond, SLOTS_PER_SHARE);
-  const listUsd = listRequestsFor(1e6) * PRICES.s3ListRequest.usdPerUnit;
+  const listUsd =
+    listRequestsFor(1e6) * PRICES.s3ListRequest.usdPerUnit +
+    lookupReadUnitsFor(1e6) * PRICES.dynamodbReadUnit.usdPerUnit;
   const figures = {
     'b2a.meanItemBytes': round(meanItemBytes, 0),
-    'b2a.itemAndIndexWriteUnits': itemWrites,
+    'b2a.successWriteUnits': itemWrites,
+    'b2a.attentionWriteUnits': attentionWrites,
     'features.fullResponseBodyItemBytes': round(fullBodyItemBytes, 0),
     'features.fullResponseBodyWriteUnits': fullBodyWrites,
     'features.fullResponseBodyExtraUsdPerMillionFiles': round((fullBodyWrites - itemWrites) * wru, 3),
@@ -314,12 +320,17 @@ function featureCosts(
   const rows: Cell[][] = [
     [
       'delivery log, as measured',
-      `${figures['b2a.meanItemBytes']} B a job: ${itemWrites} WRU a write, index included`,
+      `${figures['b2a.meanItemBytes']} B a job (history compressed): ${itemWrites} WRU a success, no index entry`,
       round(itemWrites * wru, 3),
     ],
     [
+      'a job that needs attention (each write)',
+      `the same job and its status index entry: ${attentionWrites} WRU`,
+      round(attentionWrites * wru, 3),
+    ],
+    [
       `delivery log, ${config.api.log.responseBodyBytes} B response bodies`,
-      `${figures['features.fullResponseBodyItemBytes']} B a job: ${fullBodyWrites} WRU a write, index included`,
+      `≤ ${figures['features.fullResponseBodyItemBytes']} B a job (if nothing compresses): ${fullBodyWrites} WRU a success`,
       round(fullBodyWrites * wru, 3),
     ],
     [
@@ -329,8 +340,8 @@ function featureCosts(
     ],
     ['versions: latest', '1 WRU a file (its record)', figures['features.versionsLatestUsdPerMillionFiles']],
     [
-      'reconcile or backfill listing',
-      `${listRequestsFor(1e6)} ListObjectVersions a million objects`,
+      'reconcile, backfill or SUCCEEDED jobs by prefix',
+      `${listRequestsFor(1e6)} ListObjectVersions and ${lookupReadUnitsFor(1e6)} RRU (BatchGetItem) a million objects`,
       figures['features.listingUsdPerMillionObjects'],
     ],
   ];
@@ -425,9 +436,11 @@ function costSection(measured: readonly Measured[], config: PipelineConfig, stub
         { max: GOAL_USD_PER_MILLION },
         {
           boundBy:
-            `DynamoDB, ${round(dynamoUsd, 2)} USD: a ${round(measured[0]?.meanItemBytes ?? Number.NaN, 0)} B job ` +
-            `(the delivery log) bills ${b2aUsage?.dynamodbWriteUnit ?? Number.NaN} WRU a file, its all-projected status index entry included; ` +
-            `then the EventBridge event, SQS, Pipes and the S3 GET (${round(pipelineUsd, 2)} USD)`,
+            `the EventBridge event, SQS, Pipes and the S3 GET (${round(pipelineUsd, 2)} USD), then DynamoDB (${round(dynamoUsd, 2)} USD): ` +
+            `a ${round(measured[0]?.meanItemBytes ?? Number.NaN, 0)} B job (the delivery log, its history compressed) bills ` +
+            `${b2aUsage?.dynamodbWriteUnit ?? Number.NaN} WRU a file and no index entry (the status index is sparse), ` +
+            `and ${b2aUsage?.dynamodbReadUnit ?? Number.NaN} strongly consistent reads`,
+          boundByWhenMet: true,
         },
       ),
     ],

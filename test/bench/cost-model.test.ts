@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   costPerMillionFiles,
+  jobWriteUnits,
   lambdaGbSeconds,
+  lookupReadUnitsFor,
   listRequestsFor,
   PRICES,
   rateLimiterWritesPerFile,
@@ -35,6 +37,19 @@ describe('Module: cost-model', () => {
     expect(writeUnitsFor(0)).toBe(1);
     expect(writeUnitsFor(1024)).toBe(1);
     expect(writeUnitsFor(1233)).toBe(2);
+  });
+
+  it('bills a SUCCEEDED job its item only, and a job that needs attention its index entry too (a sparse index)', () => {
+    // Act and assess: the compressed job of the bench's success path, and the same job retrying
+    expect(jobWriteUnits(788, 'SUCCEEDED')).toBe(1);
+    expect(jobWriteUnits(788, 'RETRYING')).toBe(2);
+    expect(jobWriteUnits(1812, 'SUCCEEDED')).toBe(2);
+    expect(jobWriteUnits(1812, 'FAILED')).toBe(4);
+  });
+
+  it('bills a listed object version one strongly consistent read to look up its job', () => {
+    // Act and assess: 1,000 objects, ten BatchGetItem calls of 100 items under 4 KB
+    expect(lookupReadUnitsFor(1000)).toBe(1000);
   });
 
   it('counts the rate limiter’s slot acquisitions per file as docs/admission-control.md does', () => {

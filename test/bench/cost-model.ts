@@ -142,3 +142,23 @@ export function rateLimiterWritesPerFile(
 export function listRequestsFor(objects: number): number {
   return Math.ceil(objects / LIST_PAGE_KEYS);
 }
+
+/**
+ * Write units of one job write: the item, and its status index entry (all attributes projected: the
+ * same size) only while the job needs attention. The index is sparse: a SUCCEEDED job has no entry.
+ * @example jobWriteUnits(788, 'SUCCEEDED') // 1
+ * @example jobWriteUnits(788, 'RETRYING') // 2
+ */
+export function jobWriteUnits(itemBytes: number, status: string): number {
+  return writeUnitsFor(itemBytes) * (status === 'SUCCEEDED' ? 1 : 2);
+}
+
+/**
+ * DynamoDB read units of looking up the jobs of `objects` listed object versions (a backfill, a
+ * reconcile, `b2a jobs --status SUCCEEDED --prefix`): BatchGetItem, strongly consistent, one unit per
+ * item under 4 KB, a missing one included
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
+ */
+export function lookupReadUnitsFor(objects: number): number {
+  return objects;
+}

@@ -10,39 +10,15 @@ import type {
   UpdateCommandInput,
   UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { itemBytes } from '../../pipeline-functions/adapters/aws/item-size.js';
 import { JOBS_TABLE } from '../../pipeline-functions/adapters/aws/jobs-table.js';
 import { isNewerThan, type Job } from '../../pipeline-functions/core/model.js';
 import { BenchError } from './errors.js';
 
 type Item = Record<string, unknown>;
 
-/**
- * The size DynamoDB bills an item at, per "Item sizes and formats" in the DynamoDB developer guide:
- * attribute names plus values; strings in UTF-8 bytes; numbers about one byte per two significant
- * digits plus one; lists and maps 3 bytes plus 1 per element.
- */
-export function itemBytes(item: Item): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(item)) {
-    if (value !== undefined) bytes += Buffer.byteLength(name) + valueBytes(value);
-  }
-  return bytes;
-}
-
-function valueBytes(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') {
-    const digits = String(Math.abs(value))
-      .replace(/[.e+-]/g, '')
-      .replace(/^0+/, '').length;
-    return Math.ceil(Math.max(1, digits) / 2) + 1;
-  }
-  if (typeof value === 'boolean' || value === null) return 1;
-  if (Array.isArray(value)) return 3 + value.reduce((total: number, v) => total + 1 + valueBytes(v), 0);
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (typeof value === 'object') return 3 + Object.keys(value).length + itemBytes(value as Item);
-  throw new BenchError(`cannot size a ${typeof value} attribute value`);
-}
+/** The sizes DynamoDB bills by: the adapter's own, so the bench and the adapter size items alike. */
+export { itemBytes } from '../../pipeline-functions/adapters/aws/item-size.js';
 
 const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
 const strongReadUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 4096));
@@ -130,7 +106,9 @@ export class FakeJobsTable {
 
 /**
  * Writes to the status index (all attributes projected): a new index entry is one write, a changed
- * index key is a delete and a put, an unchanged key with changed attributes is one write.
+ * index key is a delete and a put, an unchanged key with changed attributes is one write. The index
+ * is sparse: an item without the key attribute (a SUCCEEDED job) has no entry, and removing the
+ * attribute is one delete.
  */
 function indexWrites(before: Item | undefined, after: Item, oldBytes: number, newBytes: number): number {
   const { statusIndexPartitionKey: pk, statusIndexSortKey: sk } = JOBS_TABLE;

@@ -53,7 +53,7 @@ export interface GoalResult {
   readonly met: boolean;
   /** The same figure measured in the same run without the change, when it can be. */
   readonly baseline?: number;
-  /** What bounds the figure, when the goal is not met (measured in the run). */
+  /** What bounds the figure (measured in the run): when the goal is not met, or when asked for. */
   readonly boundBy?: string;
 }
 
@@ -66,10 +66,15 @@ export function goal(
   value: number,
   unit: string,
   target: { readonly max: number } | { readonly min: number },
-  extra: { readonly baseline?: number; readonly boundBy?: string } = {},
+  extra: {
+    readonly baseline?: number;
+    readonly boundBy?: string;
+    /** Show `boundBy` when the goal is met too: what a figure that only just meets its goal rests on. */
+    readonly boundByWhenMet?: boolean;
+  } = {},
 ): GoalResult {
   const met = 'max' in target ? value <= target.max : value >= target.min;
-  const { baseline, boundBy } = extra;
+  const { baseline, boundBy, boundByWhenMet } = extra;
   return {
     figure,
     value,
@@ -77,7 +82,7 @@ export function goal(
     ...target,
     met,
     ...(baseline !== undefined ? { baseline } : {}),
-    ...(!met && boundBy ? { boundBy } : {}),
+    ...((!met || boundByWhenMet) && boundBy ? { boundBy } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Jobs written straight into a jobs table (BatchWriteItem), as the repository would have stored them. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { encodeHistory } from '../../pipeline-functions/adapters/aws/job-history-codec.js';
 import { JOBS_TABLE, jobKeyOf } from '../../pipeline-functions/adapters/aws/jobs-table.js';
 import { mapLimit } from '../../pipeline-functions/core/concurrency.js';
 import { AUTO_RUN_ID, idempotencyKeyOf, type ObjectRef } from '../../pipeline-functions/core/model.js';
@@ -25,6 +26,8 @@ export function storedJob(
     ...jobKeyOf(object),
     ...object,
     status,
+    // The sparse status index holds only the jobs that need attention.
+    ...(failed ? { [JOBS_TABLE.statusIndexPartitionKey]: status } : {}),
     runId: AUTO_RUN_ID,
     runStartedAt: at,
     attempt: 1,
@@ -32,18 +35,21 @@ export function storedJob(
     idempotencyKey: idempotencyKeyOf(object, AUTO_RUN_ID),
     lastHttpStatus: httpStatus,
     ...(failed ? { lastError: FAILURE } : {}),
-    history: [
-      {
-        at,
-        runId: AUTO_RUN_ID,
-        attempt: 1,
-        origin: 's3-event',
-        outcome: failed ? 'terminal' : 'delivered',
-        httpStatus,
-        latencyMs: 20,
-        ...(failed ? { error: FAILURE } : {}),
-      },
-    ],
+    history: encodeHistory(
+      [
+        {
+          at,
+          runId: AUTO_RUN_ID,
+          attempt: 1,
+          origin: 's3-event',
+          outcome: failed ? 'terminal' : 'delivered',
+          httpStatus,
+          latencyMs: 20,
+          ...(failed ? { error: FAILURE } : {}),
+        },
+      ],
+      jobKeyOf(object),
+    ),
     createdAt: at,
     updatedAt: at,
     [JOBS_TABLE.ttlAttribute]: Math.floor(Date.parse(at) / 1000) + 90 * SECONDS_PER_DAY,

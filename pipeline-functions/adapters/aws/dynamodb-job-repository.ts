@@ -9,7 +9,14 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClientOf } from './dynamodb-documents.js';
-import { isNewerThan, jobIdOf, type Attempt, type Job, type JobStatus } from '../../core/model.js';
+import {
+  isAttentionStatus,
+  isNewerThan,
+  jobIdOf,
+  type AttentionStatus,
+  type Job,
+  type JobStatus,
+} from '../../core/model.js';
 import {
   systemClock,
   type AttemptUpdate,
@@ -21,6 +28,7 @@ import {
   type Page,
 } from '../../core/ports.js';
 import { ConcurrentJobUpdateError, InvalidCursorError, UnprocessedKeysError } from './errors.js';
+import { decodeHistory, encodeHistory } from './job-history-codec.js';
 import { DEFAULT_RETENTION_DAYS, JOBS_TABLE, jobIdFromKey, jobKeyFromId, jobKeyOf } from './jobs-table.js';
 
 /** Options of {@link DynamoDbJobRepository}. */
@@ -61,7 +69,9 @@ type Item = Record<string, unknown>;
  * arrives after newer state changes nothing, however the messages race. The history keeps the
  * newest `historyLimit` attempts (so an item stays far below DynamoDB's 400 KB limit however often a
  * version is reprocessed: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html),
- * with totals of all attempts and runs.
+ * with totals of all attempts and runs. The history is stored compressed (`job-history-codec.ts`) and
+ * only jobs that need attention enter the status index, so a first successful attempt is one write
+ * unit and no index write.
  *
  * @example
  * const jobs = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'b2a-prod-jobs' });
@@ -158,6 +168,8 @@ export class DynamoDbJobRepository implements JobRepository {
       // A message that cannot name it (a backfill's) keeps the one an event gave.
       sequencer: object.sequencer ?? current?.sequencer,
       status: update.status,
+      // The sparse index's key: set while the job needs attention, removed when it succeeds.
+      [JOBS_TABLE.statusIndexPartitionKey]: isAttentionStatus(update.status) ? update.status : undefined,
       runId: update.run.id,
       runStartedAt: update.run.startedAt,
       attempt: update.attempt,
@@ -278,7 +290,7 @@ export class DynamoDbJobRepository implements JobRepository {
     return items.map(toJob).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
-  public async countByStatus(status: JobStatus, since?: string): Promise<number> {
+  public async countByStatus(status: AttentionStatus, since?: string): Promise<number> {
     let count = 0;
     const pages = paginateQuery(
       { client: this.documents },
@@ -288,7 +300,7 @@ export class DynamoDbJobRepository implements JobRepository {
     return count;
   }
 
-  private statusQuery(status: JobStatus, since: string | undefined): QueryCommandInput {
+  private statusQuery(status: AttentionStatus, since: string | undefined): QueryCommandInput {
     return {
       TableName: this.tableName,
       IndexName: JOBS_TABLE.statusIndex,
@@ -302,14 +314,20 @@ export class DynamoDbJobRepository implements JobRepository {
   }
 }
 
-/** What an attempt writes: the history gains it, and the totals count it. */
+/**
+ * What an attempt writes: the history gains it, and the totals count it. The times of the first and
+ * last attempts are stored only when the history cannot tell them (`toJob` reads them from it), which
+ * keeps a first successful attempt within one write unit.
+ */
 function attemptFields(update: AttemptUpdate, current: Job | undefined): Record<string, unknown> {
   const { entry } = update;
+  const attempts = (current?.attempts ?? 0) + 1;
+  const history = [...(current?.history ?? []), entry].slice(-update.historyLimit);
   return {
-    attempts: (current?.attempts ?? 0) + 1,
-    firstAttemptAt: current?.firstAttemptAt ?? entry.at,
-    lastAttemptAt: entry.at,
-    history: [...(current?.history ?? []), entry].slice(-update.historyLimit),
+    attempts,
+    firstAttemptAt: history.length < attempts ? (current?.firstAttemptAt ?? entry.at) : undefined,
+    lastAttemptAt: undefined,
+    history: encodeHistory(history, jobKeyOf(update.object)),
     lastHttpStatus: entry.httpStatus,
     lastError: entry.error,
     note: undefined,
@@ -321,20 +339,35 @@ function attemptFields(update: AttemptUpdate, current: Job | undefined): Record<
  * (a job a deferral creates starts them empty), since nothing was called.
  */
 function deferralFields(update: DeferralUpdate, current: Job | undefined): Record<string, unknown> {
-  return { note: update.deferred.note, ...(current ? {} : { attempts: 0, history: [] }) };
+  return {
+    note: update.deferred.note,
+    ...(current ? {} : { attempts: 0, history: encodeHistory([], jobKeyOf(update.object)) }),
+  };
 }
 
 function toJob(item: Item): Job {
-  const { pk, sk, [JOBS_TABLE.ttlAttribute]: _ttl, ...fields } = item;
+  const {
+    pk,
+    sk,
+    [JOBS_TABLE.ttlAttribute]: _ttl,
+    [JOBS_TABLE.statusIndexPartitionKey]: _attention,
+    ...fields
+  } = item;
+  const key = { pk: String(pk), sk: String(sk) };
+  const history = decodeHistory(fields['history'], key);
   // Jobs written before the totals existed kept every attempt: their totals follow from the history.
-  const history = (Array.isArray(fields['history']) ? fields['history'] : []) as Attempt[];
   const derived = {
     history,
     runs: Math.max(1, new Set(history.map((attempt) => attempt.runId)).size),
     firstAttemptAt: history[0]?.at ?? fields['createdAt'],
     lastAttemptAt: history.at(-1)?.at ?? fields['updatedAt'],
   };
-  return { ...derived, ...fields, jobId: jobIdFromKey({ pk: String(pk), sk: String(sk) }) } as unknown as Job;
+  return {
+    ...derived,
+    ...fields,
+    history,
+    jobId: jobIdFromKey(key),
+  } as unknown as Job;
 }
 
 function encodeCursor(key: Item): string {

@@ -27,6 +27,12 @@ export class InvalidCursorError extends B2aError {}
 /** BatchGetItem kept answering some keys as unprocessed (throttled) round after round. Retryable later. */
 export class UnprocessedKeysError extends B2aError {}
 
+/** A job item's stored attempt history is in no format this adapter writes (or is corrupt). */
+export class HistoryNotReadableError extends B2aError {}
+
+/** A value DynamoDB has no type for (a function, a symbol, a bigint), so no size either. */
+export class UnsizableValueError extends B2aError {}
+
 /** AWS answered without a field it always sends (e.g. STS without `Arn`). */
 export class UnexpectedAwsResponseError extends B2aError {}
 

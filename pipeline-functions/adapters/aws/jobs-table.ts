@@ -3,8 +3,11 @@
  * and the local runtime (which creates it in dynalite), so the three never drift.
  *
  * One item per job (one object version): partition key `pk` = `<bucket>/<key>`, sort key `sk` = the
- * version token, so every version of a key is one Query. The `by-status` index (partition `status`,
- * sort `updatedAt`, all attributes projected) answers "what failed since yesterday" without a scan.
+ * version token, so every version of a key is one Query. The sparse `by-attention` index (partition
+ * `attention`, sort `updatedAt`, all attributes projected) answers "what failed since yesterday"
+ * without a scan. Only jobs that need attention carry `attention` (their status; see core
+ * `ATTENTION_STATUSES`): a success writes no index entry (and removes the one its job had), and
+ * spreads no writes onto one hot index partition.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { STATUS_INDEX } from '../../core/names.js';
@@ -16,7 +19,8 @@ export const JOBS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   statusIndex: STATUS_INDEX,
-  statusIndexPartitionKey: 'status',
+  /** The job's status while it needs attention; absent from SUCCEEDED jobs (a sparse index). */
+  statusIndexPartitionKey: 'attention',
   statusIndexSortKey: 'updatedAt',
   /** Epoch seconds after which DynamoDB's TTL deletes the item (dynalite ignores it). */
   ttlAttribute: 'ttl',
@@ -25,7 +29,7 @@ export const JOBS_TABLE = {
 /**
  * The partition of admission control's state (rate limit slots, the circuit breaker). No job can
  * have this key: a job's partition key starts with a bucket name, and bucket names start with a
- * lowercase letter or a digit. Its items carry neither `status` nor `updatedAt`, so the status index
+ * lowercase letter or a digit. Its items carry neither `attention` nor `updatedAt`, so the status index
  * (and every `b2a jobs` listing) never sees them.
  */
 export const ADMISSION_PARTITION = '#b2a-admission';
@@ -33,7 +37,7 @@ export const ADMISSION_PARTITION = '#b2a-admission';
 /**
  * The partition-key prefix of the items that hold each key's newest version (`versions: latest`).
  * No job can have such a key: a job's partition key starts with a bucket name, and bucket names
- * start with a lowercase letter or a digit. These items carry neither `status` nor `updatedAt`, so
+ * start with a lowercase letter or a digit. These items carry neither `attention` nor `updatedAt`, so
  * the status index (and every `b2a jobs` listing) never sees them, and `listByKey` never reads them.
  */
 export const LATEST_VERSION_PREFIX = '#b2a-latest/';

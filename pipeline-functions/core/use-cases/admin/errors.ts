@@ -18,6 +18,17 @@ export class KeysNotFoundError extends B2aError {
   }
 }
 
+/**
+ * SUCCEEDED jobs were asked for without a key prefix. The job store indexes only the statuses that
+ * need attention (a write per success saved), so SUCCEEDED jobs are found through the bucket
+ * listing under a prefix, and listing the whole bucket is not something to do by accident.
+ */
+export class SucceededNeedsPrefixError extends B2aError {
+  public constructor() {
+    super('SUCCEEDED jobs are not indexed: they are listed by key prefix, and no prefix was given');
+  }
+}
+
 /** No job has this key (in any version). */
 export class KeyHasNoJobsError extends B2aError {
   public constructor(

@@ -4,9 +4,13 @@ import type { AdminPorts } from '../../ports.js';
 import { AttemptNotKeptError, KeyHasNoJobsError } from './errors.js';
 import { selectJobs, type JobFilter } from './job-selection.js';
 
-/** The jobs matching a filter, newest first, through the status index. */
+/**
+ * The jobs matching a filter, newest first: those that need attention through the status index,
+ * SUCCEEDED ones through the bucket listing under the filter's prefix (see `selectJobs`).
+ * @throws SucceededNeedsPrefixError when SUCCEEDED is asked for without a prefix
+ */
 export async function listJobs(ports: AdminPorts, filter: JobFilter): Promise<Job[]> {
-  return selectJobs(ports.jobs, filter);
+  return selectJobs(ports.jobs, filter, ports.listing);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { b2aEnvelope } from '../../messages.js';
-import { jobIdOf, type Job } from '../../model.js';
+import { ATTENTION_STATUSES, jobIdOf, type Job } from '../../model.js';
 import type { AdminPorts, Clock, ListedObject, Pacer } from '../../ports.js';
 import { backfillEnvelope, narrowestPrefix, type BackfillNotSent } from './backfill.js';
 import { selectJobs } from './job-selection.js';
@@ -40,7 +40,8 @@ export interface ReconcileReport {
 
 /**
  * Lists every version under the prefix (so that a job of an older version is not taken for gone),
- * looks up the current ones' jobs in batches, and reads the jobs through the status index.
+ * looks up the current ones' jobs in batches, and reads the jobs that need attention through the
+ * status index (a SUCCEEDED job whose version is gone is not reported).
  * @example const report = await reconcile(ports, { after: '2026-11-21T00:00:00Z' }, { clock });
  */
 export async function reconcile(
@@ -68,8 +69,11 @@ export async function reconcile(
       missed.push(...current.filter((o) => !jobs.has(jobIdOf(o))));
     }
   }
+  // The jobs that can drift: SUCCEEDED ones are not indexed, and a success whose object was deleted
+  // since is no drift to act on.
   const jobs = (
     await selectJobs(ports.jobs, {
+      statuses: ATTENTION_STATUSES,
       ...(request.after ? { since: request.after } : {}),
       ...(prefix !== undefined ? { prefix } : {}),
     })

@@ -7,7 +7,7 @@ import { mapLimit } from '../../concurrency.js';
 import { ObjectAccessDeniedError, ObjectNotFoundError } from '../../errors.js';
 import { b2aEnvelope } from '../../messages.js';
 import { jobIdOf, type Job, type ObjectRef } from '../../model.js';
-import type { AdminPorts, Clock, JobRepository, Pacer } from '../../ports.js';
+import type { AdminPorts, BucketListing, Clock, JobRepository, Pacer } from '../../ports.js';
 import { KeysNotFoundError, ObjectsNotSentError } from './errors.js';
 import { selectJobs, type JobFilter } from './job-selection.js';
 import { sendInBatches } from './send-in-batches.js';
@@ -66,7 +66,9 @@ export async function selectForReprocess(
   ports: AdminPorts,
   selection: ReprocessSelection,
 ): Promise<ObjectRef[]> {
-  return 'keys' in selection ? resolveKeys(ports, selection.keys) : selectObjects(ports.jobs, selection.jobs);
+  return 'keys' in selection
+    ? resolveKeys(ports, selection.keys)
+    : selectObjects(ports.jobs, selection.jobs, ports.listing);
 }
 
 /**
@@ -94,9 +96,16 @@ export async function resolveKeys(ports: AdminPorts, keys: readonly string[]): P
   return checked.flatMap((c) => ('ref' in c ? [c.ref] : []));
 }
 
-/** The object versions of the jobs a bulk filter selects, one per job. */
-export async function selectObjects(jobs: JobRepository, filter: JobFilter): Promise<ObjectRef[]> {
-  const selected = await selectJobs(jobs, filter);
+/**
+ * The object versions of the jobs a bulk filter selects, one per job.
+ * @param listing lists the bucket for SUCCEEDED jobs (see `selectJobs`)
+ */
+export async function selectObjects(
+  jobs: JobRepository,
+  filter: JobFilter,
+  listing?: BucketListing,
+): Promise<ObjectRef[]> {
+  const selected = await selectJobs(jobs, filter, listing);
   const byId = new Map(selected.map((job) => [job.jobId, job]));
   return [...byId.values()].map(objectOfJob);
 }

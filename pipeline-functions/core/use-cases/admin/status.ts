@@ -4,7 +4,7 @@
  */
 import { readCircuitStatus, type CircuitStatus } from '../../admission/circuit-status.js';
 import { flagHoldDetail } from '../../flag.js';
-import type { JobStatus } from '../../model.js';
+import type { AttentionStatus } from '../../model.js';
 import {
   systemClock,
   type AdminPorts,
@@ -31,7 +31,8 @@ export interface StatusReport {
   readonly pipeState: string;
   /** Counts are of jobs updated since this time (ISO-8601). */
   readonly since: string;
-  readonly counts: Readonly<Record<JobStatus, number>>;
+  /** Jobs that need attention, by status. SUCCEEDED jobs are not indexed, so not counted (see `countJobsByStatus`). */
+  readonly counts: Readonly<Record<AttentionStatus, number>>;
 }
 
 /**

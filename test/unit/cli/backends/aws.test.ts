@@ -208,9 +208,10 @@ describe('Function: openAwsAdmin', () => {
 
     // Assess
     expect(count).toBe(7);
+    // Changed on purpose (issue 14): the sparse status index is `by-attention`.
     expect(documents).toHaveReceivedCommandWith(QueryCommand, {
       TableName: 'b2a-dev-jobs',
-      IndexName: 'by-status',
+      IndexName: 'by-attention',
       Select: 'COUNT',
     });
   });

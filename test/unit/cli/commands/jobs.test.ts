@@ -13,7 +13,9 @@ describe('Function: statusesOf', () => {
 });
 
 describe('Command: b2a jobs', () => {
-  it('prints a table of every status, newest first', async () => {
+  // Changed on purpose (issue 14): SUCCEEDED jobs are not indexed; without --prefix, every status
+  // means every status that needs attention.
+  it('prints a table of every status that needs attention, newest first', async () => {
     // Act
     const { code, stdout } = await runCli(['jobs'], withJobs());
 
@@ -23,9 +25,40 @@ describe('Command: b2a jobs', () => {
       'KEY        STATUS      ATTEMPTS  LAST                            UPDATED',
       'later.csv  RETRYING           2  HTTP 200                        2026-11-21 11:45:00Z',
       'bad.csv    FAILED             8  HTTP 503: upstream unavailable  2026-11-21 11:30:00Z',
-      'ok.csv     SUCCEEDED          1  HTTP 200                        2026-11-21 11:00:00Z',
       '',
     ]);
+  });
+
+  it('adds the SUCCEEDED jobs under --prefix, read from the bucket listing and by id, never the index', async () => {
+    // Prepare
+    const admin = withJobs();
+    admin.listing.add('bad.csv').add('later.csv').add('ok.csv');
+
+    // Act
+    const { code, stdout } = await runCli(['jobs', '--prefix', 'o'], admin);
+    const all = await runCli(['jobs', '--prefix', '', '--status', 'succeeded'], admin);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      'KEY     STATUS      ATTEMPTS  LAST      UPDATED',
+      'ok.csv  SUCCEEDED          1  HTTP 200  2026-11-21 11:00:00Z',
+      '',
+    ]);
+    expect(admin.listing.queries).toEqual([{ prefix: 'o', versions: 'all' }]);
+    expect(admin.jobs.batches).toEqual([['inbox/ok.csv#v1']]);
+    expect(admin.jobs.queries.map((q) => q.status)).toEqual(['RETRYING', 'FAILED', 'SKIPPED', 'SUPERSEDED']);
+    expect(all.code).toBe(2);
+  });
+
+  it('refuses --status succeeded without --prefix, saying how to ask', async () => {
+    // Act
+    const { code, stderr } = await runCli(['jobs', '--status', 'succeeded'], withJobs());
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('SUCCEEDED jobs are not indexed');
+    expect(stderr).toContain('--prefix');
   });
 
   it('prints a JSON array of jobs with --json', async () => {

@@ -10,7 +10,7 @@ const props = (overrides: Partial<LocalDashboardProps> = {}): LocalDashboardProp
     apiUrl: 'http://127.0.0.1:4321/deliveries',
     demoApi: true,
   },
-  counts: { SUCCEEDED: 12, RETRYING: 1, FAILED: 2, SKIPPED: 0, SUPERSEDED: 0 },
+  counts: { RETRYING: 1, FAILED: 2, SKIPPED: 0, SUPERSEDED: 0 },
   flag: 'on',
   pending: { inbox: 0, queued: 3, retries: 1 },
   activity: {
@@ -58,7 +58,7 @@ describe('Component: LocalDashboard', () => {
     // Assess
     expect(frame).toContain('http://127.0.0.1:4321/deliveries (demo API)');
     expect(frame).toContain('flag ON');
-    expect(frame).toMatch(/SUCCEEDED 12\s+RETRYING 1\s+FAILED 2\s+SKIPPED 0/);
+    expect(frame).toMatch(/SUCCEEDED 12 since start\s+RETRYING 1\s+FAILED 2\s+SKIPPED 0/);
     expect(frame).toContain('In flight 2 calls · queued 3 · retries waiting 1');
     expect(frame).toContain('1.5 delivered/s');
     expect(frame).toMatch(/12:00:05\s+RETRYING\s+a b\.csv\s+1\s+503\s+next at 12:00:07: HTTP 503/);
@@ -87,7 +87,7 @@ describe('Component: LocalDashboard', () => {
     // Assess
     expect(frame).toContain('none yet: drop a file into /work/.b2a/inbox');
     expect(frame).toContain('flag OFF');
-    expect(frame).toContain('SUCCEEDED …');
+    expect(frame).toContain('RETRYING …');
     expect(frame).toContain('Stopping: finishing the batches in hand');
   });
 

@@ -15,7 +15,7 @@ const report: StatusReport = {
   },
   pipeState: 'RUNNING',
   since: '2026-11-20T12:00:00.000Z',
-  counts: { SUCCEEDED: 120, RETRYING: 3, FAILED: 2, SKIPPED: 40, SUPERSEDED: 0 },
+  counts: { RETRYING: 3, FAILED: 2, SKIPPED: 40, SUPERSEDED: 0 },
 };
 
 describe('Component: StatusView', () => {
@@ -31,7 +31,8 @@ describe('Component: StatusView', () => {
       'pipe          RUNNING',
       'queue         12 waiting, 3 in flight, 1 delayed, oldest 1h 6m',
       'dead letters  2 waiting, 0 in flight, 0 delayed',
-      'jobs          SUCCEEDED 120  RETRYING 3  FAILED 2  SKIPPED 40  (since 2026-11-20 12:00:00Z)',
+      'jobs          RETRYING 3  FAILED 2  SKIPPED 40  (since 2026-11-20 12:00:00Z)',
+      'succeeded     not counted (not indexed): b2a jobs --status succeeded --prefix <prefix>',
     ]);
   });
 

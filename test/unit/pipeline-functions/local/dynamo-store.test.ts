@@ -1,11 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoStore } from '../../../../pipeline-functions/local/dynamo-store.js';
-import { PortInUseError, StoreLockedError } from '../../../../pipeline-functions/local/errors.js';
+import { jobsTableDefinition } from '../../../../pipeline-functions/adapters/aws/jobs-table.js';
+import { DynamoStore, ensureJobsTable } from '../../../../pipeline-functions/local/dynamo-store.js';
+import {
+  JobsTableOutdatedError,
+  PortInUseError,
+  StoreLockedError,
+} from '../../../../pipeline-functions/local/errors.js';
 
 describe('Class: DynamoStore', () => {
   let dir: string;
@@ -33,6 +38,44 @@ describe('Class: DynamoStore', () => {
       expect(TableNames).toEqual(['jobs']);
     } finally {
       await reopened.stop();
+    }
+  });
+
+  it('refuses a jobs table an older b2a created, with the by-status index, instead of misreading it', async () => {
+    // Prepare
+    const store = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
+    await store.start();
+    try {
+      const current = jobsTableDefinition('old-jobs');
+      await store.client.send(
+        new CreateTableCommand({
+          ...current,
+          AttributeDefinitions: [
+            ...(current.AttributeDefinitions ?? []).filter((a) => a.AttributeName !== 'attention'),
+            { AttributeName: 'status', AttributeType: 'S' },
+          ],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'by-status',
+              KeySchema: [
+                { AttributeName: 'status', KeyType: 'HASH' },
+                { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        }),
+      );
+      // Act
+      const ensured = ensureJobsTable(store.client, 'old-jobs');
+      // Assess
+      await expect(ensured).rejects.toBeInstanceOf(JobsTableOutdatedError);
+      await expect(ensured).rejects.toThrow(
+        /created by an older b2a \(indexes: by-status; this b2a reads by-attention\)/,
+      );
+      await expect(ensureJobsTable(store.client, 'jobs')).resolves.toBeUndefined();
+    } finally {
+      await store.stop();
     }
   });
 

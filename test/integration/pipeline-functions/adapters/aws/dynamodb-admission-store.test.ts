@@ -3,7 +3,7 @@ import { DynamoDbAdmissionStore } from '../../../../../pipeline-functions/adapte
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import { CircuitBreaker } from '../../../../../pipeline-functions/core/admission/circuit-breaker.js';
 import { RateLimiter, slotShare } from '../../../../../pipeline-functions/core/admission/rate-limiter.js';
-import { JOB_STATUSES } from '../../../../../pipeline-functions/core/model.js';
+import { ATTENTION_STATUSES } from '../../../../../pipeline-functions/core/model.js';
 import { FakeClock, FakeNotifier } from '../../../../support/fakes.js';
 import { dynaliteClient } from '../../../../support/dynalite.js';
 import { ensureJobsTable } from '../../../../../pipeline-functions/local/dynamo-store.js';
@@ -61,12 +61,12 @@ describe('Class: DynamoDbAdmissionStore (on dynalite)', () => {
     });
 
     // Act
-    const listed = await Promise.all(JOB_STATUSES.map((status) => jobs.listByStatus({ status })));
-    const counted = await Promise.all(JOB_STATUSES.map((status) => jobs.countByStatus(status)));
+    const listed = await Promise.all(ATTENTION_STATUSES.map((status) => jobs.listByStatus({ status })));
+    const counted = await Promise.all(ATTENTION_STATUSES.map((status) => jobs.countByStatus(status)));
 
     // Assess
     expect(listed.flatMap((page) => page.items)).toEqual([]);
-    expect(counted).toEqual(JOB_STATUSES.map(() => 0));
+    expect(counted).toEqual(ATTENTION_STATUSES.map(() => 0));
   });
 
   it('makes each transition once: one of many racing breakers opens, one wins the probe, one closes', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '../../../../../pipeline-functions/adapters/aws/dynamodb-job-repository.js';
 import { InvalidCursorError } from '../../../../../pipeline-functions/adapters/aws/errors.js';
 import {
@@ -64,10 +65,72 @@ describe('Class: DynamoDbJobRepository', () => {
     return {
       repository: new DynamoDbJobRepository(db.client, { tableName, clock, retentionDays: 2 }),
       clock,
+      tableName,
     };
   }
 
   describe('record', () => {
+    it('indexes a job only while it needs attention: a success removes its index entry (a sparse index)', async () => {
+      // Prepare
+      const { repository, tableName } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'sparse.txt', versionId: 'v1' };
+      const key = { pk: { S: 'inbox/sparse.txt' }, sk: { S: 'v1' } };
+      const attentionOf = async (): Promise<unknown> =>
+        (await db.client.send(new GetItemCommand({ TableName: tableName, Key: key }))).Item?.['attention'];
+
+      // Act
+      await repository.record(update(object, AUTO, 1, 'RETRYING', 503));
+      const retrying = await attentionOf();
+      const listedRetrying = await repository.listByStatus({ status: 'RETRYING' });
+      await repository.record(update(object, AUTO, 2, 'SUCCEEDED', 200));
+      const succeeded = await attentionOf();
+      const listedAfter = await repository.listByStatus({ status: 'RETRYING' });
+      const job = await repository.get(jobIdOf(object));
+
+      // Assess
+      expect(retrying).toEqual({ S: 'RETRYING' });
+      expect(listedRetrying.items.map((j) => j.key)).toEqual(['sparse.txt']);
+      expect(succeeded).toBeUndefined();
+      expect(listedAfter.items).toEqual([]);
+      expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+      expect(job).not.toHaveProperty('attention');
+    });
+
+    it('stores the history as one compressed Binary and reads back the same attempts, and a history stored as a list', async () => {
+      // Prepare
+      const { repository, tableName: TableName } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'log/a b+%.json', versionId: 'v1' };
+      const first = update(object, AUTO, 1, 'RETRYING', 503);
+      const second = update(object, AUTO, 2, 'SUCCEEDED', 200, '2026-03-01T00:01:00Z');
+      const Key = { pk: { S: `inbox/${object.key}` }, sk: { S: 'v1' } };
+
+      // Act
+      await repository.record(first);
+      await repository.record(second);
+      const { Item } = await db.client.send(new GetItemCommand({ TableName, Key }));
+      const job = await repository.get(jobIdOf(object));
+      // An item written before the history was compressed holds it as a list of maps.
+      await db.client.send(
+        new UpdateItemCommand({
+          TableName,
+          Key,
+          UpdateExpression: 'SET #h = :h',
+          ExpressionAttributeNames: { '#h': 'history' },
+          ExpressionAttributeValues: {
+            ':h': {
+              L: [{ M: { at: { S: '2026-03-01T00:00:00Z' }, runId: { S: 'auto' }, attempt: { N: '1' } } }],
+            },
+          },
+        }),
+      );
+      const legacy = await repository.get(jobIdOf(object));
+
+      // Assess
+      expect(Item?.['history']?.B).toBeInstanceOf(Uint8Array);
+      expect(job?.history).toEqual([first, second].map((u) => ('entry' in u ? u.entry : undefined)));
+      expect(legacy?.history).toEqual([{ at: '2026-03-01T00:00:00Z', runId: 'auto', attempt: 1 }]);
+    });
+
     it('keeps the S3 sequencer of the version, also through a later run that cannot name it', async () => {
       // Prepare
       const { repository } = await freshRepository();
@@ -435,7 +498,7 @@ describe('Class: DynamoDbJobRepository', () => {
       // Act
       const all = await repository.countByStatus('SKIPPED');
       const since = await repository.countByStatus('SKIPPED', '2026-03-01T00:04:00.000Z');
-      const none = await repository.countByStatus('SUCCEEDED');
+      const none = await repository.countByStatus('FAILED');
 
       // Assess
       expect(all).toBe(5);

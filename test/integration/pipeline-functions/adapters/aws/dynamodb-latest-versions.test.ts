@@ -6,7 +6,7 @@ import {
   jobsTableDefinition,
   latestVersionKeyOf,
 } from '../../../../../pipeline-functions/adapters/aws/jobs-table.js';
-import { JOB_STATUSES } from '../../../../../pipeline-functions/core/model.js';
+import { ATTENTION_STATUSES } from '../../../../../pipeline-functions/core/model.js';
 import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 const object = (versionId: string, sequencer: string) => ({
@@ -68,8 +68,9 @@ describe('Class: DynamoDbLatestVersions (dynalite)', () => {
     );
     expect(Item).toBeDefined();
     expect(Item).not.toHaveProperty('status');
+    expect(Item).not.toHaveProperty('attention');
     expect(Item).not.toHaveProperty('updatedAt');
-    for (const status of JOB_STATUSES) {
+    for (const status of ATTENTION_STATUSES) {
       expect((await jobs.listByStatus({ status })).items).toEqual([]);
       expect(await jobs.countByStatus(status)).toBe(0);
     }

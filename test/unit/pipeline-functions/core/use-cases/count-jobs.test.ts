@@ -15,7 +15,7 @@ const repository = (jobs: readonly { status: JobStatus; updatedAt: string }[]) =
 };
 
 describe('Function: countJobsByStatus', () => {
-  it('counts every status, with 0 for a status that has no job', async () => {
+  it('counts every status that needs attention, with 0 for one that has no job, and never asks for SUCCEEDED', async () => {
     // Prepare
     const jobs = repository([
       { status: 'SUCCEEDED', updatedAt: '2026-03-01T00:00:00.000Z' },
@@ -25,21 +25,22 @@ describe('Function: countJobsByStatus', () => {
     // Act
     const counts = await countJobsByStatus(jobs);
     // Assess
-    expect(counts).toEqual({ SUCCEEDED: 2, RETRYING: 0, FAILED: 1, SKIPPED: 0, SUPERSEDED: 0 });
-    expect(jobs.asked.map((q) => q.since)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(counts).toEqual({ RETRYING: 0, FAILED: 1, SKIPPED: 0, SUPERSEDED: 0 });
+    expect(jobs.asked.map((q) => q.status)).toEqual(['RETRYING', 'FAILED', 'SKIPPED', 'SUPERSEDED']);
+    expect(jobs.asked.map((q) => q.since)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('passes `since` to every count', async () => {
     // Prepare
     const jobs = repository([
-      { status: 'SUCCEEDED', updatedAt: '2026-03-01T00:00:00.000Z' },
-      { status: 'SUCCEEDED', updatedAt: '2026-03-02T00:00:00.000Z' },
+      { status: 'FAILED', updatedAt: '2026-03-01T00:00:00.000Z' },
+      { status: 'FAILED', updatedAt: '2026-03-02T00:00:00.000Z' },
     ]);
     // Act
     const counts = await countJobsByStatus(jobs, '2026-03-02T00:00:00.000Z');
     // Assess
-    expect(counts.SUCCEEDED).toBe(1);
-    expect(jobs.asked).toHaveLength(5);
+    expect(counts.FAILED).toBe(1);
+    expect(jobs.asked).toHaveLength(4);
     expect(jobs.asked.every((q) => q.since === '2026-03-02T00:00:00.000Z')).toBe(true);
   });
 });

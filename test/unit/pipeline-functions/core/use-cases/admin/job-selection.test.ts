@@ -3,7 +3,8 @@ import {
   selectJobs,
   statusesAnswered,
 } from '../../../../../../pipeline-functions/core/use-cases/admin/job-selection.js';
-import { FakeJobRepository, job } from '../../../../../support/fake-admin.js';
+import { SucceededNeedsPrefixError } from '../../../../../../pipeline-functions/core/use-cases/admin/errors.js';
+import { FakeJobRepository, FakeListing, job } from '../../../../../support/fake-admin.js';
 
 const at = (minute: number): string => `2026-11-21T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
@@ -22,9 +23,61 @@ describe('Function: selectJobs', () => {
 
     // Assess
     expect(selected.map((j) => j.key)).toEqual(['b', 'c', 'd']);
+    // Changed on purpose (issue 14): SUCCEEDED is not indexed, so never asked of the status index.
     expect(new Set(jobs.queries.map((q) => q.status))).toEqual(
-      new Set(['SUCCEEDED', 'RETRYING', 'FAILED', 'SKIPPED', 'SUPERSEDED']),
+      new Set(['RETRYING', 'FAILED', 'SKIPPED', 'SUPERSEDED']),
     );
+  });
+
+  it('selects SUCCEEDED jobs through the listing under the prefix, every version, read by id in batches', async () => {
+    // Prepare
+    const jobs = new FakeJobRepository().add(
+      job('in/a', { status: 'SUCCEEDED', updatedAt: at(1) }),
+      job('in/a', { versionId: 'v0', status: 'SUCCEEDED', updatedAt: at(0) }),
+      job('in/b', { status: 'FAILED', updatedAt: at(4) }),
+      job('in/c', { status: 'SUCCEEDED', updatedAt: at(5), lastHttpStatus: 201 }),
+      job('out/d', { status: 'SUCCEEDED', updatedAt: at(6) }),
+    );
+    const listing = new FakeListing(2)
+      .add('in/a')
+      .add('in/a', { versionId: 'v0', isLatest: false })
+      .add('in/b')
+      .add('in/c')
+      .add('out/d');
+
+    // Act
+    const selected = await selectJobs(jobs, { statuses: ['SUCCEEDED'], prefix: 'in/', limit: 2 }, listing);
+    const since = await selectJobs(jobs, { statuses: ['SUCCEEDED'], prefix: 'in/', since: at(1) }, listing);
+    const created = await selectJobs(
+      jobs,
+      { prefix: 'in/', httpStatuses: [{ from: 201, to: 201 }] },
+      listing,
+    );
+
+    // Assess
+    expect(selected.map((j) => j.jobId)).toEqual(['inbox/in/c#v1', 'inbox/in/a#v1']);
+    expect(since.map((j) => j.jobId)).toEqual(['inbox/in/c#v1', 'inbox/in/a#v1']);
+    expect(created.map((j) => j.key)).toEqual(['in/c']);
+    expect(jobs.queries).toEqual([]);
+    expect(listing.queries[0]).toEqual({ prefix: 'in/', versions: 'all' });
+    expect(jobs.batches[0]).toEqual(['inbox/in/a#v0', 'inbox/in/a#v1']);
+  });
+
+  it('refuses SUCCEEDED without a prefix, and leaves it out of every status', async () => {
+    // Prepare
+    const jobs = new FakeJobRepository().add(job('a', { status: 'SUCCEEDED', updatedAt: at(1) }));
+    const listing = new FakeListing().add('a');
+
+    // Act
+    const asked = selectJobs(jobs, { statuses: ['SUCCEEDED'] }, listing);
+    const ok = selectJobs(jobs, { httpStatuses: [{ from: 200, to: 299 }] }, listing);
+    const every = await selectJobs(jobs, {}, listing);
+
+    // Assess
+    await expect(asked).rejects.toThrow(SucceededNeedsPrefixError);
+    await expect(ok).rejects.toThrow(SucceededNeedsPrefixError);
+    expect(every).toEqual([]);
+    expect(listing.queries).toEqual([]);
   });
 
   it('follows the cursor through every page of a status', async () => {
