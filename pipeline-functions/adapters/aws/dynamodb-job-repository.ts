@@ -92,8 +92,12 @@ export class DynamoDbJobRepository implements JobRepository {
   }
 
   public async get(jobId: string): Promise<Job | undefined> {
+    return this.read(jobId, true);
+  }
+
+  private async read(jobId: string, consistent: boolean): Promise<Job | undefined> {
     const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: jobKeyFromId(jobId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: jobKeyFromId(jobId), ConsistentRead: consistent }),
     );
     return Item ? toJob(Item) : undefined;
   }
@@ -133,7 +137,10 @@ export class DynamoDbJobRepository implements JobRepository {
 
   public async record(update: JobUpdate): Promise<Job | undefined> {
     for (let round = 1; ; round++) {
-      const current = await this.get(jobIdOf(update.object));
+      // The first read may be eventually consistent (half a read unit): the write's condition holds
+      // it to the state read, so a stale read only fails the condition and the next round reads
+      // strongly. A stale read that finds the update not newer is right too: states only move on.
+      const current = await this.read(jobIdOf(update.object), round > 1);
       if (!isNewerThan(current, update.run, update.attempt, update.deferral)) return undefined;
       try {
         return await this.write(update, current);

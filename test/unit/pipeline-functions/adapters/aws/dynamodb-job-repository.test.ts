@@ -99,6 +99,50 @@ describe('Class: DynamoDbJobRepository', () => {
     expect(writes[1]?.ConditionExpression).toMatch(/^#attempts = :read AND /);
   });
 
+  it('reads eventually consistently first (half a read unit) and strongly once the condition failed on a stale read', async () => {
+    // Prepare: an eventually consistent GetItem may miss a write made just before it
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html),
+    // and then the conditional UpdateItem fails with ConditionalCheckFailedException
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#API_UpdateItem_Errors)
+    const stored = {
+      pk: 'inbox/k',
+      sk: 'v',
+      bucket: 'inbox',
+      key: 'k',
+      status: 'RETRYING',
+      runId: 'auto',
+      runStartedAt: '2026-03-01T00:00:00Z',
+      attempt: 1,
+      attempts: 1,
+      history: [],
+    };
+    documents
+      .on(GetCommand, { ConsistentRead: false })
+      .resolves({})
+      .on(GetCommand, { ConsistentRead: true })
+      .resolves({
+        Item: stored,
+      });
+    documents
+      .on(UpdateCommand)
+      .rejectsOnce(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      )
+      .callsFake(() => ({ Attributes: { ...stored, attempt: 2, attempts: 2 } }));
+    const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
+
+    // Act
+    const job = await repository.record(attemptOf(2, 'RETRYING'));
+
+    // Assess
+    expect(job?.attempts).toBe(2);
+    const reads = documents.commandCalls(GetCommand).map((call) => call.args[0].input.ConsistentRead);
+    expect(reads).toEqual([false, true]);
+    const writes = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(writes[0]?.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    expect(writes[1]?.ExpressionAttributeValues?.[':read']).toBe(1);
+  });
+
   it('passes failures other than a failed condition on', async () => {
     // Prepare
     const throttled = Object.assign(new Error('slow down'), {
