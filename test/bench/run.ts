@@ -63,7 +63,7 @@ const FULL: BenchSizes = {
   },
   awsCost: { files: 1000, naiveFiles: 200 },
   bundles: { importRuns: 7 },
-  cli: { helpRuns: 7, jobs: 100_000, failedJobs: 1000, listRuns: 5, scanRuns: 3 },
+  cli: { helpRuns: 21, jobs: 100_000, failedJobs: 1000, listRuns: 11, scanRuns: 3 },
   // The sends are paced at the rate limit: half of 20,000 objects take 200 s at 50/s, where 100,000
   // took 19 of a 23-minute run for the same per-object figures (--backfill-objects 100000 for those).
   backfill: { objects: 20_000, apiRateLimitPerSecond: 50 },
@@ -88,7 +88,7 @@ const QUICK: BenchSizes = {
   },
   awsCost: { files: 100, naiveFiles: 20 },
   bundles: { importRuns: 3 },
-  cli: { helpRuns: 3, jobs: 2000, failedJobs: 20, listRuns: 2, scanRuns: 2 },
+  cli: { helpRuns: 5, jobs: 2000, failedJobs: 20, listRuns: 3, scanRuns: 2 },
   backfill: { objects: 2000, apiRateLimitPerSecond: 50 },
 };
 
