@@ -40,7 +40,7 @@ function isCommonJs(file) {
  * as CommonJS loaded with `require()`, not `import`: imported from an ES module, Node.js 20 lexes
  * every file of a CommonJS package for its exports, and the DynamoDB client takes about 95 ms of CPU
  * that way against 45 ms through `require()`. The other packages (ES modules, or with an ES module
- * entry for `import`) stay imports.
+ * entry for `import`), and every dynamic `import()`, stay imports.
  */
 const requireCommonJs = {
   name: 'require-commonjs',
@@ -48,8 +48,10 @@ const requireCommonJs = {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       // The plugin's own call below: esbuild's resolution, as for a bundled package.
       if (args.pluginData === REQUIRED) return undefined;
-      if (args.namespace === REQUIRED || args.path.startsWith('node:'))
-        return { path: args.path, external: true };
+      // A dynamic import stays one: esbuild cannot give the named exports of a `require()` to it.
+      const keep =
+        args.namespace === REQUIRED || args.kind !== 'import-statement' || args.path.startsWith('node:');
+      if (keep) return { path: args.path, external: true };
       // Resolved as Node.js resolves an import (the build sets no `module` condition).
       const entry = await build.resolve(args.path, {
         kind: 'import-statement',
