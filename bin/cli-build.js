@@ -41,6 +41,8 @@ function isCommonJs(file) {
  * every file of a CommonJS package for its exports, and the DynamoDB client takes about 95 ms of CPU
  * that way against 45 ms through `require()`. The other packages (ES modules, or with an ES module
  * entry for `import`), and every dynamic `import()`, stay imports.
+ * Node.js on the lexer's cost: https://github.com/nodejs/node/issues/59913; on the `require` of a
+ * CommonJS module loaded through the ES module loader: https://github.com/nodejs/node/pull/47999
  */
 const requireCommonJs = {
   name: 'require-commonjs',
