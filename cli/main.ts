@@ -4,7 +4,7 @@
  */
 import { CommanderError, type Command } from 'commander';
 import { defaultDeps, type CliDeps } from './context.js';
-import { EXIT_CODES, formatError, toCliError, type ErrorContext, type ExitCode } from './errors.js';
+import { EXIT_CODES, formatError, type ErrorContext, type ExitCode } from './errors.js';
 import { createProgram } from './program.js';
 import { colorDisabled } from './terminal.js';
 
@@ -31,6 +31,8 @@ export async function main(argv: readonly string[], deps: CliDeps = defaultDeps(
   } catch (error) {
     // Commander has printed its own message (or the help) already.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
+    // Loaded here, not at start: classifying needs the SDK's retry module, and `b2a --help` does not.
+    const { toCliError } = await import('./error-classification.js');
     const cliError = toCliError(error, context);
     deps.terminal.stderr.write(formatError(cliError));
     if (deps.terminal.env['B2A_DEBUG']) deps.terminal.stderr.write(`${debugTrace(cliError)}\n`);

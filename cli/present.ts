@@ -18,8 +18,11 @@ export interface Presentation<T> {
   readonly ink?: (views: InteractiveViews, output: Output, result: T) => void;
   /** Whether the ink view suits this result (e.g. not for an empty table). @default always */
   readonly inkIf?: (result: T) => boolean;
-  /** The result as plain text. */
-  readonly plain: (result: T, output: Output) => string;
+  /**
+   * The result as plain text. It may load its renderer first: the renderers measure text with
+   * string-width, which `--json` and `--help` should not load.
+   */
+  readonly plain: (result: T, output: Output) => string | Promise<string>;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function present<T>(output: Output, result: T, how: Presentation<T>
   } else if (output.interactive && how.ink && (how.inkIf?.(result) ?? true)) {
     how.ink(await import('./interactive.js'), output, result);
   } else {
-    output.line(how.plain(result, output));
+    output.line(await how.plain(result, output));
   }
 }
 

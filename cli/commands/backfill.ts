@@ -3,14 +3,13 @@
  * missed notifications) through the pipeline; resumable.
  */
 import { Command, Option } from 'commander';
-import { backfill, type BackfillRequest } from '../../pipeline-functions/core/use-cases/admin/backfill.js';
+import type { BackfillRequest } from '../../pipeline-functions/core/use-cases/admin/backfill.js';
 import { BackfillIncompleteError } from '../../pipeline-functions/core/use-cases/admin/errors.js';
 import { confirmAction } from '../confirm.js';
 import { runAdmin, type CliDeps } from '../context.js';
 import { UsageError } from '../errors.js';
 import { parseSince, sinceTime } from '../options.js';
 import { present, withLiveView } from '../present.js';
-import { backfillProgressLabel, renderBackfill } from '../render/backfill.js';
 
 /** Options of `b2a backfill`. */
 interface BackfillOptions {
@@ -51,6 +50,11 @@ export function backfillCommand(deps: CliDeps): Command {
     .action((local: BackfillOptions, command: Command) =>
       runAdmin(deps, command, async (ports, output) => {
         if (local.since && local.after) throw new UsageError('pass --since or --after, not both');
+        // Loaded when it runs: the use case validates its checkpoint with zod, which `--help` should not load.
+        const [{ backfill }, { backfillProgressLabel, renderBackfill }] = await Promise.all([
+          import('../../pipeline-functions/core/use-cases/admin/backfill.js'),
+          import('../render/backfill.js'),
+        ]);
         const asWritten = local.since ?? local.after;
         const request: BackfillRequest = {
           ...(local.prefix ? { prefix: local.prefix } : {}),

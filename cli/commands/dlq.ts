@@ -8,7 +8,6 @@ import { confirmAction } from '../confirm.js';
 import { runAdmin, type CliDeps } from '../context.js';
 import { parsePositiveInt } from '../options.js';
 import { present } from '../present.js';
-import { renderDeadLetters, renderRedrive } from '../render/dlq.js';
 
 /** Rows shown when `--limit` is not given. SQS receives at most 10 per call; the adapter pages. */
 export const DEFAULT_LIMIT = 10;
@@ -30,7 +29,8 @@ export function dlqCommand(deps: CliDeps): Command {
         await present(output, await listDeadLetters(ports, local.limit), {
           ink: (views, out, letters) => views.printDeadLetters(out, letters),
           inkIf: (letters) => letters.length > 0,
-          plain: (letters, out) => renderDeadLetters(letters, out.columns),
+          plain: async (letters, out) =>
+            (await import('../render/dlq.js')).renderDeadLetters(letters, out.columns),
         });
       }),
     );
@@ -47,7 +47,9 @@ export function dlqCommand(deps: CliDeps): Command {
             action: 'redrive the dead-letter queue',
           };
           await confirmAction(output, confirmation, deps.ask);
-          await present(output, await redriveDeadLetters(ports), { plain: renderRedrive });
+          await present(output, await redriveDeadLetters(ports), {
+            plain: async (r) => (await import('../render/dlq.js')).renderRedrive(r),
+          });
         }),
       ),
   );

@@ -9,7 +9,6 @@ import { UsageError } from '../errors.js';
 import { keyOf } from '../object-key.js';
 import { parseHttpStatuses, parsePositiveInt, parseSince, parseStatuses, sinceTime } from '../options.js';
 import { present } from '../present.js';
-import { renderAttemptDetail, renderJobDetail, renderJobs } from '../render/jobs.js';
 
 /** Rows shown when `--limit` is not given. */
 export const DEFAULT_LIMIT = 50;
@@ -97,7 +96,7 @@ export function jobsCommand(deps: CliDeps): Command {
           await present(output, await listJobs(ports, filter()), {
             ink: (views, out, found) => views.printJobs(out, found),
             inkIf: (found) => found.length > 0,
-            plain: (found, out) => renderJobs(found, out.columns),
+            plain: async (found, out) => (await import('../render/jobs.js')).renderJobs(found, out.columns),
           });
         },
         (output) => {
@@ -127,13 +126,14 @@ export function jobsCommand(deps: CliDeps): Command {
             await present(output, await showAttempt(ports, objectKey, local.attempt), {
               json: ({ job, attempt }) => ({ jobId: job.jobId, ...attempt }),
               ink: (views, out, detail) => views.printAttempt(out, detail),
-              plain: (detail) => renderAttemptDetail(detail),
+              plain: async (detail) => (await import('../render/jobs.js')).renderAttemptDetail(detail),
             });
             return;
           }
           await present(output, await showJob(ports, objectKey), {
             ink: (views, out, found) => views.printJobDetail(out, found),
-            plain: (found, out) => renderJobDetail(found, out.columns),
+            plain: async (found, out) =>
+              (await import('../render/jobs.js')).renderJobDetail(found, out.columns),
           });
         }),
       ),

@@ -1,12 +1,10 @@
 /** `b2a reconcile`: the drift between the bucket and the jobs; `--fix` sends what was missed and the stuck retries. */
 import { Command } from 'commander';
 import { BackfillIncompleteError } from '../../pipeline-functions/core/use-cases/admin/errors.js';
-import { fixDrift, reconcile } from '../../pipeline-functions/core/use-cases/admin/reconcile.js';
 import { confirmAction } from '../confirm.js';
 import { runAdmin, type CliDeps } from '../context.js';
 import { parseDuration, parseSince, sinceTime } from '../options.js';
 import { present } from '../present.js';
-import { renderDriftFix, renderReconcile } from '../render/backfill.js';
 
 /** Options of `b2a reconcile`. */
 interface ReconcileOptions {
@@ -43,6 +41,9 @@ export function reconcileCommand(deps: CliDeps): Command {
     .addHelpText('after', EXAMPLES)
     .action((local: ReconcileOptions, command: Command) =>
       runAdmin(deps, command, async (ports, output) => {
+        // Loaded when it runs: it shares the backfill's checkpoint code, which loads zod.
+        const { fixDrift, reconcile } =
+          await import('../../pipeline-functions/core/use-cases/admin/reconcile.js');
         const report = await reconcile(
           ports,
           {
@@ -54,9 +55,12 @@ export function reconcileCommand(deps: CliDeps): Command {
         );
         const toFix = report.missed.length + report.stuck.length;
         if (!local.fix || toFix === 0) {
-          return present(output, report, { plain: (r, out) => renderReconcile(r, out.columns) });
+          return present(output, report, {
+            plain: async (r, out) => (await import('../render/backfill.js')).renderReconcile(r, out.columns),
+          });
         }
-        if (!output.json) output.line(renderReconcile(report, output.columns));
+        if (!output.json)
+          output.line((await import('../render/backfill.js')).renderReconcile(report, output.columns));
         const action = `send ${report.missed.length} missed object(s) and ${report.stuck.length} stuck retry(ies)`;
         await confirmAction(
           output,
@@ -66,7 +70,7 @@ export function reconcileCommand(deps: CliDeps): Command {
         const fix = await fixDrift(ports, report, { clock: deps.clock });
         await present(output, fix, {
           json: (f) => ({ ...report, fix: f }),
-          plain: (f) => renderDriftFix(f),
+          plain: async (f) => (await import('../render/backfill.js')).renderDriftFix(f),
         });
         if (fix.failed.length > 0)
           throw new BackfillIncompleteError(fix.failed.length, fix.backfilled + fix.retried);

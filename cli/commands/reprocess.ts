@@ -14,7 +14,6 @@ import { confirmAction } from '../confirm.js';
 import { runAdmin, type CliDeps } from '../context.js';
 import { parseDuration, parseSince } from '../options.js';
 import { present, withLiveView } from '../present.js';
-import { renderPlan, renderStarted, renderWaitResult } from '../render/reprocess.js';
 import { selectionOf, type SelectionOptions } from '../reprocess-selection.js';
 
 /** Poll interval of `--wait`. */
@@ -68,7 +67,10 @@ export function reprocessCommand(deps: CliDeps): Command {
         const dryRun = local.dryRun === true;
         if (dryRun || objects.length === 0) {
           const plan = { environment, dryRun, objects };
-          return present(output, plan, { plain: (p) => renderPlan(p.objects, environment, dryRun) });
+          return present(output, plan, {
+            plain: async (p) =>
+              (await import('../render/reprocess.js')).renderPlan(p.objects, environment, dryRun),
+          });
         }
         const bulk = 'jobs' in selection;
         const action = `reprocess ${objects.length} object(s)`;
@@ -86,10 +88,13 @@ export function reprocessCommand(deps: CliDeps): Command {
         );
         const sent = { environment, dryRun: false, ...result };
         if (!local.wait) {
-          await present(output, sent, { plain: (r) => renderStarted(r, environment) });
+          await present(output, sent, {
+            plain: async (r) => (await import('../render/reprocess.js')).renderStarted(r, environment),
+          });
           return assertAllSent(result);
         }
-        if (!output.json) output.line(renderStarted(result, environment));
+        if (!output.json)
+          output.line((await import('../render/reprocess.js')).renderStarted(result, environment));
         const waiting = { states: result.started.map((started) => ({ started, done: false })) };
         const { states, timedOut } = await withLiveView(
           output,
@@ -105,7 +110,7 @@ export function reprocessCommand(deps: CliDeps): Command {
         );
         await present(output, states, {
           json: (s) => ({ ...sent, jobs: s.map((state) => state.job ?? null), timedOut }),
-          plain: (s, out) => renderWaitResult(s, out.columns),
+          plain: async (s, out) => (await import('../render/reprocess.js')).renderWaitResult(s, out.columns),
         });
         assertAllSent(result);
         assertSucceeded(states, timedOut, local.timeout);

@@ -4,7 +4,6 @@ import { readStatus } from '../../pipeline-functions/core/use-cases/admin/status
 import { runAdmin, type CliDeps } from '../context.js';
 import { parseSince, sinceTime } from '../options.js';
 import { present } from '../present.js';
-import { renderStatus } from '../render/status.js';
 
 /** Default window of the job counts. */
 export const DEFAULT_SINCE = '24h';
@@ -31,7 +30,7 @@ export function statusCommand(deps: CliDeps): Command {
         const report = await readStatus(ports, sinceTime(local.since, deps.clock.now()), deps.clock);
         await present(output, report, {
           ink: (views, out, r) => views.printStatus(out, r),
-          plain: renderStatus,
+          plain: async (r) => (await import('../render/status.js')).renderStatus(r),
         });
       }),
     );

@@ -5,7 +5,6 @@ import type { FlagValue } from '../../pipeline-functions/core/ports.js';
 import { runAdmin, type CliDeps } from '../context.js';
 import { parsePositiveInt } from '../options.js';
 import { present } from '../present.js';
-import { renderFlagHistory, renderFlagSet, renderFlagState } from '../render/flag.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,10 +25,14 @@ export function toggleCommand(deps: CliDeps): Command {
     .action((state: FlagValue | undefined, _options: unknown, command: Command) =>
       runAdmin(deps, command, async (ports, output) => {
         if (state === undefined) {
-          await present(output, await readFlag(ports), { plain: (f, out) => renderFlagState(f, out.color) });
+          await present(output, await readFlag(ports), {
+            plain: async (f, out) => (await import('../render/flag.js')).renderFlagState(f, out.color),
+          });
         } else {
           const result = await setFlag(ports, state);
-          await present(output, result, { plain: (r, out) => renderFlagSet(r, out.color) });
+          await present(output, result, {
+            plain: async (r, out) => (await import('../render/flag.js')).renderFlagSet(r, out.color),
+          });
         }
       }),
     );
@@ -41,7 +44,9 @@ export function toggleCommand(deps: CliDeps): Command {
       .action((local: { limit: number }, command: Command) =>
         runAdmin(deps, command, async (ports, output) => {
           const changes = await readFlagHistory(ports, local.limit);
-          await present(output, changes, { plain: (c, out) => renderFlagHistory(c, out.columns) });
+          await present(output, changes, {
+            plain: async (c, out) => (await import('../render/flag.js')).renderFlagHistory(c, out.columns),
+          });
         }),
       ),
   );

@@ -53,4 +53,40 @@ describe('Benchmark: bin/bench.js --quick', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('plans the backfill on as many objects as --backfill-objects asks', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'b2a-bench-test-'));
+    const out = join(dir, 'results.json');
+
+    try {
+      // Act
+      const run = await runBench([
+        '--quick',
+        '--only',
+        'backfill',
+        '--backfill-objects',
+        '300',
+        '--out',
+        out,
+      ]);
+
+      // Assess
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+      const results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
+      expect(results.sizes.backfill.objects).toBe(300);
+      expect(results.sections.backfill?.figures['listed']).toBe(300);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses a --backfill-objects that is not a whole number', async () => {
+    // Act
+    const run = await runBench(['--backfill-objects', 'many']);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--backfill-objects: expected a whole number, got many');
+  }, 60_000);
 });

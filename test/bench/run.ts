@@ -6,6 +6,7 @@
  *   node bin/bench.js --quick         small sizes, a smoke test (writes nothing unless --out is given)
  *   node bin/bench.js --out f.json    write the figures there
  *   node bin/bench.js --only cli,bundles   some sections only
+ *   node bin/bench.js --backfill-objects 100000   the backfill section on a bigger inbox
  *
  * It asserts nothing about time: the figures are for reading.
  */
@@ -62,8 +63,10 @@ const FULL: BenchSizes = {
   },
   awsCost: { files: 1000, naiveFiles: 200 },
   bundles: { importRuns: 7 },
-  cli: { helpRuns: 7, jobs: 100_000, failedJobs: 1000, listRuns: 5, scanRuns: 3 },
-  backfill: { objects: 100_000, apiRateLimitPerSecond: 50 },
+  cli: { helpRuns: 21, jobs: 100_000, failedJobs: 1000, listRuns: 11, scanRuns: 3 },
+  // The sends are paced at the rate limit: half of 20,000 objects take 200 s at 50/s, where 100,000
+  // took 19 of a 23-minute run for the same per-object figures (--backfill-objects 100000 for those).
+  backfill: { objects: 20_000, apiRateLimitPerSecond: 50 },
 };
 
 const QUICK: BenchSizes = {
@@ -85,18 +88,19 @@ const QUICK: BenchSizes = {
   },
   awsCost: { files: 100, naiveFiles: 20 },
   bundles: { importRuns: 3 },
-  cli: { helpRuns: 3, jobs: 2000, failedJobs: 20, listRuns: 2, scanRuns: 2 },
+  cli: { helpRuns: 5, jobs: 2000, failedJobs: 20, listRuns: 3, scanRuns: 2 },
   backfill: { objects: 2000, apiRateLimitPerSecond: 50 },
 };
 
 /** Where a full run of every section writes its figures (committed with docs/benchmarks.md). */
 export const DEFAULT_RESULTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), 'results.json');
 
-const USAGE = `usage: node bin/bench.js [--quick] [--out <file.json>] [--only <section,...>]
+const USAGE = `usage: node bin/bench.js [--quick] [--out <file.json>] [--only <section,...>] [--backfill-objects <n>]
 
-  --quick   small sizes: a smoke test of every section (about 20 s)
-  --out     where to write the figures (default: test/bench/results.json, for a full run of every section)
-  --only    some sections: ${Object.keys(SECTIONS).join(', ')}
+  --quick             small sizes: a smoke test of every section (about 20 s)
+  --out               where to write the figures (default: test/bench/results.json, for a full run of every section)
+  --only              some sections: ${Object.keys(SECTIONS).join(', ')}
+  --backfill-objects  objects in the backfill section's inbox (default: ${FULL.backfill.objects.toLocaleString('en-US')}, --quick: ${QUICK.backfill.objects.toLocaleString('en-US')})
 `;
 
 interface RunOptions {
@@ -104,11 +108,12 @@ interface RunOptions {
   readonly help: boolean;
   readonly out?: string;
   readonly only?: readonly SectionKey[];
+  readonly backfillObjects?: number;
 }
 
 /** @throws BenchUsageError when the arguments are not understood */
 function parseOptions(argv: readonly string[]): RunOptions {
-  let values: { quick?: boolean; help?: boolean; out?: string; only?: string };
+  let values: { quick?: boolean; help?: boolean; out?: string; only?: string; 'backfill-objects'?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -117,6 +122,7 @@ function parseOptions(argv: readonly string[]): RunOptions {
         help: { type: 'boolean', short: 'h', default: false },
         out: { type: 'string' },
         only: { type: 'string' },
+        'backfill-objects': { type: 'string' },
       },
       strict: true,
     }));
@@ -128,11 +134,20 @@ function parseOptions(argv: readonly string[]): RunOptions {
   if (unknown && unknown.length > 0) {
     throw new BenchUsageError(`--only: unknown section(s) ${unknown.join(', ')}`);
   }
+  const backfillObjects = values['backfill-objects'];
+  // Two objects at least: the section gives a job to every second one and backfills the others.
+  if (backfillObjects !== undefined && !/^[0-9]+$/.test(backfillObjects)) {
+    throw new BenchUsageError(`--backfill-objects: expected a whole number, got ${backfillObjects}`);
+  }
+  if (backfillObjects !== undefined && Number(backfillObjects) < 2) {
+    throw new BenchUsageError('--backfill-objects: 2 at least (half of them get a job first)');
+  }
   return {
     quick: values.quick ?? false,
     help: values.help ?? false,
     ...(values.out ? { out: resolve(values.out) } : {}),
     ...(only ? { only: only as SectionKey[] } : {}),
+    ...(backfillObjects !== undefined ? { backfillObjects: Number(backfillObjects) } : {}),
   };
 }
 
@@ -153,7 +168,11 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const sizes = options.quick ? QUICK : FULL;
+  const base = options.quick ? QUICK : FULL;
+  const sizes: BenchSizes =
+    options.backfillObjects === undefined
+      ? base
+      : { ...base, backfill: { ...base.backfill, objects: options.backfillObjects } };
   const wanted = (key: SectionKey): boolean => !options.only || options.only.includes(key);
   const progress = (line: string): void => {
     process.stderr.write(`bench: ${line}\n`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -93,6 +93,20 @@ describe('Start-up: the CLI compiled at install (bin/cli-build.js)', () => {
       client.destroy();
       await db.stop();
     }
+  });
+
+  it('requires the CommonJS packages and imports the ES modules (Node.js 20 lexes every file of a CommonJS package it imports)', () => {
+    // Prepare: @aws-sdk/client-dynamodb ships CommonJS only; ink is an ES module; commander has an ES module entry
+    const output = readdirSync(outDir)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(outDir, file), 'utf8'))
+      .join('\n');
+
+    // Assess
+    expect(output).toContain('__require("@aws-sdk/client-dynamodb")');
+    expect(output).not.toMatch(/from ["']@aws-sdk\/client-dynamodb["']/);
+    expect(output).toMatch(/from ["']ink["']/);
+    expect(output).toMatch(/from ["']commander["']/);
   });
 
   it('is not used once a source it was built from is newer or gone, so an edit is never ignored', () => {

@@ -5,16 +5,15 @@ import {
   AccessDeniedError,
   CliError,
   CredentialsError,
-  deniedAction,
   EXIT_CODES,
   formatError,
   NotDeployedError,
   NotFoundError,
   ThrottledError,
-  toCliError,
   UnreachableError,
   UsageError,
 } from '../../../cli/errors.js';
+import { deniedAction, toCliError } from '../../../cli/error-classification.js';
 
 const sdkError = (name: string, message: string, extra: Record<string, unknown> = {}): Error =>
   Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 }, ...extra });

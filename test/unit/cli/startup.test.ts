@@ -57,6 +57,21 @@ describe('Module graph: cli/main.ts', () => {
     expect(forbidden).toEqual([]);
   });
 
+  it('loads commander and no other package through static imports (b2a --help, issue 14)', () => {
+    // Prepare: before issue 14, zod (the backfill's checkpoint), string-width and cli-truncate (the
+    // tables) and @smithy/core/retry (the error classification) loaded at every start: 140 ms more.
+    const allowed = new Set(['commander']);
+
+    // Act
+    const reached = reachablePackages(join(ROOT, 'cli/main.ts'));
+    const others = [...reached]
+      .filter(([name]) => !allowed.has(name))
+      .map(([name, chain]) => `${name} via ${chain.join(' > ')}`);
+
+    // Assess
+    expect(others).toEqual([]);
+  });
+
   it('would notice a static ink import (the scan itself works)', () => {
     expect(
       staticImports(

@@ -12,7 +12,8 @@ import { DescribePipeCommand, PipesClient, StartPipeCommand, StopPipeCommand } f
 import { setFlag } from '../../../../pipeline-functions/core/use-cases/admin/flag.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { openAwsAdmin, queueArnOf } from '../../../../cli/backends/aws.js';
-import { AccessDeniedError, NotDeployedError, toCliError } from '../../../../cli/errors.js';
+import { toCliError } from '../../../../cli/error-classification.js';
+import { AccessDeniedError, NotDeployedError } from '../../../../cli/errors.js';
 import type { DeployedResources } from '../../../../pipeline-functions/core/names.js';
 
 const resources: DeployedResources = {
