@@ -1,18 +1,18 @@
 /**
  * The jobs store: dynalite (a DynamoDB-API server) with its LevelDB files in the data directory,
- * on 127.0.0.1. Jobs are read and written through the same DynamoDB adapter as on AWS. LevelDB lets
+ * on 127.0.0.1, on a worker thread of its own (see `dynalite-thread.ts`). Jobs are read and written through the same DynamoDB adapter as on AWS. LevelDB lets
  * one process open the store, so the runtime owns it while it runs and the CLI reaches it over
  * loopback HTTP; without a runtime, the CLI starts its own for the duration of a command.
  */
 import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import type { Server } from 'node:http';
 import { jobsTableDefinition } from '../adapters/aws/jobs-table.js';
 import { hasErrorCode } from '../adapters/local/files.js';
+import { startDynaliteThread, type DynaliteThread } from './dynalite-thread.js';
 import { localDynamoClient } from './dynamo-client.js';
 import { LocalRuntimeError, StoreLockedError } from './errors.js';
-import { assertPortFree, closeServer, listenOnLoopback, type Service } from './service.js';
+import { assertPortFree, type Service } from './service.js';
 
 /** Creates the jobs table if it does not exist, and waits until it is ACTIVE. */
 export async function ensureJobsTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -76,7 +76,7 @@ export interface DynamoStoreOptions {
  */
 export class DynamoStore implements Service {
   public readonly name = 'dynamodb';
-  private server: Server | undefined;
+  private thread: DynaliteThread | undefined;
   private dynamo: DynamoDBClient | undefined;
   private url: string | undefined;
 
@@ -86,6 +86,12 @@ export class DynamoStore implements Service {
   public get endpoint(): string {
     if (!this.url) throw new LocalRuntimeError('the local DynamoDB store is not started');
     return this.url;
+  }
+
+  /** The thread dynalite runs on, once started: for its CPU and event loop figures. */
+  public get worker(): Worker {
+    if (!this.thread) throw new LocalRuntimeError('the local DynamoDB store is not started');
+    return this.thread.worker;
   }
 
   /** A client of the store, once started (closed by `stop`). */
@@ -100,14 +106,17 @@ export class DynamoStore implements Service {
     const setting = '--dynamodb-port or local.ports.dynamodb';
     await assertPortFree(port, service, setting);
     if (this.options.path) await assertStoreUnlocked(this.options.path, this.options.dataDir);
-    const server = dynalite({
-      ...(this.options.path ? { path: this.options.path } : {}),
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
-    this.url = await listenOnLoopback(server, port, service, setting);
-    this.server = server;
+    const thread = await startDynaliteThread(
+      {
+        ...(this.options.path ? { path: this.options.path } : {}),
+        createTableMs: 0,
+        deleteTableMs: 0,
+        updateTableMs: 0,
+      },
+      { port, service, setting },
+    );
+    this.thread = thread;
+    this.url = thread.url;
     this.dynamo = localDynamoClient(this.url);
     try {
       await ensureJobsTable(this.dynamo, this.options.tableName);
@@ -120,7 +129,7 @@ export class DynamoStore implements Service {
   public async stop(): Promise<void> {
     this.dynamo?.destroy();
     this.dynamo = undefined;
-    if (this.server) await closeServer(this.server);
-    this.server = undefined;
+    await this.thread?.stop();
+    this.thread = undefined;
   }
 }

@@ -60,6 +60,8 @@ export class PipelineWatch {
   public readonly statuses = new Map<string, JobStatus>();
   /** Job records seen (each is one conditional write that changed the job). */
   public records = 0;
+  /** How long each batch took in the handlers (enrichment then target), in ms, in the order they ended. */
+  public readonly batchMs: number[] = [];
   private waiter: (() => void) | undefined;
   private readonly unsubscribe: () => void;
 
@@ -68,6 +70,7 @@ export class PipelineWatch {
       if (event.type === 'object-created' && !this.emitted.has(event.key)) {
         this.emitted.set(event.key, performance.now());
       }
+      if (event.type === 'batch') this.batchMs.push(event.summary.durationMs);
       if (event.type !== 'job') return;
       this.records++;
       const { key, status } = event.job;
