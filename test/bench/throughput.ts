@@ -17,6 +17,7 @@ import type { ApiStub } from './api-stub.js';
 import { BenchError } from './errors.js';
 import {
   PipelineWatch,
+  startFileWriter,
   withLocalRuntime,
   writeFiles,
   type RuntimeTrouble,
@@ -128,13 +129,14 @@ async function runBurst(
   sizes: ThroughputSizes,
 ): Promise<BurstResult> {
   await stub.reset();
+  const writer = await startFileWriter(runtime.inboxDir, 'burst', sizes.burstFiles);
   const recordsBefore = watch.records;
   const batchesBefore = watch.batchMs.length;
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
   const storeLoop = runtime.storeEventLoopUtilization();
   const started = performance.now();
-  const written = await writeFiles(runtime.inboxDir, 'burst', sizes.burstFiles);
+  const written = await writer.write();
   const keys = written.map((file) => file.key);
   await watch.waitFor(keys, sizes.timeoutMs);
   const recordedAt = keys.map((key) => watch.firstRecorded.get(key) as number);
@@ -502,7 +504,7 @@ function throughputSection(
       firstRuntimeErrors: trouble.firstErrors,
     },
     notes: [
-      'The runtime runs in the benchmark process, its job store (dynalite, on disk) on a worker thread of that process; the stub API runs in a process of its own. The files are written from the main thread, so the writer counts in its figures.',
+      'The runtime runs in the benchmark process, its job store (dynalite, on disk) on a worker thread of that process; the stub API runs in a process of its own. The burst’s files are written by a process of its own, as a user’s copy would be; the trickle’s by the benchmark’s main thread.',
       `Latency includes the inbox's completeness check (a file is taken once unchanged for ${stableMs} ms; file events start a scan, and the whole inbox is walked every ${runtime.settings.inbox.scanIntervalMs} ms) and the batching window (${runtime.config.batch.windowSeconds} s), which closes early once the inbox has no more events to queue.`,
       'Locally, b2a (inbox, queue, pipe, handlers) shares the main thread, dynalite has a thread of its own, and every queue file is fsynced: the limits below the bound, measured in this run, set the ceiling long before the API slots do. On AWS those parts are SQS, Pipes and DynamoDB.',
     ],
