@@ -164,8 +164,7 @@ function runtimeFacade(
     jobs,
     flag,
     queue: new LocalWorkQueue(root.source),
-    storeEventLoopUtilization: (previous) =>
-      root.store.worker.performance.eventLoopUtilization(previous),
+    storeEventLoopUtilization: (previous) => root.store.worker.performance.eventLoopUtilization(previous),
     onEvent: (listener) => root.events.on(listener),
     activity: () => root.activity.snapshot(),
     jobCounts: () => countJobsByStatus(jobs),

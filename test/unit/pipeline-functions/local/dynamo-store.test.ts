@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { startDynaliteThread } from '../../../../pipeline-functions/local/dynalite-thread.js';
+import { startDynaliteThread } from '../../../../pipeline-functions/local/dynalite-server.js';
 import { DynamoStore } from '../../../../pipeline-functions/local/dynamo-store.js';
 import { PortInUseError, StoreLockedError } from '../../../../pipeline-functions/local/errors.js';
 
@@ -94,6 +94,26 @@ describe('Class: DynamoStore', () => {
     const reopened = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
     await reopened.start();
     await reopened.stop();
+  });
+
+  it('runs dynalite on the caller thread when asked (a short CLI command)', async () => {
+    // Prepare
+    const store = new DynamoStore({
+      path: join(dir, 'db'),
+      dataDir: dir,
+      tableName: 'jobs',
+      ownThread: false,
+    });
+    // Act
+    await store.start();
+    try {
+      const { TableNames } = await store.client.send(new ListTablesCommand({}));
+      // Assess
+      expect(TableNames).toEqual(['jobs']);
+      expect(() => store.worker).toThrow(/not started on a thread of its own/);
+    } finally {
+      await store.stop();
+    }
   });
 });
 

@@ -1,12 +1,14 @@
 /**
- * dynalite on a thread of its own: the store's request parsing, validation and LevelDB work use the
- * second core instead of the runtime's one JavaScript thread. A worker thread, not a child process,
- * because it dies with the runtime's process (SIGKILL included) and can never outlive it holding the
- * store's lock. Clients reach it over loopback HTTP as before, so the CLI finds it the same way.
+ * dynalite, started on a thread of its own or on the caller's. On its own thread the store's request
+ * parsing, validation and LevelDB work use the second core instead of the runtime's one JavaScript
+ * thread. A worker thread, not a child process, because it dies with the runtime's process (SIGKILL
+ * included) and can never outlive it holding the store's lock. Clients reach it over loopback HTTP
+ * either way, so the CLI finds it the same way.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { LocalRuntimeError, PortInUseError } from './errors.js';
+import { closeServer, listenOnLoopback } from './service.js';
 
 /**
  * The worker's code, plain CommonJS run with `eval`: a file of its own would need a second entry
@@ -44,13 +46,13 @@ export interface DynaliteOptions {
   readonly updateTableMs: number;
 }
 
-/** A dynalite server listening on its own thread. */
-export interface DynaliteThread {
+/** A dynalite server listening on 127.0.0.1. */
+export interface DynaliteServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
-  /** The worker, for its CPU and event loop figures (`performance.eventLoopUtilization`). */
-  readonly worker: Worker;
-  /** Closes the server and its store, then ends the thread. */
+  /** Its worker when it has a thread of its own, for the thread's figures (`performance.eventLoopUtilization`). */
+  readonly worker?: Worker;
+  /** Closes the server and its store (then ends its thread). */
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,7 @@ export interface DynaliteListen {
 export async function startDynaliteThread(
   options: DynaliteOptions,
   { port, service, setting }: DynaliteListen,
-): Promise<DynaliteThread> {
+): Promise<DynaliteServer & { readonly worker: Worker }> {
   const dynalite = createRequire(import.meta.url).resolve('dynalite');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -106,6 +108,21 @@ export async function startDynaliteThread(
       return stopping;
     },
   };
+}
+
+/**
+ * Starts dynalite on the caller's thread, listening on 127.0.0.1: for a short command, which would
+ * wait longer for a thread to start and load dynalite than it gains from it.
+ * @throws PortInUseError when the port is taken
+ */
+export async function startDynaliteHere(
+  options: DynaliteOptions,
+  { port, service, setting }: DynaliteListen,
+): Promise<DynaliteServer> {
+  const { default: dynalite } = await import('dynalite');
+  const server = dynalite(options);
+  const url = await listenOnLoopback(server, port, service, setting);
+  return { url, stop: () => closeServer(server) };
 }
 
 /** The worker reported a failure (its error code kept, e.g. `EADDRINUSE`). */
