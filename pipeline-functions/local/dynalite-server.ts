@@ -90,6 +90,8 @@ export async function startDynaliteThread(
     }
     throw error;
   }
+  // No 'error' listener from here on: dynalite failing on its thread ends the process with the
+  // error, as it did on the main thread, rather than leave a runtime whose store is gone.
   let stopping: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${listening.port}`,

@@ -248,8 +248,8 @@ export class LocalPipe implements Service {
       );
     }
 
-    // All at once, as Pipes deletes a batch in one DeleteMessageBatch: one after the other, each
-    // delete waits its turn on the disk while the batch's API slots stay idle.
+    // All at once: one after the other, each delete would wait its turn on the disk while the
+    // batch's API slots stay idle. Each message is still deleted only after the target returned.
     await Promise.all(
       received.map(async (message) => {
         if (failed.has(message.messageId)) {
