@@ -55,7 +55,12 @@ async function openJobStore(
     }
     // Loaded only here: a command that reaches a running runtime's store never loads dynalite.
     const { DynamoStore } = await import('./dynamo-store.js');
-    const store = new DynamoStore({ path: paths.dynamodb, dataDir, tableName: LOCAL_TABLE_NAME });
+    const store = new DynamoStore({
+      path: paths.dynamodb,
+      dataDir,
+      tableName: LOCAL_TABLE_NAME,
+      ownThread: false,
+    });
     try {
       await store.start();
       return { client: store.client, close: () => store.stop() };

@@ -1,18 +1,18 @@
 /**
  * The jobs store: dynalite (a DynamoDB-API server) with its LevelDB files in the data directory,
- * on 127.0.0.1. Jobs are read and written through the same DynamoDB adapter as on AWS. LevelDB lets
+ * on 127.0.0.1, on a worker thread of its own for the runtime (see `dynalite-server.ts`). Jobs are read and written through the same DynamoDB adapter as on AWS. LevelDB lets
  * one process open the store, so the runtime owns it while it runs and the CLI reaches it over
  * loopback HTTP; without a runtime, the CLI starts its own for the duration of a command.
  */
 import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import type { Server } from 'node:http';
 import { JOBS_TABLE, jobsTableDefinition } from '../adapters/aws/jobs-table.js';
 import { hasErrorCode } from '../adapters/local/files.js';
+import { startDynaliteHere, startDynaliteThread, type DynaliteServer } from './dynalite-server.js';
 import { localDynamoClient } from './dynamo-client.js';
 import { JobsTableOutdatedError, LocalRuntimeError, StoreLockedError } from './errors.js';
-import { assertPortFree, closeServer, listenOnLoopback, type Service } from './service.js';
+import { assertPortFree, type Service } from './service.js';
 
 /**
  * Creates the jobs table if it does not exist, and waits until it is ACTIVE.
@@ -73,6 +73,11 @@ export interface DynamoStoreOptions {
   readonly tableName: string;
   /** 0 picks a free port. @default 0 */
   readonly port?: number;
+  /**
+   * Run dynalite on a worker thread of its own (the runtime), or on the caller's thread (a short CLI
+   * command, which would wait 50–270 ms more (measured, quiet to loaded machine) for the thread to start and load dynalite). @default true
+   */
+  readonly ownThread?: boolean;
 }
 
 /**
@@ -83,7 +88,7 @@ export interface DynamoStoreOptions {
  */
 export class DynamoStore implements Service {
   public readonly name = 'dynamodb';
-  private server: Server | undefined;
+  private server: DynaliteServer | undefined;
   private dynamo: DynamoDBClient | undefined;
   private url: string | undefined;
 
@@ -93,6 +98,14 @@ export class DynamoStore implements Service {
   public get endpoint(): string {
     if (!this.url) throw new LocalRuntimeError('the local DynamoDB store is not started');
     return this.url;
+  }
+
+  /** The thread dynalite runs on, once started on its own: for the thread's figures. */
+  public get worker(): Worker {
+    const worker = this.server?.worker;
+    if (!worker)
+      throw new LocalRuntimeError('the local DynamoDB store is not started on a thread of its own');
+    return worker;
   }
 
   /** A client of the store, once started (closed by `stop`). */
@@ -107,14 +120,18 @@ export class DynamoStore implements Service {
     const setting = '--dynamodb-port or local.ports.dynamodb';
     await assertPortFree(port, service, setting);
     if (this.options.path) await assertStoreUnlocked(this.options.path, this.options.dataDir);
-    const server = dynalite({
-      ...(this.options.path ? { path: this.options.path } : {}),
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
-    this.url = await listenOnLoopback(server, port, service, setting);
+    const start = this.options.ownThread === false ? startDynaliteHere : startDynaliteThread;
+    const server = await start(
+      {
+        ...(this.options.path ? { path: this.options.path } : {}),
+        createTableMs: 0,
+        deleteTableMs: 0,
+        updateTableMs: 0,
+      },
+      { port, service, setting },
+    );
     this.server = server;
+    this.url = server.url;
     this.dynamo = localDynamoClient(this.url);
     try {
       await ensureJobsTable(this.dynamo, this.options.tableName);
@@ -127,7 +144,7 @@ export class DynamoStore implements Service {
   public async stop(): Promise<void> {
     this.dynamo?.destroy();
     this.dynamo = undefined;
-    if (this.server) await closeServer(this.server);
+    await this.server?.stop();
     this.server = undefined;
   }
 }

@@ -248,19 +248,23 @@ export class LocalPipe implements Service {
       );
     }
 
-    for (const message of received) {
-      if (failed.has(message.messageId)) {
-        source.release(message.messageId);
-        continue;
-      }
-      try {
-        await source.delete(message.messageId);
-      } catch (error) {
-        // Left on disk it comes back after the timeout, and the pipeline dedupes it.
-        source.release(message.messageId);
-        log.error('pipe', `cannot delete message ${message.messageId}: ${describeError(error)}`);
-      }
-    }
+    // All at once: one after the other, each delete would wait its turn on the disk while the
+    // batch's API slots stay idle. Each message is still deleted only after the target returned.
+    await Promise.all(
+      received.map(async (message) => {
+        if (failed.has(message.messageId)) {
+          source.release(message.messageId);
+          return;
+        }
+        try {
+          await source.delete(message.messageId);
+        } catch (error) {
+          // Left on disk it comes back after the timeout, and the pipeline dedupes it.
+          source.release(message.messageId);
+          log.error('pipe', `cannot delete message ${message.messageId}: ${describeError(error)}`);
+        }
+      }),
+    );
     this.options.onBatch?.({
       size: received.length,
       failed: failed.size,

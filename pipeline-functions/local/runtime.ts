@@ -12,6 +12,7 @@
  * await runtime.idle();
  * await runtime.stop();
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { LocalWorkQueue } from '../adapters/local/local-work-queue.js';
 import { readCircuitStatus, type CircuitStatus } from '../core/admission/circuit-status.js';
 import type { PipelineConfig } from '../core/config.js';
@@ -53,6 +54,11 @@ export interface LocalRuntime {
   readonly flag: FlagAdmin;
   /** The source queue (a reprocess sends here). */
   readonly queue: WorkQueue;
+  /**
+   * The job store's thread: its event loop utilization, as `performance.eventLoopUtilization` gives
+   * the main thread's (pass an earlier reading to get the utilization since).
+   */
+  storeEventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization;
   /** Subscribes to what happens. @returns unsubscribe */
   onEvent(listener: (event: RuntimeEvent) => void): () => void;
   activity(): ActivitySnapshot;
@@ -158,6 +164,7 @@ function runtimeFacade(
     jobs,
     flag,
     queue: new LocalWorkQueue(root.source),
+    storeEventLoopUtilization: (previous) => root.store.worker.performance.eventLoopUtilization(previous),
     onEvent: (listener) => root.events.on(listener),
     activity: () => root.activity.snapshot(),
     jobCounts: () => countJobsByStatus(jobs),

@@ -12,7 +12,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../pipeline-functions/lambda/composition-root.js';
-import { sampleDocument } from './local-pipeline.js';
+import { sampleDocument } from './sample-files.js';
 import type { FakeJobsTable } from './fake-jobs-table.js';
 import { sleep } from './measure.js';
 

@@ -2,9 +2,11 @@
  * Driving the local runtime from the benchmark: start it on a temporary data directory, drop files in
  * its inbox, and see when each file's job is recorded.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { etagOf } from '../../pipeline-functions/adapters/local/directory-object-source.js';
 import type { JobStatus } from '../../pipeline-functions/core/model.js';
 import type { LogEntry } from '../../pipeline-functions/local/log.js';
@@ -13,7 +15,8 @@ import {
   type LocalRuntime,
   type LocalRuntimeOptions,
 } from '../../pipeline-functions/local/runtime.js';
-import { BenchTimeoutError } from './errors.js';
+import { BenchError, BenchTimeoutError } from './errors.js';
+import { fileKey, sampleDocument } from './sample-files.js';
 
 /** What the runtime logged at warn or error level while the benchmark used it. */
 export interface RuntimeTrouble {
@@ -60,6 +63,8 @@ export class PipelineWatch {
   public readonly statuses = new Map<string, JobStatus>();
   /** Job records seen (each is one conditional write that changed the job). */
   public records = 0;
+  /** How long each batch took in the handlers (enrichment then target), in ms, in the order they ended. */
+  public readonly batchMs: number[] = [];
   private waiter: (() => void) | undefined;
   private readonly unsubscribe: () => void;
 
@@ -68,6 +73,7 @@ export class PipelineWatch {
       if (event.type === 'object-created' && !this.emitted.has(event.key)) {
         this.emitted.set(event.key, performance.now());
       }
+      if (event.type === 'batch') this.batchMs.push(event.summary.durationMs);
       if (event.type !== 'job') return;
       this.records++;
       const { key, status } = event.job;
@@ -106,23 +112,6 @@ export class PipelineWatch {
   }
 }
 
-/** A small JSON document, about 200 bytes, different for each index. */
-export function sampleDocument(index: number): string {
-  return JSON.stringify({
-    invoice: `INV-${String(index).padStart(7, '0')}`,
-    customer: `customer-${index % 97}`,
-    lines: [
-      { sku: 'A-100', quantity: (index % 5) + 1, price: 12.5 },
-      { sku: 'B-200', quantity: (index % 3) + 1, price: 7.25 },
-    ],
-    currency: 'EUR',
-  });
-}
-
-/** The key of the `index`th file under a prefix, e.g. `burst/invoice-0000042.json`. */
-export const fileKey = (prefix: string, index: number): string =>
-  `${prefix}/invoice-${String(index).padStart(7, '0')}.json`;
-
 /** A written file: its key, when its write finished (performance.now()), its S3-style ETag and size. */
 export interface WrittenFile {
   readonly key: string;
@@ -156,4 +145,58 @@ export async function writeFiles(
     written.push({ key, writtenAt: performance.now(), etag: etagOf(body), size: body.byteLength });
   }
   return written;
+}
+
+/** A writer in a process of its own, ready to write its files. */
+export interface FileWriter {
+  /** Writes the files, one after the other, as fast as it can. @returns them, with `writtenAt` on this process's clock */
+  write(): Promise<WrittenFile[]>;
+}
+
+/**
+ * Starts a process that will write `count` sample files under `<root>/<prefix>/`, as a user's copy
+ * into the inbox would: its CPU and its disk waits are not the runtime's, as the stub API's are not.
+ * Resolves once it is ready, so that its start-up is not counted.
+ * @throws BenchError when it exits before writing
+ */
+export async function startFileWriter(root: string, prefix: string, count: number): Promise<FileWriter> {
+  const child = fork(
+    fileURLToPath(new URL('./file-writer-process.ts', import.meta.url)),
+    [root, prefix, String(count)],
+    { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  await childReply(child, 'ready');
+  return {
+    write: async () => {
+      const reply = childReply(child, 'written');
+      child.send('write');
+      const { writtenAt } = (await reply) as { readonly writtenAt: readonly number[] };
+      return writtenAt.map((epochMs, i) => {
+        const body = Buffer.from(sampleDocument(i));
+        return {
+          key: fileKey(prefix, i),
+          writtenAt: epochMs - performance.timeOrigin,
+          etag: etagOf(body),
+          size: body.byteLength,
+        };
+      });
+    },
+  };
+}
+
+function childReply(child: ChildProcess, type: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { readonly type?: string }): void => {
+      if (message.type !== type) return;
+      child.off('exit', onExit);
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    const onExit = (code: number | null): void => {
+      child.off('message', onMessage);
+      reject(new BenchError(`the file writer exited (${code ?? 'signal'}) before "${type}"`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
 }

@@ -17,6 +17,7 @@ import type { ApiStub } from './api-stub.js';
 import { BenchError } from './errors.js';
 import {
   PipelineWatch,
+  startFileWriter,
   withLocalRuntime,
   writeFiles,
   type RuntimeTrouble,
@@ -112,6 +113,13 @@ interface BurstResult {
   readonly emittedPerSecond: number;
   /** Share of the time the event loop was busy, from the first write to the last job. */
   readonly eventLoopUtilization: number;
+  /** The main thread's busy time (event loop active) per job, in ms. */
+  readonly mainThreadMsPerJob: number;
+  /** The same for the job store's thread (dynalite). */
+  readonly storeThreadUtilization: number;
+  readonly storeThreadMsPerJob: number;
+  /** How long the burst's batches took in the handlers (enrichment then target), in ms. */
+  readonly batchMs: readonly number[];
 }
 
 async function runBurst(
@@ -121,18 +129,22 @@ async function runBurst(
   sizes: ThroughputSizes,
 ): Promise<BurstResult> {
   await stub.reset();
+  const writer = await startFileWriter(runtime.inboxDir, 'burst', sizes.burstFiles);
   const recordsBefore = watch.records;
+  const batchesBefore = watch.batchMs.length;
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
+  const storeLoop = runtime.storeEventLoopUtilization();
   const started = performance.now();
-  const written = await writeFiles(runtime.inboxDir, 'burst', sizes.burstFiles);
+  const written = await writer.write();
   const keys = written.map((file) => file.key);
   await watch.waitFor(keys, sizes.timeoutMs);
   const recordedAt = keys.map((key) => watch.firstRecorded.get(key) as number);
   const last = Math.max(...recordedAt);
   const first = Math.min(...recordedAt);
   const cpuMs = cpuMsSince(cpu);
-  const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
+  const mainThread = performance.eventLoopUtilization(loop);
+  const storeThread = runtime.storeEventLoopUtilization(storeLoop);
   const emittedAt = keys.map((key) => watch.emitted.get(key) ?? Number.NaN);
   const stats = await stub.stats();
   return {
@@ -147,7 +159,11 @@ async function runBurst(
     notSucceeded: keys.filter((key) => watch.statuses.get(key) !== 'SUCCEEDED').length,
     writesPerJob: (watch.records - recordsBefore) / keys.length,
     emittedPerSecond: (keys.length - 1) / ((Math.max(...emittedAt) - Math.min(...emittedAt)) / 1000),
-    eventLoopUtilization,
+    eventLoopUtilization: mainThread.utilization,
+    mainThreadMsPerJob: mainThread.active / keys.length,
+    storeThreadUtilization: storeThread.utilization,
+    storeThreadMsPerJob: storeThread.active / keys.length,
+    batchMs: watch.batchMs.slice(batchesBefore),
   };
 }
 
@@ -305,6 +321,9 @@ function throughputSection(
   const cores = availableParallelism();
   const cpuBound = (cores * 1000) / burst.cpuMsPerJob;
   const bound = Math.min(apiBound, storeWriteBound);
+  const { concurrentBatches } = runtime.settings.queue;
+  const meanBatchMs = burst.batchMs.reduce((sum, ms) => sum + ms, 0) / burst.batchMs.length;
+  const meanBatchSize = burst.files / burst.batchMs.length;
   const figures = {
     files: burst.files,
     filesPerSecond: round(burst.endToEndPerSecond, 1),
@@ -330,6 +349,14 @@ function throughputSection(
     inboxEventsPerSecond: round(burst.emittedPerSecond, 0),
     cpuBoundFilesPerSecond: round(cpuBound, 0),
     eventLoopUtilization: round(burst.eventLoopUtilization, 2),
+    mainThreadMsPerJob: round(burst.mainThreadMsPerJob, 2),
+    mainThreadBoundFilesPerSecond: round(1000 / burst.mainThreadMsPerJob, 0),
+    storeThreadUtilization: round(burst.storeThreadUtilization, 2),
+    storeThreadMsPerJob: round(burst.storeThreadMsPerJob, 2),
+    storeThreadBoundFilesPerSecond: round(1000 / burst.storeThreadMsPerJob, 0),
+    batchP50Ms: round(percentile(burst.batchMs, 50), 0),
+    meanBatchSize: round(meanBatchSize, 1),
+    pipeLatencyBoundFilesPerSecond: round((concurrentBatches * meanBatchSize) / (meanBatchMs / 1000), 0),
     boundFilesPerSecond: round(bound, 0),
     ratioToBound: round(burst.endToEndPerSecond / bound, 3),
     drainRatioToBound: round(burst.drainPerSecond / bound, 3),
@@ -339,7 +366,9 @@ function throughputSection(
   };
   const { stableMs } = runtime.settings.inbox;
   const latencyBound = `written → queued ${figures.unloadedInboxP50Ms} ms (p50; the file must stay unchanged ${stableMs} ms), queued → recorded ${figures.unloadedPipeP50Ms} ms`;
-  const throughputBound = `the one JavaScript thread, ${pct(figures.eventLoopUtilization)} busy, shared by the inbox, queue, pipe, handlers and dynalite: ${figures.cpuMsPerJob} ms of CPU per job`;
+  const limits = measuredLimits(figures, concurrentBatches, cores);
+  const [held] = limits;
+  const throughputBound = `${held?.name}: ${held?.rate} files/s (${held?.how}); main thread ${pct(figures.eventLoopUtilization)} busy (${figures.mainThreadMsPerJob} ms per job), dynalite thread ${pct(figures.storeThreadUtilization)} (${figures.storeThreadMsPerJob} ms per job)`;
   return {
     title: SECTIONS.throughput,
     figures,
@@ -410,9 +439,19 @@ function throughputSection(
           'ms of CPU, all threads of the runtime process (pipe, handlers, dynalite)',
         ],
         [
-          'event loop busy',
+          'main thread busy',
           figures.eventLoopUtilization,
-          'share of the burst the one JavaScript thread was busy',
+          `share of the burst (event loop utilization): ${figures.mainThreadMsPerJob} ms per job (inbox, queue, pipe, handlers, SDK)`,
+        ],
+        [
+          'dynalite thread busy',
+          figures.storeThreadUtilization,
+          `share of the burst: ${figures.storeThreadMsPerJob} ms per job (the job store's worker thread)`,
+        ],
+        [
+          'batch in the handlers, p50',
+          figures.batchP50Ms,
+          `ms, enrichment then target, ${figures.meanBatchSize} messages per batch on average`,
         ],
         [
           'peak RSS',
@@ -445,16 +484,11 @@ function throughputSection(
             figures.boundFilesPerSecond,
             `the lower of the two above: end to end reached ${pct(figures.ratioToBound)}, draining ${pct(figures.drainRatioToBound)}`,
           ],
-          [
-            'what held it back: inbox → queue',
-            figures.inboxEventsPerSecond,
-            'S3 events the inbox watcher put on the durable queue per second (measured)',
-          ],
-          [
-            'what held it back: CPU',
-            figures.cpuBoundFilesPerSecond,
-            `${cores} cores × 1000 ms ÷ ${figures.cpuMsPerJob} ms of CPU per job`,
-          ],
+          ...limits.map(({ name, rate, how }, index): [string, number, string] => [
+            `${index === 0 ? 'what held it back' : 'then'}: ${name}`,
+            rate,
+            how,
+          ]),
         ],
       },
     ],
@@ -470,9 +504,9 @@ function throughputSection(
       firstRuntimeErrors: trouble.firstErrors,
     },
     notes: [
-      'The runtime runs in the benchmark process with its job store (dynalite, on disk); the stub API runs in a process of its own.',
+      'The runtime runs in the benchmark process, its job store (dynalite, on disk) on a worker thread of that process; the stub API runs in a process of its own. The burst’s files are written by a process of its own, as a user’s copy would be; the trickle’s by the benchmark’s main thread.',
       `Latency includes the inbox's completeness check (a file is taken once unchanged for ${stableMs} ms; file events start a scan, and the whole inbox is walked every ${runtime.settings.inbox.scanIntervalMs} ms) and the batching window (${runtime.config.batch.windowSeconds} s), which closes early once the inbox has no more events to queue.`,
-      'Locally, b2a (inbox, queue, pipe, handlers) and its store share one JavaScript thread and fsync every queue file: the inbox and the CPU set the ceiling long before the API slots do. On AWS those parts are SQS, Pipes and DynamoDB.',
+      'Locally, b2a (inbox, queue, pipe, handlers) shares the main thread, dynalite has a thread of its own, and every queue file is fsynced: the limits below the bound, measured in this run, set the ceiling long before the API slots do. On AWS those parts are SQS, Pipes and DynamoDB.',
     ],
   };
 }
@@ -531,4 +565,60 @@ function naiveSection(naive: NaiveResult, burst: BurstResult, stub: ApiStub): Se
       'On AWS the naive function is invoked once per S3 event, many at once: there its trouble is not speed but an unbounded number of calls to the API, the flag read per file (SSM allows 40 per second) and the scan it needs to reprocess (section 3).',
     ],
   };
+}
+
+/** A limit of the run's throughput, measured in it. */
+interface MeasuredLimit {
+  readonly name: string;
+  /** Files per second it allows. */
+  readonly rate: number;
+  /** How the rate is derived from what was measured. */
+  readonly how: string;
+}
+
+/** What the run measured that limits its throughput, lowest first: the first one held it back. */
+function measuredLimits(
+  figures: {
+    readonly inboxEventsPerSecond: number;
+    readonly pipeLatencyBoundFilesPerSecond: number;
+    readonly batchP50Ms: number;
+    readonly meanBatchSize: number;
+    readonly mainThreadBoundFilesPerSecond: number;
+    readonly mainThreadMsPerJob: number;
+    readonly storeThreadBoundFilesPerSecond: number;
+    readonly storeThreadMsPerJob: number;
+    readonly cpuBoundFilesPerSecond: number;
+    readonly cpuMsPerJob: number;
+  },
+  concurrentBatches: number,
+  cores: number,
+): MeasuredLimit[] {
+  const limits: MeasuredLimit[] = [
+    {
+      name: 'inbox → queue',
+      rate: figures.inboxEventsPerSecond,
+      how: 'S3 events the inbox watcher put on the durable queue per second',
+    },
+    {
+      name: 'the pipe’s batches',
+      rate: figures.pipeLatencyBoundFilesPerSecond,
+      how: `${concurrentBatches} batches in flight × ${figures.meanBatchSize} messages ÷ their mean time in the handlers (p50 ${figures.batchP50Ms} ms)`,
+    },
+    {
+      name: 'the main thread',
+      rate: figures.mainThreadBoundFilesPerSecond,
+      how: `1000 ms ÷ ${figures.mainThreadMsPerJob} ms busy per job`,
+    },
+    {
+      name: 'the dynalite thread',
+      rate: figures.storeThreadBoundFilesPerSecond,
+      how: `1000 ms ÷ ${figures.storeThreadMsPerJob} ms busy per job`,
+    },
+    {
+      name: 'CPU',
+      rate: figures.cpuBoundFilesPerSecond,
+      how: `${cores} cores × 1000 ms ÷ ${figures.cpuMsPerJob} ms of CPU per job (all threads)`,
+    },
+  ];
+  return limits.sort((a, b) => a.rate - b.rate);
 }

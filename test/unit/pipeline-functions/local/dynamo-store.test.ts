@@ -4,7 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { jobsTableDefinition } from '../../../../pipeline-functions/adapters/aws/jobs-table.js';
+import { startDynaliteThread } from '../../../../pipeline-functions/local/dynalite-server.js';
 import { DynamoStore, ensureJobsTable } from '../../../../pipeline-functions/local/dynamo-store.js';
 import {
   JobsTableOutdatedError,
@@ -112,6 +114,67 @@ describe('Class: DynamoStore', () => {
       const free = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
       await free.start();
       await free.stop();
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('runs dynalite on a worker thread, which stop ends after closing the store', async () => {
+    // Prepare
+    const store = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
+    await store.start();
+    const { worker } = store;
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    // Act
+    const { TableNames } = await store.client.send(new ListTablesCommand({}));
+    await store.stop();
+    // Assess
+    expect(isMainThread).toBe(true);
+    expect(worker.threadId).not.toBe(threadId);
+    expect(TableNames).toEqual(['jobs']);
+    await expect(exited).resolves.toBe(1); // terminate() ends a thread with exit code 1
+    // The store's lock was released: it opens again at once.
+    const reopened = new DynamoStore({ path: join(dir, 'db'), dataDir: dir, tableName: 'jobs' });
+    await reopened.start();
+    await reopened.stop();
+  });
+
+  it('runs dynalite on the caller thread when asked (a short CLI command)', async () => {
+    // Prepare
+    const store = new DynamoStore({
+      path: join(dir, 'db'),
+      dataDir: dir,
+      tableName: 'jobs',
+      ownThread: false,
+    });
+    // Act
+    await store.start();
+    try {
+      const { TableNames } = await store.client.send(new ListTablesCommand({}));
+      // Assess
+      expect(TableNames).toEqual(['jobs']);
+      expect(() => store.worker).toThrow(/not started on a thread of its own/);
+    } finally {
+      await store.stop();
+    }
+  });
+});
+
+describe('Function: startDynaliteThread', () => {
+  it('reports a port taken under its thread as PortInUseError, naming the setting', async () => {
+    // Prepare: taken after no pre-check, so the failure comes from the worker's own listen.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      // Act
+      const starting = startDynaliteThread(
+        { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 },
+        { port, service: 'the local DynamoDB store (dynalite)', setting: '--dynamodb-port' },
+      );
+      // Assess
+      await expect(starting).rejects.toBeInstanceOf(PortInUseError);
+      await expect(starting).rejects.toThrow(/--dynamodb-port/);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

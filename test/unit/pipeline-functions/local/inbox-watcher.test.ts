@@ -138,6 +138,40 @@ describe('Class: InboxWatcher', () => {
     expect(logged.filter((entry) => entry.level !== 'info')).toEqual([]);
   });
 
+  it('with file events, emits a file written after a slow emission without waiting it out again', async () => {
+    // Prepare: the first group takes 2.5 s to queue (a burst on a busy disk); the real clock
+    const slow = new (class extends RecordingQueue {
+      private first = true;
+      public override async sendBatch(bodies: readonly string[]): Promise<PromiseSettledResult<void>[]> {
+        if (this.first) await new Promise((r) => setTimeout(r, 2500));
+        this.first = false;
+        return super.sendBatch(bodies);
+      }
+    })();
+    const inbox = new InboxWatcher({
+      inboxDir,
+      ledgerFile: join(dir, 'ledger.jsonl'),
+      bucket: 'local-inbox',
+      queue: slow,
+      scanIntervalMs: 60_000,
+      stableMs: 50,
+      fileEvents: true,
+      log: new RuntimeLog((entry) => logged.push(entry)),
+    });
+    await inbox.start();
+    await put('burst.csv', 'a\n');
+    while (slow.events.length < 1) await new Promise((r) => setTimeout(r, 10));
+
+    // Act: a file written after the slow emission, and a wait well under 3 × 2.5 s
+    await put('after.csv', 'b\n');
+    const deadline = Date.now() + 5000;
+    while (slow.events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await inbox.stop();
+
+    // Assess: the scan after the slow one was not spaced by the time spent queueing
+    expect(slow.keys()).toEqual(['after.csv', 'burst.csv']);
+  });
+
   it('remembers what it emitted across restarts and finds files that arrived while it was down', async () => {
     // Prepare
     await put('first.txt', '1');

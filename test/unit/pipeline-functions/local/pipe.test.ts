@@ -102,6 +102,30 @@ describe('Class: LocalPipe', () => {
     expect(await source.list()).toEqual([]);
   });
 
+  it('deletes the messages of a batch at once, not one after the other', async () => {
+    // Prepare: a queue whose deletes take a while, counting how many run at the same time.
+    let deleting = 0;
+    let mostAtOnce = 0;
+    const slowSource = new (class extends DurableQueue {
+      public override async delete(messageId: string): Promise<void> {
+        deleting++;
+        mostAtOnce = Math.max(mostAtOnce, deleting);
+        await new Promise((r) => setTimeout(r, 20));
+        await super.delete(messageId);
+        deleting--;
+      }
+    })({ dir: join(dir, 'slow'), durable: false });
+    for (const body of ['a', 'b', 'c', 'd', 'e']) await slowSource.send(body);
+    // Act
+    await startPipe({ source: slowSource, batchSize: 5 });
+    await until(() => batches.flat().length === 5);
+    await until(() => slowSource.size === 0);
+    // Assess
+    expect(batches).toHaveLength(1);
+    expect(mostAtOnce).toBe(5);
+    expect(await slowSource.list()).toEqual([]);
+  });
+
   it('waits for the batch window to fill a batch', async () => {
     // Prepare
     await startPipe({ batchSize: 3, batchWindowMs: 300 });
