@@ -267,7 +267,7 @@ function report(
               [
                 'delivered in',
                 figures['deliverAtLimitSeconds'] ?? 0,
-                's at that limit, after the backfill has queued everything',
+                's at that limit, the pace the backfill’s sends keep',
               ],
             ] as const)
           : []),
@@ -282,7 +282,7 @@ function report(
     notes: [
       'Counted through wrapped ports: every job id the backfill looks up and every message the queue accepts; the run fails if a job is read twice or an object sent twice.',
       'Planning only: the runtime is not running, so nothing is delivered; the messages wait in the durable queue.',
-      'The backfill is not paced here (`b2a backfill` passes no pacer): it queues far faster than an API limit lets the pipe deliver, and the queue absorbs the difference.',
+      'The sends are paced at api.rateLimit.perSecond by the admin session’s pacer, as `b2a backfill` is: the backfill queues no faster than the pipe may deliver, so sent / s stays just under the limit.',
       'The listing hashes every file (its ETag names the version), as the local runtime does; on S3 a LIST page of 1,000 costs one request.',
     ],
   };
