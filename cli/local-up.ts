@@ -86,7 +86,7 @@ export function banner(info: LocalDashboardInfo, dataDirOption: string): string 
     `  data   ${info.dataDir}`,
     'Try, in another terminal:',
     `  cp report.csv ${info.inboxDir}/`,
-    `  npx b2a jobs${dir}                  # what happened to each file`,
+    `  npx b2a jobs --prefix report${dir}  # what happened to it (b2a jobs: what needs attention)`,
     `  npx b2a status${dir}                # flag, queues, counts by status`,
     `  npx b2a toggle off${dir}            # stop calling the API (files are SKIPPED)`,
     `  npx b2a reprocess --skipped${dir}   # send them again once it is back on`,

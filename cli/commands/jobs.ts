@@ -96,7 +96,8 @@ export function jobsCommand(deps: CliDeps): Command {
           await present(output, await listJobs(ports, filter()), {
             ink: (views, out, found) => views.printJobs(out, found),
             inkIf: (found) => found.length > 0,
-            plain: async (found, out) => (await import('../render/jobs.js')).renderJobs(found, out.columns),
+            plain: async (found, out) =>
+              (await import('../render/jobs.js')).renderJobs(found, out.columns, !statuses && !local.prefix),
           });
         },
         (output) => {

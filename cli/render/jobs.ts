@@ -35,9 +35,19 @@ export const ATTEMPT_COLUMNS: readonly Column<NumberedAttempt>[] = [
   { header: 'BY', value: (a) => a.requestedBy ?? '-', truncate: true, minWidth: 8 },
 ];
 
-/** The `b2a jobs` table, or a line saying there is nothing. */
-export function renderJobs(jobs: readonly Job[], maxWidth: number): string {
-  return jobs.length === 0 ? 'No jobs match.' : renderTable(JOB_COLUMNS, jobs, maxWidth);
+/** What `b2a jobs` says when it found nothing while asking the index alone (no status, no prefix). */
+export const NO_JOBS_NEED_ATTENTION = [
+  'No jobs need attention (RETRYING, FAILED, SKIPPED or SUPERSEDED).',
+  'Delivered files are listed by key prefix: b2a jobs --prefix <start of the keys>',
+].join('\n');
+
+/**
+ * The `b2a jobs` table, or a line saying there is nothing: when the listing could not include the
+ * SUCCEEDED jobs (`indexOnly`: no status and no prefix asked), the line says where they are.
+ */
+export function renderJobs(jobs: readonly Job[], maxWidth: number, indexOnly = false): string {
+  if (jobs.length > 0) return renderTable(JOB_COLUMNS, jobs, maxWidth);
+  return indexOnly ? NO_JOBS_NEED_ATTENTION : 'No jobs match.';
 }
 
 /** The fields shown above a job's history, as label/value pairs. */

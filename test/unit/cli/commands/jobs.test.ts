@@ -118,6 +118,15 @@ describe('Command: b2a jobs', () => {
     expect(stdout).toBe('No jobs match.\n');
   });
 
+  it('says where delivered files are when the index alone found nothing (no status, no prefix)', async () => {
+    const { code, stdout } = await runCli(['jobs'], new FakeAdmin());
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'No jobs need attention (RETRYING, FAILED, SKIPPED or SUPERSEDED).\n' +
+        'Delivered files are listed by key prefix: b2a jobs --prefix <start of the keys>\n',
+    );
+  });
+
   it('refuses --watch without a terminal (exit 2)', async () => {
     const { code, stderr } = await runCli(['jobs', '--watch'], withJobs());
     expect(code).toBe(2);

@@ -49,7 +49,8 @@ describe('Command: local', () => {
     // Assess
     expect(text).toContain('inbox  /tmp/d/inbox  (bucket local-inbox; subfolders are key prefixes)');
     expect(text).toContain('(built-in demo API)');
-    expect(text).toContain('b2a jobs --data-dir /tmp/d');
+    // Changed on purpose (issue 14): successes are listed by prefix, so the hint names the copied file.
+    expect(text).toContain('b2a jobs --prefix report --data-dir /tmp/d');
     expect(text).toContain('Ctrl+C stops');
   });
 });
