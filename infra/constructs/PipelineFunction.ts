@@ -66,7 +66,9 @@ export const BUNDLING: nodejs.BundlingOptions = {
 };
 
 /** The stack sets a variable the function does not read, or sets one twice. */
-export class FunctionEnvironmentError extends B2aError {}
+export class FunctionEnvironmentError extends B2aError {
+  public override name = 'FunctionEnvironmentError';
+}
 
 /**
  * One of the pipe's two Lambda functions: Node.js 22 on ARM64, bundled by the local esbuild, with its
