@@ -8,7 +8,7 @@ import type { RequestRecord } from './delivery-log.js';
  * The root of b2a's typed errors. Each subclass writes its `name` out (`public override name =
  * 'XError'`), as the AWS SDK's exceptions do: the Lambda bundles are minified without esbuild's
  * `keepNames`, so a class's identifier (`new.target.name`) would read `e` in the logs and in job
- * histories. test/unit/errors-named.test.ts fails for a class that forgets it.
+ * histories. test/unit/pipeline-functions/core/error-names.test.ts fails for a class that forgets.
  */
 export class B2aError extends Error {
   public override name = 'B2aError';
