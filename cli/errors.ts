@@ -46,6 +46,8 @@ export const EXIT_CODES_HELP = `Exit codes:
 
 /** An error the CLI knows how to report: one line, a hint, an exit code. */
 export class CliError extends B2aError {
+  public override name = 'CliError';
+
   public constructor(
     message: string,
     public readonly exitCode: ExitCode,
@@ -59,6 +61,8 @@ export class CliError extends B2aError {
 
 /** The command line is wrong. Exit 2. */
 export class UsageError extends CliError {
+  public override name = 'UsageError';
+
   public constructor(message: string, hint?: string) {
     super(message, EXIT_CODES.USAGE, hint);
   }
@@ -66,6 +70,8 @@ export class UsageError extends CliError {
 
 /** What the admin named does not exist. Exit 3. */
 export class NotFoundError extends CliError {
+  public override name = 'NotFoundError';
+
   public constructor(message: string, hint?: string, options?: { cause?: unknown }) {
     super(message, EXIT_CODES.NOT_FOUND, hint, options);
   }
@@ -73,6 +79,8 @@ export class NotFoundError extends CliError {
 
 /** No usable AWS credentials or region. Exit 4. */
 export class CredentialsError extends CliError {
+  public override name = 'CredentialsError';
+
   public constructor(message: string, hint: string, options?: { cause?: unknown }) {
     super(message, EXIT_CODES.AWS, hint, options);
   }
@@ -80,6 +88,8 @@ export class CredentialsError extends CliError {
 
 /** IAM denied a call. `action` is the missing permission when AWS named it. Exit 4. */
 export class AccessDeniedError extends CliError {
+  public override name = 'AccessDeniedError';
+
   public constructor(
     public readonly action: string | undefined,
     public readonly command: string,
@@ -99,6 +109,8 @@ export class AccessDeniedError extends CliError {
 
 /** The environment has no b2a stack (the discovery parameter, or a resource it names, is missing). Exit 4. */
 export class NotDeployedError extends CliError {
+  public override name = 'NotDeployedError';
+
   public constructor(message: string, options?: { cause?: unknown }) {
     super(
       message,
@@ -111,6 +123,8 @@ export class NotDeployedError extends CliError {
 
 /** AWS throttled the calls. Exit 4. */
 export class ThrottledError extends CliError {
+  public override name = 'ThrottledError';
+
   public constructor(message: string, options?: { cause?: unknown }) {
     super(`AWS is throttling b2a: ${message}`, EXIT_CODES.AWS, 'wait a few seconds and try again', options);
   }
@@ -118,6 +132,8 @@ export class ThrottledError extends CliError {
 
 /** AWS (or the local runtime) could not be reached. Exit 4. */
 export class UnreachableError extends CliError {
+  public override name = 'UnreachableError';
+
   public constructor(message: string, hint: string, options?: { cause?: unknown }) {
     super(message, EXIT_CODES.AWS, hint, options);
   }
@@ -125,6 +141,8 @@ export class UnreachableError extends CliError {
 
 /** The admin answered no at the confirmation prompt. Exit 5. */
 export class AbortedError extends CliError {
+  public override name = 'AbortedError';
+
   public constructor(message = 'aborted: nothing was changed') {
     super(message, EXIT_CODES.ABORTED);
   }
@@ -132,6 +150,8 @@ export class AbortedError extends CliError {
 
 /** `reprocess --wait` ended with a job that did not succeed, or timed out. Exit 6. */
 export class NotSucceededError extends CliError {
+  public override name = 'NotSucceededError';
+
   public constructor(message: string, hint?: string, options?: { cause?: unknown }) {
     super(message, EXIT_CODES.NOT_SUCCEEDED, hint, options);
   }
@@ -139,6 +159,8 @@ export class NotSucceededError extends CliError {
 
 /** `reprocess` sent some objects but not others (access denied, or an error). Exit 7. */
 export class NotAllSentError extends CliError {
+  public override name = 'NotAllSentError';
+
   public constructor(message: string, hint: string, options?: { cause?: unknown }) {
     super(message, EXIT_CODES.NOT_ALL_SENT, hint, options);
   }

@@ -9,7 +9,9 @@
 import { B2aError } from '../core/errors.js';
 
 /** An operation that streams events ran in a Lambda bundle, which leaves event streams out. */
-export class EventStreamsNotBundledError extends B2aError {}
+export class EventStreamsNotBundledError extends B2aError {
+  public override name = 'EventStreamsNotBundledError';
+}
 
 function notBundled(): never {
   throw new EventStreamsNotBundledError(

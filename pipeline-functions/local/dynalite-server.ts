@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { LocalRuntimeError, PortInUseError } from './errors.js';
+import { LocalRuntimeError, PortInUseError, WorkerFailedError } from './errors.js';
 import { closeServer, listenOnLoopback } from './service.js';
 
 /**
@@ -125,17 +125,6 @@ export async function startDynaliteHere(
   const server = dynalite(options);
   const url = await listenOnLoopback(server, port, service, setting);
   return { url, stop: () => closeServer(server) };
-}
-
-/** The worker reported a failure (its error code kept, e.g. `EADDRINUSE`). */
-class WorkerFailedError extends LocalRuntimeError {
-  public constructor(
-    message: string,
-    public readonly code: string | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

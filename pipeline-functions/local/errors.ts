@@ -3,10 +3,14 @@ import { B2aError } from '../core/errors.js';
 import { STATUS_INDEX } from '../core/names.js';
 
 /** The local runtime could not start or reach its data directory. */
-export class LocalRuntimeError extends B2aError {}
+export class LocalRuntimeError extends B2aError {
+  public override name = 'LocalRuntimeError';
+}
 
 /** A port b2a was asked to listen on is taken. */
 export class PortInUseError extends LocalRuntimeError {
+  public override name = 'PortInUseError';
+
   public constructor(
     public readonly port: number,
     /** What wanted the port, e.g. `the demo API`. */
@@ -28,6 +32,8 @@ export class PortInUseError extends LocalRuntimeError {
  * index anyway, so the runtime refuses it rather than answer listings wrongly.
  */
 export class JobsTableOutdatedError extends LocalRuntimeError {
+  public override name = 'JobsTableOutdatedError';
+
   public constructor(
     public readonly tableName: string,
     public readonly indexes: readonly string[],
@@ -41,6 +47,8 @@ export class JobsTableOutdatedError extends LocalRuntimeError {
 
 /** Another process holds the data directory's job store (LevelDB allows one process). */
 export class StoreLockedError extends LocalRuntimeError {
+  public override name = 'StoreLockedError';
+
   public constructor(
     public readonly dataDir: string,
     options?: { cause?: unknown },
@@ -54,6 +62,8 @@ export class StoreLockedError extends LocalRuntimeError {
 
 /** A runtime already runs on this data directory. */
 export class RuntimeAlreadyRunningError extends LocalRuntimeError {
+  public override name = 'RuntimeAlreadyRunningError';
+
   public constructor(
     public readonly dataDir: string,
     public readonly pid: number,
@@ -66,6 +76,8 @@ export class RuntimeAlreadyRunningError extends LocalRuntimeError {
 
 /** The data directory does not exist (nothing ever ran there). */
 export class DataDirNotFoundError extends LocalRuntimeError {
+  public override name = 'DataDirNotFoundError';
+
   public constructor(public readonly dataDir: string) {
     super(
       `no local data directory at ${dataDir}: start the local runtime once with \`b2a local up --data-dir ${dataDir}\`, or pass the right --data-dir`,
@@ -74,4 +86,19 @@ export class DataDirNotFoundError extends LocalRuntimeError {
 }
 
 /** `idle()` waited longer than its timeout; the message says what was still pending. */
-export class IdleTimeoutError extends LocalRuntimeError {}
+export class IdleTimeoutError extends LocalRuntimeError {
+  public override name = 'IdleTimeoutError';
+}
+
+/** The dynalite worker thread reported a failure (its error code kept, e.g. `EADDRINUSE`). */
+export class WorkerFailedError extends LocalRuntimeError {
+  public override name = 'WorkerFailedError';
+
+  public constructor(
+    message: string,
+    public readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -6,6 +6,8 @@ import { B2aError } from '../../core/errors.js';
 
 /** A file of the local data directory holds something b2a did not write (hand-edited or torn). */
 export class LocalStoreError extends B2aError {
+  public override name = 'LocalStoreError';
+
   public constructor(
     public readonly file: string,
     message: string,
@@ -16,4 +18,6 @@ export class LocalStoreError extends B2aError {
 }
 
 /** A presigned local object URL that is malformed, altered or expired. */
-export class InvalidObjectUrlError extends B2aError {}
+export class InvalidObjectUrlError extends B2aError {
+  public override name = 'InvalidObjectUrlError';
+}

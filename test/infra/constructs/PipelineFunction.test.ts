@@ -26,7 +26,7 @@ async function metafiles(): Promise<Record<keyof typeof LAMBDA_ENTRIES, Metafile
 /** Two SDK calls, bundled like a function: the clients are built as the Lambda composition root does. */
 const SDK_CALLS = `
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 export async function run(endpoint: string) {
   const config = { credentials: fromEnv(), region: 'eu-west-1', endpoint };
@@ -35,7 +35,11 @@ export async function run(endpoint: string) {
   const body = await object.Body?.transformToString();
   const dynamodb = new DynamoDBClient(config);
   const { Item } = await dynamodb.send(new GetItemCommand({ TableName: 'jobs', Key: { pk: { S: 'a' } } }));
-  return { body, item: Item };
+  // The check the adapters make on a refused conditional write (dynamodb-job-repository.ts and others).
+  const conditionFailed = await dynamodb
+    .send(new PutItemCommand({ TableName: 'jobs', Item: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' }))
+    .then(() => 'written', (error) => error instanceof Error && error.name === 'ConditionalCheckFailedException');
+  return { body, item: Item, conditionFailed };
 }
 `;
 
@@ -121,17 +125,24 @@ describe('Construct: PipelineFunction bundling', () => {
     }
   });
 
-  it('keeps the bundled SDK working with the aliases: S3 GetObject (whose client wires event streams) and a DynamoDB call', async () => {
-    // Prepare: a loopback S3 and DynamoDB, and the two calls bundled with the Lambda settings
-    const stub = await startHttpStub((request) =>
-      request.url.startsWith('/inbox/')
-        ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'hello' }
-        : {
-            status: 200,
-            headers: { 'content-type': 'application/x-amz-json-1.0' },
-            body: '{"Item":{"pk":{"S":"a"}}}',
-          },
-    );
+  it('keeps the bundled SDK working with the aliases and without keepNames: S3 GetObject (whose client wires event streams), a DynamoDB read, and a refused conditional write named ConditionalCheckFailedException', async () => {
+    // Prepare: a loopback S3 and DynamoDB, and the calls bundled with the Lambda settings
+    const stub = await startHttpStub((request) => {
+      if (request.url.startsWith('/inbox/'))
+        return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'hello' };
+      if (request.headers['x-amz-target'] === 'DynamoDB_20120810.PutItem')
+        // DynamoDB's error shape (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html)
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: '{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}',
+        };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: '{"Item":{"pk":{"S":"a"}}}',
+      };
+    });
     const dir = await mkdtemp(join(tmpdir(), 'b2a-bundle-sdk-'));
     const saved = [process.env['AWS_ACCESS_KEY_ID'], process.env['AWS_SECRET_ACCESS_KEY']] as const;
     try {
@@ -141,16 +152,17 @@ describe('Construct: PipelineFunction bundling', () => {
       const { entryPoints: _entry, ...options } = esbuildOptionsOf(LAMBDA_ENTRIES.target, outfile);
       await build({ ...options, stdin: { contents: SDK_CALLS, resolveDir: PROJECT_ROOT, loader: 'ts' } });
       const calls = (await import(pathToFileURL(outfile).href)) as {
-        run: (endpoint: string) => Promise<{ body: string; item: unknown }>;
+        run: (endpoint: string) => Promise<{ body: string; item: unknown; conditionFailed: unknown }>;
       };
 
       // Act
       const result = await calls.run(stub.url);
 
       // Assess
-      expect(result).toEqual({ body: 'hello', item: { pk: { S: 'a' } } });
+      expect(result).toEqual({ body: 'hello', item: { pk: { S: 'a' } }, conditionFailed: true });
       expect(stub.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
         'GET /inbox/a%20b.txt?x-id=GetObject',
+        'POST /',
         'POST /',
       ]);
     } finally {
@@ -163,6 +175,12 @@ describe('Construct: PipelineFunction bundling', () => {
 
   it('bundles the AWS SDK (one file to read at a cold start) and ships no source map', () => {
     // Assess
-    expect(BUNDLING).toMatchObject({ externalModules: [], sourceMap: false, minify: true, format: 'esm' });
+    expect(BUNDLING).toMatchObject({
+      externalModules: [],
+      sourceMap: false,
+      minify: true,
+      keepNames: false,
+      format: 'esm',
+    });
   });
 });

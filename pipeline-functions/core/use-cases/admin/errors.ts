@@ -7,6 +7,8 @@ import type { JobStatus } from '../../model.js';
 
 /** Keys named for a reprocess do not exist in the bucket: nothing was sent. */
 export class KeysNotFoundError extends B2aError {
+  public override name = 'KeysNotFoundError';
+
   public constructor(
     public readonly keys: readonly string[],
     public readonly bucket: string,
@@ -24,6 +26,8 @@ export class KeysNotFoundError extends B2aError {
  * listing under a prefix, and listing the whole bucket is not something to do by accident.
  */
 export class SucceededNeedsPrefixError extends B2aError {
+  public override name = 'SucceededNeedsPrefixError';
+
   public constructor() {
     super('SUCCEEDED jobs are not indexed: they are listed by key prefix, and no prefix was given');
   }
@@ -31,6 +35,8 @@ export class SucceededNeedsPrefixError extends B2aError {
 
 /** No job has this key (in any version). */
 export class KeyHasNoJobsError extends B2aError {
+  public override name = 'KeyHasNoJobsError';
+
   public constructor(
     public readonly key: string,
     public readonly bucket: string,
@@ -42,6 +48,8 @@ export class KeyHasNoJobsError extends B2aError {
 
 /** The attempt asked for is not in the job's history: not made yet, or older than the history keeps. */
 export class AttemptNotKeptError extends B2aError {
+  public override name = 'AttemptNotKeptError';
+
   public constructor(
     public readonly jobId: string,
     public readonly asked: number,
@@ -58,6 +66,8 @@ export class AttemptNotKeptError extends B2aError {
 
 /** A reprocess tried every object, and some could not be sent (denied by S3, or an error). */
 export class ObjectsNotSentError extends B2aError {
+  public override name = 'ObjectsNotSentError';
+
   public constructor(
     public readonly counts: {
       readonly started: number;
@@ -76,6 +86,8 @@ export class ObjectsNotSentError extends B2aError {
 
 /** Jobs a reprocess waited for did not all succeed, or were still running when the wait ended. */
 export class JobsNotSucceededError extends B2aError {
+  public override name = 'JobsNotSucceededError';
+
   public constructor(
     message: string,
     /** The wait ended with jobs still running. */
@@ -92,6 +104,8 @@ export class JobsNotSucceededError extends B2aError {
  * keeps them: the same command, run again, sends those first.
  */
 export class BackfillIncompleteError extends B2aError {
+  public override name = 'BackfillIncompleteError';
+
   public constructor(
     public readonly failed: number,
     public readonly sent: number,
