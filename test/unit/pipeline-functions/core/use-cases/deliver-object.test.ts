@@ -351,7 +351,8 @@ describe('Function: deliverBatch', () => {
   });
 
   it('returns the message to the queue when the job store fails, without calling the API', async () => {
-    deps.jobs.get = async () => {
+    // Changed on purpose (issue 14): the batch's jobs are read with one getMany, not a get per message.
+    deps.jobs.getMany = async () => {
       throw new Error('ProvisionedThroughputExceededException');
     };
     const [item] = await deliverBatch(deps, [message('m1', s3Event('a'))]);
