@@ -178,7 +178,10 @@ export class FakeJobs implements JobRepository {
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     return { items: items.slice(0, q.limit ?? items.length) };
   }
+  /** The ids each `getMany` was asked for. */
+  public readonly batchReads: string[][] = [];
   public async getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>> {
+    this.batchReads.push([...jobIds]);
     return new Map(jobIds.flatMap((id) => (this.jobs.has(id) ? [[id, this.jobs.get(id) as Job]] : [])));
   }
   public async listByKey(bucket: string, key: string): Promise<Job[]> {
