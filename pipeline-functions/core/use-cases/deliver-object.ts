@@ -111,6 +111,9 @@ interface PendingCall {
 
 type Prepared = { readonly done: EnrichedItem } | PendingCall;
 
+/** The batch's jobs as its one read found them, or what that read failed with. */
+type BatchJobs = { readonly jobs: ReadonlyMap<string, Job> } | { readonly error: unknown };
+
 /** A decoded message about one of our objects, whose job must be read before it is decided. */
 interface Candidate {
   readonly request: DeliveryRequest;
@@ -132,12 +135,13 @@ export async function deliverBatch(
   const inspected = messages.map((m) => inspect(deps, m));
   const candidates = inspected.filter((c): c is Candidate => 'request' in c);
   // One strongly consistent read for the batch's jobs (BatchGetItem), not one GetItem per message.
-  let jobs: ReadonlyMap<string, Job> | Error = new Map();
-  if (candidates.length > 0) {
-    jobs = await deps.jobs
-      .getMany(candidates.map((c) => jobIdOf(c.request.object)))
-      .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-  }
+  const jobs: BatchJobs =
+    candidates.length === 0
+      ? { jobs: new Map() }
+      : await deps.jobs.getMany(candidates.map((c) => jobIdOf(c.request.object))).then(
+          (read) => ({ jobs: read }),
+          (error: unknown) => ({ error }),
+        );
   const prepared = await mapLimit(inspected, deps.config.api.maxConcurrentCalls, async (c) =>
     'done' in c ? c : decide(deps, c, jobs, flag),
   );
@@ -206,14 +210,14 @@ function inspect(deps: DeliverDeps, message: QueueMessage): { readonly done: Enr
 async function decide(
   deps: DeliverDeps,
   { request, item }: Candidate,
-  jobs: ReadonlyMap<string, Job> | Error,
+  read: BatchJobs,
   flag: FlagReading,
 ): Promise<Prepared> {
   const { object, run, attempt } = request;
   const deferral = request.deferral ?? 0;
+  if ('error' in read) return { done: item({ kind: 'unprocessed', reason: describe(read.error) }, request) };
   try {
-    if (jobs instanceof Error) throw jobs;
-    const job = jobs.get(jobIdOf(object));
+    const job = read.jobs.get(jobIdOf(object));
     if (!isNewerThan(job, run, attempt, deferral)) {
       const reason =
         job?.status === 'SUCCEEDED' && job.runId === run.id

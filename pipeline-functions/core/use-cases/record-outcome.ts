@@ -64,7 +64,8 @@ async function prepareRecord(
   item: EnrichedItem,
 ): Promise<{ readonly result: RecordResult } | PendingRecord> {
   const { result, request } = item;
-  if (result.kind === 'duplicate' || result.kind === 'ignored') return { result: { kind: 'nothing-to-record' } };
+  if (result.kind === 'duplicate' || result.kind === 'ignored')
+    return { result: { kind: 'nothing-to-record' } };
   if (result.kind === 'invalid' || result.kind === 'unprocessed' || !request) {
     return { result: { kind: 'failed', reason: 'reason' in result ? result.reason : 'no request' } };
   }
