@@ -233,6 +233,7 @@ export async function openAwsAdmin(options: AwsAdminOptions): Promise<AdminSessi
     jobs: {
       get: async (jobId) => (await jobsAdapter()).get(jobId),
       record: async (update) => (await jobsAdapter()).record(update),
+      recordAll: async (updates) => (await jobsAdapter()).recordAll(updates),
       listByStatus: async (query) => (await jobsAdapter()).listByStatus(query),
       listByKey: async (bucket, key) => (await jobsAdapter()).listByKey(bucket, key),
       countByStatus: async (status, since) => (await jobsAdapter()).countByStatus(status, since),

@@ -21,15 +21,24 @@ import type { PipelineFunction } from './PipelineFunction.js';
 import type { RetryScheduling } from './RetryScheduling.js';
 import { distinguishMissingObjects, type SourceBucket } from './SourceBucket.js';
 
-/** What a function does with the jobs table, and the one action each needs. */
+/** What a function does with the jobs table, and the actions each needs. */
 const TABLE_ACCESS = {
-  /** The enrichment reads a job to skip stale or duplicate attempts. */
-  read: { sid: 'ReadJobs', actions: ['dynamodb:GetItem'] },
-  /** The target records each attempt: a consistent read, then one conditional write from it. */
-  record: { sid: 'RecordJobs', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+  /**
+   * The enrichment reads its batch's jobs (BatchGetItem) to skip stale or duplicate attempts;
+   * GetItem reads the breaker's state and a key's newest version after a lost race.
+   */
+  read: { sid: 'ReadJobs', actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'] },
+  /**
+   * The target reads its batch's jobs (BatchGetItem), then writes each with one conditional
+   * UpdateItem; a failed condition reads that job again (GetItem).
+   */
+  record: {
+    sid: 'RecordJobs',
+    actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  },
 } as const;
 
-/** How a function uses the jobs table: `read` (GetItem) or `record` (GetItem, then UpdateItem). */
+/** How a function uses the jobs table: `read` (reads only) or `record` (reads, then UpdateItem). */
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
 /**

@@ -176,6 +176,12 @@ export interface JobRepository {
    */
   record(update: JobUpdate): Promise<Job | undefined>;
   /**
+   * `record` for a batch: the jobs are read together, then each update is one conditional write.
+   * Several updates of one job are applied in their order, each seeing the one before. Returns one
+   * settled result per update, in order (a rejection is that update's failure alone).
+   */
+  recordAll(updates: readonly JobUpdate[]): Promise<PromiseSettledResult<Job | undefined>[]>;
+  /**
    * Jobs in one status that needs attention, newest first, through the sparse status index (never a
    * scan). SUCCEEDED jobs are not indexed: read them by id (`getMany`) or by key (`listByKey`).
    */

@@ -9,7 +9,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../pipeline-functions/lambda/composition-root.js';
 import { sampleDocument } from './sample-files.js';
@@ -25,6 +25,7 @@ export const MOCK_LATENCY_MS = {
   'S3 GetObject': 20,
   'S3 HeadObject': 15,
   'DynamoDB GetItem': 5,
+  'DynamoDB BatchGetItem': 8,
   'DynamoDB UpdateItem': 8,
   'Scheduler CreateSchedule': 25,
   'SNS Publish': 15,
@@ -111,6 +112,9 @@ export function mockAws(table: FakeJobsTable): MockedAws {
   );
   s3.on(HeadObjectCommand).callsFake(() => answer('S3 HeadObject', () => objectMetadata));
   documents.on(GetCommand).callsFake((input) => answer('DynamoDB GetItem', () => mocked.table.get(input)));
+  documents
+    .on(BatchGetCommand)
+    .callsFake((input) => answer('DynamoDB BatchGetItem', () => mocked.table.batchGet(input)));
   documents
     .on(UpdateCommand)
     .callsFake((input) => answer('DynamoDB UpdateItem', () => mocked.table.update(input)));

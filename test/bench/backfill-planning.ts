@@ -151,6 +151,7 @@ function countingJobs(inner: JobRepository, counts: Counts): JobRepository {
   return {
     get: (jobId) => inner.get(jobId),
     record: (update) => inner.record(update),
+    recordAll: (updates) => inner.recordAll(updates),
     listByStatus: (query) => inner.listByStatus(query),
     listByKey: (bucket, key) => inner.listByKey(bucket, key),
     countByStatus: (status, since) => inner.countByStatus(status, since),

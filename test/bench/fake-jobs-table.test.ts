@@ -114,6 +114,28 @@ describe('Class: FakeJobsTable', () => {
     expect(Item).toBeUndefined();
     expect(table.capacity.readUnits).toBe(1);
   });
+
+  it('bills a BatchGetItem per item, as GetItems: each rounded up to 4 KB, half when eventually consistent', () => {
+    // Prepare: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
+    const table = new FakeJobsTable({ statusIndex: true });
+    table.update(update('RETRYING', 1, '2026-11-21T12:00:01Z'));
+    const keys = [
+      { pk: 'inbox/a.json', sk: 'v1' },
+      { pk: 'inbox/none', sk: 'v1' },
+    ];
+
+    // Act
+    const strong = table.batchGet({ RequestItems: { jobs: { Keys: keys, ConsistentRead: true } } });
+    const afterStrong = table.capacity.readUnits;
+    const eventual = table.batchGet({ RequestItems: { jobs: { Keys: keys } } });
+
+    // Assess
+    expect(strong.Responses?.['jobs']).toEqual([expect.objectContaining({ status: 'RETRYING' })]);
+    expect(eventual.Responses?.['jobs']).toHaveLength(1);
+    expect(strong.UnprocessedKeys).toEqual({});
+    expect(afterStrong).toBe(2);
+    expect(table.capacity.readUnits).toBe(3);
+  });
 });
 
 describe('Function: itemBytes', () => {

@@ -1,10 +1,12 @@
 /**
  * A jobs table in memory, behind the mocked DynamoDB document client of the cost section: it answers
- * the adapter's GetItem and conditional UpdateItem as DynamoDB would, and adds up the read and write
+ * the adapter's GetItem, BatchGetItem and conditional UpdateItem as DynamoDB would, and adds up the read and write
  * request units DynamoDB would bill, index writes included.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type {
+  BatchGetCommandInput,
+  BatchGetCommandOutput,
   GetCommandInput,
   GetCommandOutput,
   UpdateCommandInput,
@@ -60,11 +62,31 @@ export class FakeJobsTable {
   }
 
   public get(input: GetCommandInput): GetCommandOutput {
-    const item = this.items.get(keyOf(input.Key));
+    return { Item: this.readItem(input.Key, input.ConsistentRead === true), $metadata: {} };
+  }
+
+  /**
+   * Answers every key at once (nothing unprocessed), billed as DynamoDB bills it: each key as its own
+   * GetItem, each item rounded up to 4 KB, half for an eventually consistent read
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html).
+   */
+  public batchGet(input: BatchGetCommandInput): BatchGetCommandOutput {
+    const Responses: Record<string, Item[]> = {};
+    for (const [table, { Keys = [], ConsistentRead }] of Object.entries(input.RequestItems ?? {})) {
+      Responses[table] = Keys.flatMap((key): Item[] => {
+        const item = this.readItem(key, ConsistentRead === true);
+        return item ? [item] : [];
+      });
+    }
+    return { Responses, UnprocessedKeys: {}, $metadata: {} };
+  }
+
+  private readItem(key: Item | undefined, consistent: boolean): Item | undefined {
+    const item = this.items.get(keyOf(key));
     // A read of a missing item still costs the minimum; an eventually consistent read costs half.
     const units = strongReadUnits(item ? itemBytes(item) : 0);
-    this.consumed.readUnits += input.ConsistentRead ? units : units / 2;
-    return { Item: item ? structuredClone(item) : undefined, $metadata: {} };
+    this.consumed.readUnits += consistent ? units : units / 2;
+    return item ? structuredClone(item) : undefined;
   }
 
   /**

@@ -42,7 +42,7 @@ export interface ThroughputSizes {
   readonly timeoutMs: number;
 }
 
-/** The enrichment reads each job once (GetItem) before calling the API. */
+/** The enrichment reads each job once (in its batch's BatchGetItem) before calling the API. */
 const STORE_READS_PER_JOB = 1;
 
 /** Issue 14's goals for the local runtime. */

@@ -80,6 +80,9 @@ export class FakeJobRepository implements JobRepository {
   public async record(_update: JobUpdate): Promise<Job | undefined> {
     throw new Error('the CLI never records jobs');
   }
+  public async recordAll(_updates: readonly JobUpdate[]): Promise<PromiseSettledResult<Job | undefined>[]> {
+    throw new Error('the CLI never records jobs');
+  }
   public async listByStatus(query: JobQuery): Promise<Page<Job>> {
     this.queries.push(query);
     const all = [...this.jobs.values()]

@@ -164,6 +164,13 @@ export class FakeJobs implements JobRepository {
     this.jobs.set(jobId, job);
     return job;
   }
+  /** Records in order, each update seeing the one before, as the DynamoDB repository does. */
+  public async recordAll(updates: readonly JobUpdate[]): Promise<PromiseSettledResult<Job | undefined>[]> {
+    this.recordAllCalls.push(updates.length);
+    return Promise.allSettled(updates.map((u) => this.record(u)));
+  }
+  /** The size of each `recordAll` batch. */
+  public readonly recordAllCalls: number[] = [];
   public async listByStatus(q: JobQuery): Promise<Page<Job>> {
     const items = [...this.jobs.values()]
       .filter((j) => j.status === q.status && (!q.since || j.updatedAt >= q.since))
@@ -171,7 +178,10 @@ export class FakeJobs implements JobRepository {
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     return { items: items.slice(0, q.limit ?? items.length) };
   }
+  /** The ids each `getMany` was asked for. */
+  public readonly batchReads: string[][] = [];
   public async getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>> {
+    this.batchReads.push([...jobIds]);
     return new Map(jobIds.flatMap((id) => (this.jobs.has(id) ? [[id, this.jobs.get(id) as Job]] : [])));
   }
   public async listByKey(bucket: string, key: string): Promise<Job[]> {

@@ -64,7 +64,7 @@ type Item = Record<string, unknown>;
 /**
  * The job repository on DynamoDB (and on dynalite, locally). See `jobs-table.ts` for the layout.
  *
- * `record()` reads the job (strongly consistent) and writes it with one conditional UpdateItem that
+ * `record()` reads the job and writes it with one conditional UpdateItem that
  * enforces core `isNewerThan` on the state it read, so a stale retry or a duplicate delivery that
  * arrives after newer state changes nothing, however the messages race. The history keeps the
  * newest `historyLimit` attempts (so an item stays far below DynamoDB's 400 KB limit however often a
@@ -109,6 +109,10 @@ export class DynamoDbJobRepository implements JobRepository {
    * @throws UnprocessedKeysError when keys are still unprocessed after the last round
    */
   public async getMany(jobIds: readonly string[]): Promise<ReadonlyMap<string, Job>> {
+    return this.readMany(jobIds, true);
+  }
+
+  private async readMany(jobIds: readonly string[], consistent: boolean): Promise<ReadonlyMap<string, Job>> {
     const jobs = new Map<string, Job>();
     const unique = [...new Set(jobIds)];
     for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
@@ -122,7 +126,7 @@ export class DynamoDbJobRepository implements JobRepository {
         if (round > 1) await this.sleep(Math.min(50 * 2 ** round, 2000));
         const { Responses, UnprocessedKeys } = await this.documents.send(
           new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: consistent } },
           }),
         );
         for (const item of Responses?.[this.tableName] ?? []) {
@@ -136,11 +140,56 @@ export class DynamoDbJobRepository implements JobRepository {
   }
 
   public async record(update: JobUpdate): Promise<Job | undefined> {
+    return this.recordFrom(update, undefined);
+  }
+
+  /**
+   * One eventually consistent BatchGetItem for the jobs of all `updates`, then one conditional
+   * UpdateItem per update from the state read; the updates of one job are applied in their order,
+   * each from the state the one before it wrote. A failed condition falls back to `record`'s rounds.
+   * A failed batch read rejects every update.
+   */
+  public async recordAll(updates: readonly JobUpdate[]): Promise<PromiseSettledResult<Job | undefined>[]> {
+    const ids = updates.map((update) => jobIdOf(update.object));
+    let read: ReadonlyMap<string, Job>;
+    try {
+      read = await this.readMany(ids, false);
+    } catch (error) {
+      return updates.map(() => ({ status: 'rejected', reason: error }));
+    }
+    const byJob = new Map<string, number[]>();
+    ids.forEach((id, i) => byJob.set(id, [...(byJob.get(id) ?? []), i]));
+    const results: PromiseSettledResult<Job | undefined>[] = [];
+    await Promise.all(
+      [...byJob].map(async ([id, indices]) => {
+        let known: { readonly current: Job | undefined } | undefined = { current: read.get(id) };
+        for (const i of indices) {
+          try {
+            const job = await this.recordFrom(updates[i] as JobUpdate, known);
+            results[i] = { status: 'fulfilled', value: job };
+            if (job) known = { current: job };
+          } catch (error) {
+            results[i] = { status: 'rejected', reason: error };
+            // What the failed write left is unknown: the next update of this job reads it again.
+            known = undefined;
+          }
+        }
+      }),
+    );
+    return results;
+  }
+
+  /** `record` from a state already read (`known`), or from its own first read. */
+  private async recordFrom(
+    update: JobUpdate,
+    known: { readonly current: Job | undefined } | undefined,
+  ): Promise<Job | undefined> {
     for (let round = 1; ; round++) {
       // The first read may be eventually consistent (half a read unit): the write's condition holds
       // it to the state read, so a stale read only fails the condition and the next round reads
       // strongly. A stale read that finds the update not newer is right too: states only move on.
-      const current = await this.read(jobIdOf(update.object), round > 1);
+      const current =
+        round === 1 && known ? known.current : await this.read(jobIdOf(update.object), round > 1);
       if (!isNewerThan(current, update.run, update.attempt, update.deferral)) return undefined;
       try {
         return await this.write(update, current);

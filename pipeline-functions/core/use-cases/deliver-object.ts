@@ -13,7 +13,7 @@ import type { PipelineConfig } from '../config.js';
 import { flagHoldDetail, flagSkipReason } from '../flag.js';
 import { InvalidMessageError, ObjectNotFoundError, PayloadTooLargeError } from '../errors.js';
 import { decodeMessage } from '../messages.js';
-import { idempotencyKeyOf, isNewerThan, jobIdOf, type ObjectRef } from '../model.js';
+import { idempotencyKeyOf, isNewerThan, jobIdOf, type Job, type ObjectRef } from '../model.js';
 import {
   classifyCallError,
   classifyResponse,
@@ -46,8 +46,8 @@ export interface DeliverDeps {
   /** The source bucket: a message about any other bucket is ended at once, reading nothing. */
   readonly bucket: string;
   readonly flag: EnabledFlag;
-  /** `listByKey` is asked only with `dedupe: content`. */
-  readonly jobs: Pick<JobRepository, 'get' | 'listByKey'>;
+  /** `getMany` reads a batch's jobs at once; `listByKey` is asked only with `dedupe: content`. */
+  readonly jobs: Pick<JobRepository, 'getMany' | 'listByKey'>;
   /** The newest version seen of each key: needed with `versions: latest`. */
   readonly versions?: LatestVersions;
   readonly objects: ObjectSource;
@@ -111,6 +111,15 @@ interface PendingCall {
 
 type Prepared = { readonly done: EnrichedItem } | PendingCall;
 
+/** The batch's jobs as its one read found them, or what that read failed with. */
+type BatchJobs = { readonly jobs: ReadonlyMap<string, Job> } | { readonly error: unknown };
+
+/** A decoded message about one of our objects, whose job must be read before it is decided. */
+interface Candidate {
+  readonly request: DeliveryRequest;
+  readonly item: (result: DeliveryResult, request?: DeliveryRequest) => EnrichedItem;
+}
+
 /**
  * Delivers a batch of queue messages, at most `api.maxConcurrentCalls` at a time, each call admitted
  * by the circuit breaker and the rate limiter when they are configured.
@@ -123,16 +132,26 @@ export async function deliverBatch(
   // One flag read per batch; the adapter also caches it across batches (SSM allows 40 TPS).
   const flag = await deps.flag.read();
   if (flag.state === 'not-understood') deps.onFlagNotUnderstood?.(flag);
-  const prepared = await mapLimit(messages, deps.config.api.maxConcurrentCalls, (m) =>
-    prepare(deps, m, flag),
+  const inspected = messages.map((m) => inspect(deps, m));
+  const candidates = inspected.filter((c): c is Candidate => 'request' in c);
+  // One strongly consistent read for the batch's jobs (BatchGetItem), not one GetItem per message.
+  const jobs: BatchJobs =
+    candidates.length === 0
+      ? { jobs: new Map() }
+      : await deps.jobs.getMany(candidates.map((c) => jobIdOf(c.request.object))).then(
+          (read) => ({ jobs: read }),
+          (error: unknown) => ({ error }),
+        );
+  const prepared = await mapLimit(inspected, deps.config.api.maxConcurrentCalls, async (c) =>
+    'done' in c ? c : decide(deps, c, jobs, flag),
   );
   const pending = prepared.filter((p): p is PendingCall => 'request' in p);
   const results = await admitAndCall(deps, pending, options);
   return prepared.map((p) => ('done' in p ? p.done : p.item(results.get(p) ?? unprocessed())));
 }
 
-/** Decodes one message and checks it; what is left is a call to make. Never throws. */
-async function prepare(deps: DeliverDeps, message: QueueMessage, flag: FlagReading): Promise<Prepared> {
+/** Decodes one message and checks what needs no read; what is left needs its job. Never throws. */
+function inspect(deps: DeliverDeps, message: QueueMessage): { readonly done: EnrichedItem } | Candidate {
   const item = (result: DeliveryResult, request?: DeliveryRequest): EnrichedItem => ({
     messageId: message.messageId,
     ...(request ? { request } : {}),
@@ -181,9 +200,24 @@ async function prepare(deps: DeliverDeps, message: QueueMessage, flag: FlagReadi
       }),
     };
   }
+  return { request, item };
+}
 
+/**
+ * Decides a message from its job as the batch read it (or the error that read failed with): what
+ * is left is a call to make. Never throws.
+ */
+async function decide(
+  deps: DeliverDeps,
+  { request, item }: Candidate,
+  read: BatchJobs,
+  flag: FlagReading,
+): Promise<Prepared> {
+  const { object, run, attempt } = request;
+  const deferral = request.deferral ?? 0;
+  if ('error' in read) return { done: item({ kind: 'unprocessed', reason: describe(read.error) }, request) };
   try {
-    const job = await deps.jobs.get(jobIdOf(object));
+    const job = read.jobs.get(jobIdOf(object));
     if (!isNewerThan(job, run, attempt, deferral)) {
       const reason =
         job?.status === 'SUCCEEDED' && job.runId === run.id

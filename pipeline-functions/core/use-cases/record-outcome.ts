@@ -4,18 +4,19 @@
  * notify on terminal states (those config `notifications.on` names). A deferred item (admission
  * control held its call back) is scheduled again with the same attempt number and recorded as
  * RETRYING with a note, spending no attempt. Items that could not be recorded are returned so the
- * pipe retries them.
+ * pipe retries them. A batch's jobs are recorded together (`JobRepository.recordAll`: one read for
+ * the batch, then one conditional write per job).
  */
 import type { PipelineConfig } from '../config.js';
 import { b2aEnvelope } from '../messages.js';
 import { jobIdOf, type Attempt, type Job, type JobStatus } from '../model.js';
 import type { DeliveryRequest, DeliveryResult, EnrichedItem } from '../outcome.js';
-import type { Clock, JobRepository, Notifier, RetryScheduler } from '../ports.js';
+import type { Clock, JobRepository, JobUpdate, Notifier, RetryScheduler } from '../ports.js';
 import { deferredAttemptAt, mayRetry, nextAttemptAt, retryJitter } from '../retry-policy.js';
 
 export interface RecordDeps {
   readonly config: Pick<PipelineConfig, 'environment' | 'retry' | 'notifications' | 'jobs'>;
-  readonly jobs: Pick<JobRepository, 'record'>;
+  readonly jobs: Pick<JobRepository, 'recordAll'>;
   readonly scheduler: RetryScheduler;
   readonly notifier: Notifier;
   readonly clock: Clock;
@@ -33,40 +34,85 @@ export type RecordResult =
   /** Not recorded: the pipe must retry the message (in the end, to the DLQ). */
   | { readonly kind: 'failed'; readonly reason: string };
 
+/** An item whose job update is ready (its retry already scheduled), waiting for the batch's write. */
+interface PendingRecord {
+  readonly item: EnrichedItem;
+  readonly update: JobUpdate;
+}
+
 /** Records a batch; returns the messageIds to report in `batchItemFailures`. */
 export async function recordBatch(
   deps: RecordDeps,
   items: readonly EnrichedItem[],
 ): Promise<{ readonly results: RecordResult[]; readonly failedMessageIds: string[] }> {
-  const results = await Promise.all(items.map((item) => recordOutcome(deps, item)));
+  const prepared = await Promise.all(items.map((item) => prepareRecord(deps, item)));
+  const pending = prepared.filter((p): p is PendingRecord => 'update' in p);
+  const written = pending.length > 0 ? await deps.jobs.recordAll(pending.map((p) => p.update)) : [];
+  const outcomes = new Map(pending.map((p, i) => [p, written[i]]));
+  const results = await Promise.all(
+    prepared.map((p) => ('result' in p ? p.result : finishRecord(deps, p, outcomes.get(p)))),
+  );
   const failedMessageIds = items
     .filter((_, i) => results[i]?.kind === 'failed')
     .map((item) => item.messageId);
   return { results, failedMessageIds };
 }
 
-/** Records one item. Never throws: a failure to record is a `failed` result. */
-export async function recordOutcome(deps: RecordDeps, item: EnrichedItem): Promise<RecordResult> {
+/** Decides one item's job update (scheduling its retry first). Never throws: a failure is a result. */
+async function prepareRecord(
+  deps: RecordDeps,
+  item: EnrichedItem,
+): Promise<{ readonly result: RecordResult } | PendingRecord> {
   const { result, request } = item;
-  if (result.kind === 'duplicate' || result.kind === 'ignored') return { kind: 'nothing-to-record' };
+  if (result.kind === 'duplicate' || result.kind === 'ignored')
+    return { result: { kind: 'nothing-to-record' } };
   if (result.kind === 'invalid' || result.kind === 'unprocessed' || !request) {
-    return { kind: 'failed', reason: 'reason' in result ? result.reason : 'no request' };
+    return { result: { kind: 'failed', reason: 'reason' in result ? result.reason : 'no request' } };
   }
   try {
-    if (result.kind === 'deferred') return await recordDeferral(deps, item, request, result);
-    return await record(deps, item, request, result);
+    const update =
+      result.kind === 'deferred'
+        ? await deferralUpdate(deps, item, request, result)
+        : await attemptUpdate(deps, item, request, result);
+    return { item, update };
   } catch (error) {
-    deps.onError?.(item, error);
-    return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    return { result: failed(deps, item, error) };
   }
 }
 
-async function record(
+/** What the batch's write did for one item: notify on a terminal state the config names. */
+async function finishRecord(
+  deps: RecordDeps,
+  { item, update }: PendingRecord,
+  written: PromiseSettledResult<Job | undefined> | undefined,
+): Promise<RecordResult> {
+  if (!written || written.status === 'rejected') return failed(deps, item, written?.reason ?? 'not recorded');
+  const job = written.value;
+  if (!job) return { kind: 'stale' };
+  deps.onRecorded?.(item, job);
+  const { status } = update;
+  if ('entry' in update && status !== 'RETRYING' && deps.config.notifications.on.includes(status)) {
+    // The job is recorded: a failed notification must not send the message round again (it would
+    // come back as a duplicate and notify nobody). It is reported instead, and the job shows its state.
+    await deps.notifier
+      .notify({ status, environment: deps.config.environment, job })
+      .catch((error: unknown) => deps.onError?.(item, error));
+  }
+  return { kind: 'recorded', job };
+}
+
+function failed(deps: RecordDeps, item: EnrichedItem, error: unknown): RecordResult {
+  deps.onError?.(item, error);
+  return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+}
+
+/** An attempt's update: its status, and its retry scheduled when it gets one. */
+async function attemptUpdate(
   deps: RecordDeps,
   item: EnrichedItem,
   request: DeliveryRequest,
   result: Exclude<DeliveryResult, { kind: 'duplicate' | 'ignored' | 'invalid' | 'unprocessed' | 'deferred' }>,
-): Promise<RecordResult> {
+): Promise<JobUpdate> {
   let status: JobStatus;
   let error = 'reason' in result ? result.reason : undefined;
   let nextAttempt: string | undefined;
@@ -131,7 +177,7 @@ async function record(
     ...(request.backfillId ? { backfillId: request.backfillId } : {}),
     ...('exchange' in result && result.exchange ? result.exchange : {}),
   };
-  const job = await deps.jobs.record({
+  return {
     object: request.object,
     run: request.run,
     attempt: request.attempt,
@@ -141,31 +187,21 @@ async function record(
     idempotencyKey: request.idempotencyKey,
     ...(nextAttempt ? { nextAttemptAt: nextAttempt } : {}),
     historyLimit: deps.config.jobs.historyLimit,
-  });
-  if (!job) return { kind: 'stale' };
-  deps.onRecorded?.(item, job);
-  if (status !== 'RETRYING' && deps.config.notifications.on.includes(status)) {
-    // The job is recorded: a failed notification must not send the message round again (it would
-    // come back as a duplicate and notify nobody). It is reported instead, and the job shows its state.
-    await deps.notifier
-      .notify({ status, environment: deps.config.environment, job })
-      .catch((error: unknown) => deps.onError?.(item, error));
-  }
-  return { kind: 'recorded', job };
+  };
 }
 
 /**
  * A deferral: schedules the same attempt with the next deferral count (the envelope says it is a
- * deferral), then records the job RETRYING with the deferral's note. Scheduled before recorded, as
- * retries are: a failed record sends the message round again, and the schedule (same name) is made
- * once.
+ * deferral); its update records the job RETRYING with the deferral's note. Scheduled before recorded,
+ * as retries are: a failed record sends the message round again, and the schedule (same name) is
+ * made once.
  */
-async function recordDeferral(
+async function deferralUpdate(
   deps: RecordDeps,
   item: EnrichedItem,
   request: DeliveryRequest,
   result: Extract<DeliveryResult, { kind: 'deferred' }>,
-): Promise<RecordResult> {
+): Promise<JobUpdate> {
   const deferral = request.deferral ?? 0;
   const at = deferredAttemptAt({
     now: deps.clock.now(),
@@ -189,7 +225,7 @@ async function recordDeferral(
     }),
     at,
   );
-  const job = await deps.jobs.record({
+  return {
     object: request.object,
     run: request.run,
     attempt: request.attempt,
@@ -199,8 +235,5 @@ async function recordDeferral(
     idempotencyKey: request.idempotencyKey,
     nextAttemptAt: nextAttempt,
     historyLimit: deps.config.jobs.historyLimit,
-  });
-  if (!job) return { kind: 'stale' };
-  deps.onRecorded?.(item, job);
-  return { kind: 'recorded', job };
+  };
 }

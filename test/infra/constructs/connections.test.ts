@@ -75,8 +75,9 @@ describe('Function: connectConfig', () => {
 
 describe('Function: connectTable', () => {
   it.each<[TableAccess, string, string[]]>([
-    ['read', 'ReadJobs', ['dynamodb:GetItem']],
-    ['record', 'RecordJobs', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+    // Changed on purpose (issue 14): both functions read a batch's jobs with one BatchGetItem.
+    ['read', 'ReadJobs', ['dynamodb:BatchGetItem', 'dynamodb:GetItem']],
+    ['record', 'RecordJobs', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']],
   ])('sets B2A_TABLE_NAME and grants %s access only (%s: %s)', (access, sid, actions) => {
     // Prepare
     const { stack, table, fn } = fixture([ENV.TABLE_NAME]);

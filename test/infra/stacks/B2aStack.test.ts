@@ -614,7 +614,13 @@ describe('Class: B2aStack', () => {
           },
           distinguishMissingObjects,
           { Sid: 'ReadEnabledFlag', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [flagArn] },
-          { Sid: 'ReadJobs', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [tableArn] },
+          // Changed on purpose (issue 14): the enrichment reads its batch's jobs with one BatchGetItem.
+          {
+            Sid: 'ReadJobs',
+            Effect: 'Allow',
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+            Resource: [tableArn],
+          },
           // Issue 11: the enrichment publishes the circuit breaker's transitions.
           ...publishing(stack, 'NotifyCircuitTransitions'),
           {
@@ -643,7 +649,8 @@ describe('Class: B2aStack', () => {
           {
             Sid: 'RecordJobs',
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            // Changed on purpose (issue 14): the target reads its batch's jobs with one BatchGetItem.
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
             Resource: [tableArn],
           },
           ...publishing(stack, 'NotifyTerminalStates'),

@@ -5,7 +5,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PipelineLogger } from '../../../../pipeline-functions/lambda/composition-root.js';
 import { buildEnrichment, runEnrichment } from '../../../../pipeline-functions/lambda/enrichment.js';
@@ -26,6 +26,11 @@ import { startHttpStub, type HttpStub } from '../../../support/http-stub.js';
 const ssm = mockClient(SSMClient);
 const s3 = mockClient(S3Client);
 const documents = mockClient(DynamoDBDocumentClient);
+/**
+ * BatchGetItem's answer when no key has an item: an empty list for the table, nothing unprocessed
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
+ */
+const NO_JOBS = { Responses: { 'b2a-test-jobs': [] }, UnprocessedKeys: {} };
 const scheduler = mockClient(SchedulerClient);
 const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -157,6 +162,7 @@ describe('Module: lambda/composition-root', () => {
     // Prepare
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
     documents.on(GetCommand).resolves({});
+    documents.on(BatchGetCommand).resolves(NO_JOBS);
     s3.on(GetObjectCommand).resolves({
       Body: { transformToByteArray: async () => new TextEncoder().encode('hello') } as never,
       ContentLength: 5,
@@ -188,10 +194,15 @@ describe('Module: lambda/composition-root', () => {
       }),
     ]);
     expect(ssm).toReceiveCommandWith(GetParameterCommand, { Name: '/b2a/test/enabled' });
-    expect(documents).toReceiveCommandWith(GetCommand, {
+    // Changed on purpose (issue 14, one job read per batch): a strongly consistent BatchGetItem, not a GetItem.
+    expect(documents).toReceiveCommandWith(BatchGetCommand, {
+      RequestItems: {
+        'b2a-test-jobs': { Keys: [{ pk: 'inbox/dir/a b.txt', sk: 'v1' }], ConsistentRead: true },
+      },
+    });
+    expect(documents).not.toReceiveCommandWith(GetCommand, {
       TableName: 'b2a-test-jobs',
       Key: { pk: 'inbox/dir/a b.txt', sk: 'v1' },
-      ConsistentRead: true,
     });
     expect(s3).toReceiveCommandWith(GetObjectCommand, {
       Bucket: 'inbox',
@@ -220,6 +231,7 @@ describe('Module: lambda/composition-root', () => {
     const latestKey = { pk: '#b2a-latest/inbox/a.txt', sk: 'latest' };
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
     documents.on(GetCommand).resolves({});
+    documents.on(BatchGetCommand).resolves(NO_JOBS);
     documents.on(GetCommand, { Key: latestKey }).resolves({
       Item: {
         ...latestKey,
@@ -263,6 +275,7 @@ describe('Module: lambda/composition-root', () => {
     // Prepare: someone typed `true` in the SSM console
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true' } });
     documents.on(GetCommand).resolves({});
+    documents.on(BatchGetCommand).resolves(NO_JOBS);
     const logger = fakeLogger();
     const manual = new FakeClock(NOW);
     const handler = await buildEnrichment({
@@ -310,6 +323,7 @@ describe('Module: lambda/composition-root', () => {
       ContentType: 'text/plain',
     });
     documents.on(GetCommand).resolves({});
+    documents.on(BatchGetCommand).resolves(NO_JOBS);
     documents.on(UpdateCommand).resolves({});
     sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
     api.enqueue({ status: 401, body: 'token revoked' });
@@ -353,6 +367,7 @@ describe('Module: lambda/composition-root', () => {
   it('builds a target that records, schedules a retry, notifies a terminal state and logs each item', async () => {
     // Prepare
     documents.on(GetCommand).resolves({});
+    documents.on(BatchGetCommand).resolves(NO_JOBS);
     documents
       .on(UpdateCommand)
       .callsFake(
@@ -400,6 +415,20 @@ describe('Module: lambda/composition-root', () => {
     // Assess
     expect(output).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-3' }] });
     expect(documents).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    // One eventually consistent read for the batch's jobs before the writes (issue 14).
+    expect(documents).toHaveReceivedCommandTimes(BatchGetCommand, 1);
+    expect(documents).toReceiveCommandWith(BatchGetCommand, {
+      RequestItems: {
+        'b2a-test-jobs': {
+          Keys: [
+            { pk: 'inbox/slow', sk: 'v1' },
+            { pk: 'inbox/bad', sk: 'v1' },
+          ],
+          ConsistentRead: false,
+        },
+      },
+    });
+    expect(documents).not.toReceiveCommand(GetCommand);
     expect(scheduler).toReceiveCommandWith(CreateScheduleCommand, {
       GroupName: 'b2a-test',
       Target: expect.objectContaining({
@@ -470,6 +499,7 @@ describe('Function: runEnrichment', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: 's3cr3t' });
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'on' } });
     documents.on(GetCommand).resolves({});
+    documents.on(BatchGetCommand).resolves(NO_JOBS);
     s3.on(GetObjectCommand).resolves({
       Body: { transformToByteArray: async () => new Uint8Array([104, 105]) } as never,
       ContentLength: 2,

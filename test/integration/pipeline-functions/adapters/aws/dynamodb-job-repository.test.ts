@@ -10,6 +10,7 @@ import {
 } from '../../../../../pipeline-functions/core/model.js';
 import type { Clock, JobUpdate } from '../../../../../pipeline-functions/core/ports.js';
 import { ensureJobsTable } from '../../../../../pipeline-functions/local/dynamo-store.js';
+import { dynaliteClient } from '../../../../support/dynalite.js';
 import { dynaliteForSuite } from '../../../../support/dynalite-suite.js';
 
 /** A clock the test moves by hand, so `updatedAt` (the index's sort key) is known. */
@@ -398,6 +399,78 @@ describe('Class: DynamoDbJobRepository', () => {
         history: [],
         note: 'deferred: hold',
       });
+    });
+  });
+
+  describe('recordAll', () => {
+    it("records two updates of one job in one batch in order, the second from the first one's write, and refuses a duplicate", async () => {
+      // Prepare
+      const { repository } = await freshRepository();
+      const object = { bucket: 'inbox', key: 'twice.txt', versionId: 'v1' };
+      const other = { bucket: 'inbox', key: 'other.txt', versionId: 'v1' };
+
+      // Act
+      const results = await repository.recordAll([
+        update(object, AUTO, 1, 'RETRYING', 503),
+        update(other, AUTO, 1, 'SUCCEEDED', 200),
+        update(object, AUTO, 2, 'SUCCEEDED', 200, '2026-03-01T00:01:00Z'),
+        update(object, AUTO, 2, 'SUCCEEDED', 200, '2026-03-01T00:01:00Z'),
+      ]);
+
+      // Assess
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
+      expect(values[0]).toMatchObject({ status: 'RETRYING', attempts: 1 });
+      expect(values[1]).toMatchObject({ key: 'other.txt', status: 'SUCCEEDED', attempts: 1 });
+      expect(values[2]).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+      expect(values[3]).toBeUndefined();
+      const job = await repository.get(jobIdOf(object));
+      expect(job).toMatchObject({ status: 'SUCCEEDED', attempt: 2, attempts: 2 });
+      expect(job?.history.map((a) => a.attempt)).toEqual([1, 2]);
+    });
+
+    it('writes from a stale batch read only through a failed condition and a strong read: newer state wins, an older update changes nothing', async () => {
+      // Prepare: a client whose batch read is overtaken by another writer before its writes.
+      const { repository: writer, tableName } = await freshRepository();
+      const a = { bucket: 'inbox', key: 'raced-a.txt', versionId: 'v1' };
+      const b = { bucket: 'inbox', key: 'raced-b.txt', versionId: 'v1' };
+      await writer.record(update(a, AUTO, 1, 'RETRYING', 503));
+      await writer.record(update(b, AUTO, 1, 'RETRYING', 503));
+      const racing = dynaliteClient(db.endpoint);
+      let raced = false;
+      racing.middlewareStack.add(
+        (next) => async (args) => {
+          const output = await next(args);
+          if (
+            !raced &&
+            typeof args.input === 'object' &&
+            args.input !== null &&
+            'RequestItems' in args.input
+          ) {
+            raced = true;
+            await writer.record(update(a, AUTO, 2, 'RETRYING', 503));
+            await writer.record(update(b, AUTO, 3, 'RETRYING', 503));
+          }
+          return output;
+        },
+        { step: 'initialize', name: 'overtakeTheBatchRead' },
+      );
+      const repository = new DynamoDbJobRepository(racing, { tableName, clock: new ManualClock() });
+
+      // Act: a's attempt 3 is newer than what the store now holds; b's attempt 2 is older.
+      const results = await repository.recordAll([
+        update(a, AUTO, 3, 'SUCCEEDED', 200),
+        update(b, AUTO, 2, 'SUCCEEDED', 200),
+      ]);
+      racing.destroy();
+
+      // Assess
+      expect(raced).toBe(true);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(results[0]).toMatchObject({ value: { status: 'SUCCEEDED', attempts: 3 } });
+      expect(results[1]).toEqual({ status: 'fulfilled', value: undefined });
+      expect((await writer.get(jobIdOf(a)))?.history.map((h) => h.attempt)).toEqual([1, 2, 3]);
+      expect(await writer.get(jobIdOf(b))).toMatchObject({ status: 'RETRYING', attempt: 3, attempts: 2 });
     });
   });
 

@@ -196,4 +196,130 @@ describe('Class: DynamoDbJobRepository', () => {
     expect(requests.every((r) => r?.ConsistentRead === true)).toBe(true);
     expect(waits).toHaveLength(1);
   });
+
+  describe('recordAll', () => {
+    /** Attempt `attempt` of `inbox/<key>`, version `v`. */
+    const attemptOfKey = (key: string, attempt: number, status: JobStatus): JobUpdate => {
+      const base = attemptOf(attempt, status);
+      return { ...base, object: { ...base.object, key } };
+    };
+    const storedAt = (key: string, attempt: number) => ({
+      pk: `inbox/${key}`,
+      sk: 'v',
+      bucket: 'inbox',
+      key,
+      status: 'RETRYING',
+      runId: 'auto',
+      runStartedAt: '2026-03-01T00:00:00Z',
+      attempt,
+      attempts: attempt,
+      history: [],
+    });
+    const written = () =>
+      documents.on(UpdateCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
+        Attributes: { ...storedAt(input.Key.pk.slice('inbox/'.length), 2), status: 'SUCCEEDED' },
+      }));
+
+    it('reads the batch with one eventually consistent BatchGetItem (UnprocessedKeys asked again), then writes each job from it with no GetItem', async () => {
+      // Prepare: a partial answer lists the keys it did not read in UnprocessedKeys
+      // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
+      documents
+        .on(BatchGetCommand)
+        .resolvesOnce({
+          Responses: { jobs: [storedAt('a', 1)] },
+          UnprocessedKeys: { jobs: { Keys: [{ pk: 'inbox/b', sk: 'v' }], ConsistentRead: false } },
+        })
+        .resolvesOnce({ Responses: { jobs: [] }, UnprocessedKeys: {} });
+      written();
+      const repository = new DynamoDbJobRepository(new DynamoDBClient({}), {
+        tableName: 'jobs',
+        sleep: async () => undefined,
+      });
+
+      // Act
+      const results = await repository.recordAll([
+        attemptOfKey('a', 2, 'SUCCEEDED'),
+        attemptOfKey('b', 1, 'SUCCEEDED'),
+      ]);
+
+      // Assess
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      const reads = documents
+        .commandCalls(BatchGetCommand)
+        .map((call) => call.args[0].input.RequestItems?.['jobs']);
+      expect(reads).toEqual([
+        {
+          Keys: [
+            { pk: 'inbox/a', sk: 'v' },
+            { pk: 'inbox/b', sk: 'v' },
+          ],
+          ConsistentRead: false,
+        },
+        { Keys: [{ pk: 'inbox/b', sk: 'v' }], ConsistentRead: false },
+      ]);
+      expect(documents).not.toReceiveCommand(GetCommand);
+      const writes = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+      expect(writes.map((w) => [w.Key?.['pk'], w.ExpressionAttributeValues?.[':read']])).toEqual([
+        ['inbox/a', 1],
+        ['inbox/b', undefined],
+      ]);
+      expect(writes[1]?.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    });
+
+    it('reads strongly and writes again only the job whose condition failed on the batch read', async () => {
+      // Prepare: the eventually consistent batch read missed b's attempt 1, so b's write fails its
+      // condition (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#API_UpdateItem_Errors).
+      documents
+        .on(BatchGetCommand)
+        .resolves({ Responses: { jobs: [storedAt('a', 1)] }, UnprocessedKeys: {} });
+      documents.on(GetCommand, { ConsistentRead: true }).resolves({ Item: storedAt('b', 1) });
+      written();
+      documents
+        .on(UpdateCommand, { ConditionExpression: 'attribute_not_exists(#pk)' })
+        .rejects(
+          new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+        );
+      const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
+
+      // Act
+      const results = await repository.recordAll([
+        attemptOfKey('a', 2, 'SUCCEEDED'),
+        attemptOfKey('b', 2, 'SUCCEEDED'),
+      ]);
+
+      // Assess
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      const reads = documents.commandCalls(GetCommand).map((call) => call.args[0].input);
+      expect(reads).toEqual([{ TableName: 'jobs', Key: { pk: 'inbox/b', sk: 'v' }, ConsistentRead: true }]);
+      const writes = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+      expect(writes.map((w) => [w.Key?.['pk'], w.ExpressionAttributeValues?.[':read']])).toEqual([
+        ['inbox/a', 1],
+        ['inbox/b', undefined],
+        ['inbox/b', 1],
+      ]);
+    });
+
+    it('rejects every update of the batch when its BatchGetItem fails, and writes nothing', async () => {
+      // Prepare: BatchGetItem throws ProvisionedThroughputExceededException when it can read no item
+      // at all (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
+      const throttled = Object.assign(new Error('slow down'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+      documents.on(BatchGetCommand).rejects(throttled);
+      const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
+
+      // Act
+      const results = await repository.recordAll([
+        attemptOfKey('a', 1, 'SUCCEEDED'),
+        attemptOfKey('b', 1, 'SUCCEEDED'),
+      ]);
+
+      // Assess
+      expect(results).toEqual([
+        { status: 'rejected', reason: throttled },
+        { status: 'rejected', reason: throttled },
+      ]);
+      expect(documents).not.toReceiveCommand(UpdateCommand);
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { parsePipelineConfig } from '../../../../../pipeline-functions/core/config.js';
 import { DownstreamTimeoutError } from '../../../../../pipeline-functions/core/errors.js';
 import { encodeEnvelope } from '../../../../../pipeline-functions/core/messages.js';
-import type { ObjectRef } from '../../../../../pipeline-functions/core/model.js';
+import { jobIdOf, type ObjectRef } from '../../../../../pipeline-functions/core/model.js';
 import {
   deliverBatch,
   type DeliverDeps,
@@ -216,6 +216,40 @@ describe('Function: deliverBatch', () => {
     expect(deps.api.calls).toHaveLength(1);
   });
 
+  it("reads the batch's jobs with one getMany, only for messages about its own objects, and decides each from it", async () => {
+    // Prepare
+    deps.objects.put('inbox', 'a', 'x');
+    deps.objects.put('inbox', 'b', 'y');
+    const delivered = await deliverAndRecordSuccess('a');
+    deps.jobs.batchReads.length = 0;
+
+    // Act
+    const items = await deliverBatch(deps, [
+      message('m2', s3Event('a')),
+      message('m3', s3Event('b')),
+      message('m4', s3Event('c', { bucket: 'elsewhere' })),
+      message('m5', s3Event('a')),
+    ]);
+
+    // Assess
+    expect(items.map((i) => i.result.kind)).toEqual(['duplicate', 'delivered', 'terminal', 'duplicate']);
+    const [idA, idB] = [delivered.request!.object, items[1]!.request!.object].map(jobIdOf);
+    expect(deps.jobs.batchReads).toEqual([[idA, idB, idA]]);
+    expect(deps.api.calls).toHaveLength(2);
+  });
+
+  it('reads no job when no message of the batch needs one', async () => {
+    // Act
+    const items = await deliverBatch(deps, [
+      message('m1', 'not JSON'),
+      message('m2', s3Event('c', { bucket: 'elsewhere' })),
+    ]);
+
+    // Assess
+    expect(items.map((i) => i.result.kind)).toEqual(['invalid', 'terminal']);
+    expect(deps.jobs.batchReads).toEqual([]);
+  });
+
   it('delivers an explicit reprocess of a delivered version, with a new Idempotency-Key', async () => {
     deps.objects.put('inbox', 'a', 'x');
     const first = await deliverAndRecordSuccess('a');
@@ -351,7 +385,8 @@ describe('Function: deliverBatch', () => {
   });
 
   it('returns the message to the queue when the job store fails, without calling the API', async () => {
-    deps.jobs.get = async () => {
+    // Changed on purpose (issue 14): the batch's jobs are read with one getMany, not a get per message.
+    deps.jobs.getMany = async () => {
       throw new Error('ProvisionedThroughputExceededException');
     };
     const [item] = await deliverBatch(deps, [message('m1', s3Event('a'))]);

@@ -221,6 +221,54 @@ describe('Function: recordBatch', () => {
     expect(errors).toEqual([new Error('throttled')]);
   });
 
+  it('records a batch with one recordAll, two attempts of one job in their order', async () => {
+    // Act
+    const { results, failedMessageIds } = await recordBatch(deps, [
+      item('m1', { kind: 'retryable', reason: 'HTTP 503', httpStatus: 503 }, 1),
+      { messageId: 'dup', result: { kind: 'duplicate', reason: 'already delivered' }, at: 'x' },
+      item('m2', { kind: 'delivered', httpStatus: 200, latencyMs: 1 }, 2),
+    ]);
+
+    // Assess
+    expect(failedMessageIds).toEqual([]);
+    expect(results.map((r) => r.kind)).toEqual(['recorded', 'nothing-to-record', 'recorded']);
+    expect(deps.jobs.recordAllCalls).toEqual([2]);
+    expect(deps.jobs.jobs.get('inbox/a b#etag:e1')).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    expect(deps.notifier.sent).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
+  });
+
+  it('fails only the item whose update the store rejected, and notifies for the others', async () => {
+    // Prepare
+    const recordAll = deps.jobs.recordAll.bind(deps.jobs);
+    const conflict = new Error('job changed under 5 writes in a row');
+    deps.jobs.recordAll = async (updates) => [
+      ...(await recordAll(updates.slice(0, 1))),
+      { status: 'rejected', reason: conflict },
+    ];
+
+    // Act
+    const { results, failedMessageIds } = await recordBatch(deps, [
+      item('m1', { kind: 'terminal', reason: 'HTTP 400', httpStatus: 400 }),
+      item('m2', { kind: 'terminal', reason: 'HTTP 400', httpStatus: 400 }),
+    ]);
+
+    // Assess
+    expect(failedMessageIds).toEqual(['m2']);
+    expect(results[1]).toEqual({ kind: 'failed', reason: conflict.message });
+    expect(errors).toEqual([conflict]);
+    expect(deps.notifier.sent).toEqual([expect.objectContaining({ status: 'FAILED' })]);
+  });
+
+  it('writes nothing when no item of the batch has anything to record', async () => {
+    // Act
+    await recordBatch(deps, [
+      { messageId: 'dup', result: { kind: 'duplicate', reason: 'already delivered' }, at: 'x' },
+    ]);
+
+    // Assess
+    expect(deps.jobs.recordAllCalls).toEqual([]);
+  });
+
   it('fails the item (so the pipe retries) when the retry cannot be scheduled, recording nothing', async () => {
     deps.scheduler.fail = new Error('scheduler down');
     const { failedMessageIds } = await recordBatch(deps, [
