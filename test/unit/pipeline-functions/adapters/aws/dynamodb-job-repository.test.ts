@@ -32,6 +32,23 @@ const attemptOf = (attempt: number, status: JobStatus): JobUpdate => ({
   },
 });
 
+/** The item DynamoDB holds for `inbox/<key>` after `attempts` retrying attempts of the automatic run. */
+const storedAt = (key: string, attempts: number) => ({
+  pk: `inbox/${key}`,
+  sk: 'v',
+  bucket: 'inbox',
+  key,
+  status: 'RETRYING',
+  runId: 'auto',
+  runStartedAt: '2026-03-01T00:00:00Z',
+  attempt: attempts,
+  attempts,
+  history: [],
+});
+
+/** The same for `inbox/k`. */
+const stored = (attempts: number) => storedAt('k', attempts);
+
 describe('Class: DynamoDbJobRepository', () => {
   beforeEach(() => {
     documents.reset();
@@ -63,18 +80,6 @@ describe('Class: DynamoDbJobRepository', () => {
   it('reads again and writes on the new state when another attempt was recorded between its read and its write', async () => {
     // Prepare: DynamoDB answers a failed condition with ConditionalCheckFailedException
     // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#API_UpdateItem_Errors)
-    const stored = (attempts: number) => ({
-      pk: 'inbox/k',
-      sk: 'v',
-      bucket: 'inbox',
-      key: 'k',
-      status: 'RETRYING',
-      runId: 'auto',
-      runStartedAt: '2026-03-01T00:00:00Z',
-      attempt: attempts,
-      attempts,
-      history: [],
-    });
     documents
       .on(GetCommand)
       .resolvesOnce({ Item: stored(1) })
@@ -104,31 +109,17 @@ describe('Class: DynamoDbJobRepository', () => {
     // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html),
     // and then the conditional UpdateItem fails with ConditionalCheckFailedException
     // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#API_UpdateItem_Errors)
-    const stored = {
-      pk: 'inbox/k',
-      sk: 'v',
-      bucket: 'inbox',
-      key: 'k',
-      status: 'RETRYING',
-      runId: 'auto',
-      runStartedAt: '2026-03-01T00:00:00Z',
-      attempt: 1,
-      attempts: 1,
-      history: [],
-    };
     documents
       .on(GetCommand, { ConsistentRead: false })
       .resolves({})
       .on(GetCommand, { ConsistentRead: true })
-      .resolves({
-        Item: stored,
-      });
+      .resolves({ Item: stored(1) });
     documents
       .on(UpdateCommand)
       .rejectsOnce(
         new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
       )
-      .callsFake(() => ({ Attributes: { ...stored, attempt: 2, attempts: 2 } }));
+      .callsFake(() => ({ Attributes: stored(2) }));
     const repository = new DynamoDbJobRepository(new DynamoDBClient({}), { tableName: 'jobs' });
 
     // Act
@@ -203,18 +194,6 @@ describe('Class: DynamoDbJobRepository', () => {
       const base = attemptOf(attempt, status);
       return { ...base, object: { ...base.object, key } };
     };
-    const storedAt = (key: string, attempt: number) => ({
-      pk: `inbox/${key}`,
-      sk: 'v',
-      bucket: 'inbox',
-      key,
-      status: 'RETRYING',
-      runId: 'auto',
-      runStartedAt: '2026-03-01T00:00:00Z',
-      attempt,
-      attempts: attempt,
-      history: [],
-    });
     const written = () =>
       documents.on(UpdateCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
         Attributes: { ...storedAt(input.Key.pk.slice('inbox/'.length), 2), status: 'SUCCEEDED' },
