@@ -47,9 +47,10 @@ export function backfillCommand(deps: CliDeps): Command {
     .option('--dry-run', 'show what would be sent and the counts; send nothing')
     .option('-y, --yes', 'do not ask for confirmation (prod)')
     .addHelpText('after', EXAMPLES)
-    .action((local: BackfillOptions, command: Command) =>
-      runAdmin(deps, command, async (ports, output) => {
-        if (local.since && local.after) throw new UsageError('pass --since or --after, not both');
+    .action((local: BackfillOptions, command: Command) => {
+      // Before the environment is opened, as the other commands check their options.
+      if (local.since && local.after) throw new UsageError('pass --since or --after, not both');
+      return runAdmin(deps, command, async (ports, output) => {
         // Loaded when it runs: the use case validates its checkpoint with zod, which `--help` should not load.
         const [{ backfill }, { backfillProgressLabel, renderBackfill }] = await Promise.all([
           import('../../pipeline-functions/core/use-cases/admin/backfill.js'),
@@ -95,6 +96,6 @@ export function backfillCommand(deps: CliDeps): Command {
         });
         if (result.failed.length > 0)
           throw new BackfillIncompleteError(result.failed.length, result.counts.sent);
-      }),
-    );
+      });
+    });
 }

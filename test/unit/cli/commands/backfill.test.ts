@@ -83,6 +83,18 @@ describe('Command: b2a backfill', () => {
     expect(stderr).toContain('pass --since or --after, not both');
   });
 
+  it('refuses --since with --after before opening the environment', async () => {
+    // Act
+    const { code, opened } = await runCli(
+      ['backfill', '--since', '2h', '--after', '2026-11-01T00:00:00Z'],
+      bucket(),
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(opened).toBeUndefined();
+  });
+
   it('exits 7 when the queue refused messages, and says to run it again', async () => {
     // Prepare
     const admin = bucket();
