@@ -43,6 +43,16 @@ export function parseDuration(value: string): number {
 }
 
 /**
+ * Validates a duration option at parse time and keeps its text (as the command shows it back).
+ * @throws InvalidArgumentError
+ * @example parseDurationText('15m') // '15m'
+ */
+export function parseDurationText(value: string): string {
+  parseDuration(value);
+  return value;
+}
+
+/**
  * Turns `--since` (a duration back from now, or an ISO-8601 time) into an ISO-8601 time.
  * @throws InvalidArgumentError
  * @example sinceTime('2h', new Date('2026-11-21T12:00:00Z')) // '2026-11-21T10:00:00.000Z'

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { BackfillIncompleteError } from '../../pipeline-functions/core/use-cases/admin/errors.js';
 import { confirmAction } from '../confirm.js';
 import { runAdmin, type CliDeps } from '../context.js';
-import { parseDuration, parseSince, sinceTime } from '../options.js';
+import { parseDuration, parseDurationText, parseSince, sinceTime } from '../options.js';
 import { present } from '../present.js';
 
 /** Options of `b2a reconcile`. */
@@ -27,15 +27,7 @@ export function reconcileCommand(deps: CliDeps): Command {
     .description('report drift between the bucket and the jobs (missed, gone, stuck, skipped)')
     .option('--prefix <prefix>', 'only keys starting with this')
     .option('--since <duration>', 'only objects written and jobs updated within, e.g. 24h', parseSince)
-    .option(
-      '--margin <duration>',
-      'how late a retry may be before it is stuck',
-      (value: string) => {
-        parseDuration(value);
-        return value;
-      },
-      '15m',
-    )
+    .option('--margin <duration>', 'how late a retry may be before it is stuck', parseDurationText, '15m')
     .option('--fix', 'send the missed objects (as a backfill) and the stuck retries')
     .option('-y, --yes', 'do not ask for confirmation (--fix in prod)')
     .addHelpText('after', EXAMPLES)

@@ -3,7 +3,7 @@
  * By key (`b2a reprocess a.csv b.csv`), or in bulk by job status (`--failed`, `--skipped`) narrowed by
  * `--since` and `--prefix`.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import {
   assertAllSent,
   selectForReprocess,
@@ -12,7 +12,7 @@ import {
 import { assertSucceeded, waitForJobs } from '../../pipeline-functions/core/use-cases/admin/wait-for-jobs.js';
 import { confirmAction } from '../confirm.js';
 import { runAdmin, type CliDeps } from '../context.js';
-import { parseDuration, parseSince } from '../options.js';
+import { parseDuration, parseDurationText, parseSince } from '../options.js';
 import { present, withLiveView } from '../present.js';
 import { selectionOf, type SelectionOptions } from '../reprocess-selection.js';
 
@@ -51,12 +51,7 @@ export function reprocessCommand(deps: CliDeps): Command {
     .option('--dry-run', 'show what would be sent, send nothing')
     .option('-y, --yes', 'do not ask for confirmation (bulk work in prod)')
     .option('--wait', 'wait until the jobs finish, and exit 6 unless all succeeded')
-    .addOption(
-      new Option('--timeout <duration>', 'how long --wait waits').default('5m').argParser((value: string) => {
-        parseDuration(value);
-        return value;
-      }),
-    )
+    .option('--timeout <duration>', 'how long --wait waits', parseDurationText, '5m')
     .addHelpText('after', EXAMPLES)
     .action((keys: string[], local: ReprocessOptions, command: Command) => {
       const selectionIn = selectionOf(keys, local, deps.clock);

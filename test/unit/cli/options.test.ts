@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidArgumentError } from 'commander';
-import { parseDuration, parsePositiveInt, parseStatuses, sinceTime } from '../../../cli/options.js';
+import {
+  parseDuration,
+  parseDurationText,
+  parsePositiveInt,
+  parseStatuses,
+  sinceTime,
+} from '../../../cli/options.js';
 
 describe('Function: parseDuration', () => {
   it.each([
@@ -17,6 +23,13 @@ describe('Function: parseDuration', () => {
 
   it.each(['', '0m', '0', 'm', '1.5h', '-2h', '2 hours'])('rejects %j', (value) => {
     expect(() => parseDuration(value)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('Function: parseDurationText', () => {
+  it('keeps a valid duration as written, and refuses an invalid one', () => {
+    expect(parseDurationText('15m')).toBe('15m');
+    expect(() => parseDurationText('soon')).toThrow(InvalidArgumentError);
   });
 });
 
