@@ -159,19 +159,15 @@ export class HttpDownstreamApi implements DownstreamApi {
     answer: Buffer | Error,
     credentials: CallCredentials,
   ): ResponseRecord {
-    const picked = (name: string): [string, string][] => {
-      const value = response.headers.get(name);
-      return value === null ? [] : [[name, value]];
-    };
+    const requestIdHeader = REQUEST_ID_HEADERS.find((name) => response.headers.get(name) !== null);
+    const kept = ['content-type', 'retry-after', ...(requestIdHeader ? [requestIdHeader] : [])];
     const headers = recordedHeaders(
-      [
-        ...picked('content-type'),
-        ...picked('retry-after'),
-        ...REQUEST_ID_HEADERS.flatMap(picked).slice(0, 1),
-      ],
+      kept.flatMap((name): [string, string][] => {
+        const value = response.headers.get(name);
+        return value === null ? [] : [[name, value]];
+      }),
       credentials.secrets,
     );
-    const requestIdHeader = REQUEST_ID_HEADERS.find((name) => headers[name] !== undefined);
     return {
       status: response.status,
       ...(headers['content-type'] ? { contentType: headers['content-type'] } : {}),

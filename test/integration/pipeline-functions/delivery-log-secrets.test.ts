@@ -47,9 +47,10 @@ describe('Delivery log: no secret in the recorded job', () => {
       },
       body: JSON.stringify(request.headers),
     }));
+    // RFC 6749 §5.1: a token response is JSON and never cached.
     tokens = await startHttpStub(() => ({
       status: 200,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' },
       body: JSON.stringify({ access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 }),
     }));
   });

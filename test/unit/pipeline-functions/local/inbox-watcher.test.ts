@@ -65,6 +65,25 @@ describe('Class: InboxWatcher', () => {
       clock,
     });
 
+  /** A watcher on file events with the real clock; its periodic scan (every 60 s) never comes within a test. */
+  const eventWatcher = (stableMs: number, on: RecordingQueue = queue): InboxWatcher =>
+    new InboxWatcher({
+      inboxDir,
+      ledgerFile: join(dir, 'ledger.jsonl'),
+      bucket: 'local-inbox',
+      queue: on,
+      scanIntervalMs: 60_000,
+      stableMs,
+      fileEvents: true,
+      log: new RuntimeLog((entry) => logged.push(entry)),
+    });
+
+  /** Waits until `done()`, for `timeoutMs` at most (the assertions then say what is missing). */
+  const until = async (done: () => boolean, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  };
+
   const put = async (key: string, content: string): Promise<void> => {
     const path = join(inboxDir, ...key.split('/'));
     await mkdir(join(path, '..'), { recursive: true });
@@ -111,25 +130,15 @@ describe('Class: InboxWatcher', () => {
   });
 
   it('with file events, emits a file once it is complete without waiting for the periodic scan', async () => {
-    // Prepare: the periodic scan (every 60 s) never comes within the test; the real clock
-    const inbox = new InboxWatcher({
-      inboxDir,
-      ledgerFile: join(dir, 'ledger.jsonl'),
-      bucket: 'local-inbox',
-      queue,
-      scanIntervalMs: 60_000,
-      stableMs: 100,
-      fileEvents: true,
-      log: new RuntimeLog((entry) => logged.push(entry)),
-    });
+    // Prepare
+    const inbox = eventWatcher(100);
     await inbox.start();
 
     // Act: one file written at once, another in two parts
     await put('report.csv', 'a,b\n');
     await put('nested/growing.csv', 'a');
     await put('nested/growing.csv', 'a,b\n');
-    const deadline = Date.now() + 10_000;
-    while (queue.events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await until(() => queue.events.length >= 2, 10_000);
     await inbox.stop();
 
     // Assess: each emitted once, complete
@@ -148,24 +157,14 @@ describe('Class: InboxWatcher', () => {
         return super.sendBatch(bodies);
       }
     })();
-    const inbox = new InboxWatcher({
-      inboxDir,
-      ledgerFile: join(dir, 'ledger.jsonl'),
-      bucket: 'local-inbox',
-      queue: slow,
-      scanIntervalMs: 60_000,
-      stableMs: 50,
-      fileEvents: true,
-      log: new RuntimeLog((entry) => logged.push(entry)),
-    });
+    const inbox = eventWatcher(50, slow);
     await inbox.start();
     await put('burst.csv', 'a\n');
-    while (slow.events.length < 1) await new Promise((r) => setTimeout(r, 10));
+    await until(() => slow.events.length >= 1, 10_000);
 
     // Act: a file written after the slow emission, and a wait well under 3 × 2.5 s
     await put('after.csv', 'b\n');
-    const deadline = Date.now() + 5000;
-    while (slow.events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await until(() => slow.events.length >= 2, 5000);
     await inbox.stop();
 
     // Assess: the scan after the slow one was not spaced by the time spent queueing

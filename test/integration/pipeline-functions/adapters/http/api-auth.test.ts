@@ -3,8 +3,14 @@
  * counts token requests, and an HTTPS server that demands a client certificate.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { HttpDownstreamApi } from '../../../../../pipeline-functions/adapters/http/downstream-api.js';
-import { parsePipelineConfig, type PipelineConfig } from '../../../../../pipeline-functions/core/config.js';
+import {
+  parsePipelineConfig,
+  type PipelineConfig,
+  type PipelineConfigInput,
+} from '../../../../../pipeline-functions/core/config.js';
 import {
   ApiAuthError,
   ConfigError,
@@ -158,7 +164,7 @@ describe('Auth: oauth2-client-credentials', () => {
     // RFC 6749 §5.1 successful response; each token is new, so a test can tell which was used.
     tokens.setHandler(() => ({
       status: 200,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' },
       body: JSON.stringify({ access_token: `tok-${++issued}`, token_type: 'Bearer', expires_in: 3600 }),
     }));
     // The API accepts only the newest token.
@@ -271,10 +277,14 @@ describe('Auth: oauth2-client-credentials', () => {
   it.each([401, 403])(
     'says the token endpoint refused the client credentials (%i), retryable, without the secret',
     async (status) => {
-      // Prepare: RFC 6749 §5.2 error response
+      // Prepare: RFC 6749 §5.2 error response (a 401 names the scheme the client must use); 403 is
+      // not in §5.2, but endpoints answer it
       tokens.setHandler(() => ({
         status,
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(status === 401 ? { 'www-authenticate': 'Basic realm="token"' } : {}),
+        },
         body: JSON.stringify({ error: 'invalid_client', error_description: `bad secret ${CLIENT_SECRET}` }),
       }));
 
@@ -291,6 +301,35 @@ describe('Auth: oauth2-client-credentials', () => {
       expect(result).toEqual({
         kind: 'retryable',
         reason: `auth: token endpoint refused the client credentials (${status}: invalid_client)`,
+      });
+      expect(JSON.stringify(result)).not.toContain(CLIENT_SECRET);
+      expect(api.requests).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    ['invalid_scope', {}],
+    ['invalid_client', { clientAuth: 'body' }],
+  ])(
+    'says the token endpoint refused the token request (400 %s, RFC 6749 §5.2), retryable',
+    async (code, auth) => {
+      // Prepare: §5.2's default status; invalid_client too when the client authenticated in the body
+      tokens.setHandler(() => ({
+        status: 400,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' },
+        body: JSON.stringify({ error: code, error_description: `not for ${CLIENT_SECRET}` }),
+      }));
+
+      // Act
+      const failure = await call(oauthApi(auth)).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(ApiAuthError);
+      expect((failure as ApiAuthError).refused).toBe(true);
+      const result = classifyCallError(failure);
+      expect(result).toEqual({
+        kind: 'retryable',
+        reason: `auth: token endpoint refused the token request (400: ${code})`,
       });
       expect(JSON.stringify(result)).not.toContain(CLIENT_SECRET);
       expect(api.requests).toHaveLength(0);
@@ -353,14 +392,15 @@ describe('Auth: mtls', () => {
   });
   beforeEach(() => server.reset());
 
+  const MTLS_AUTH = {
+    type: 'mtls',
+    cert: { file: 'client.pem' },
+    key: { file: 'client.key' },
+    ca: { file: 'ca.pem' },
+  } as const;
   const mtlsApi = (values: Record<string, string>) =>
     new HttpDownstreamApi({
-      api: apiConfig(`${server.url}/ingest`, {
-        type: 'mtls',
-        cert: { file: 'client.pem' },
-        key: { file: 'client.key' },
-        ca: { file: 'ca.pem' },
-      }),
+      api: apiConfig(`${server.url}/ingest`, MTLS_AUTH),
       credentials: fixedCredentials(values),
     });
   const trusted = (): Record<string, string> => ({
@@ -368,23 +408,15 @@ describe('Auth: mtls', () => {
     '{"file":"client.key"}': pki.clientKey,
     '{"file":"ca.pem"}': pki.ca,
   });
-  /** An mTLS API at `url` with a short deadline and a response body kept in the delivery log. */
-  const mtlsApiAt = (url: string, timeoutMs: number) =>
+  /** An mTLS API at `url` with the trusted certificate and a response body kept in the delivery log. */
+  const mtlsApiAt = (
+    url: string,
+    api: Omit<Partial<PipelineConfigInput['api']>, 'url' | 'auth'>,
+    values = trusted(),
+  ) =>
     new HttpDownstreamApi({
-      api: parsePipelineConfig({
-        api: {
-          url,
-          timeoutMs,
-          log: { responseBodyBytes: 16 },
-          auth: {
-            type: 'mtls',
-            cert: { file: 'client.pem' },
-            key: { file: 'client.key' },
-            ca: { file: 'ca.pem' },
-          },
-        },
-      }).api,
-      credentials: fixedCredentials(trusted()),
+      api: parsePipelineConfig({ api: { url, log: { responseBodyBytes: 16 }, ...api, auth: MTLS_AUTH } }).api,
+      credentials: fixedCredentials(values),
     });
 
   let api: HttpDownstreamApi | undefined;
@@ -395,11 +427,7 @@ describe('Auth: mtls', () => {
 
   it('presents the client certificate to a server that demands one', async () => {
     // Prepare
-    api = mtlsApi({
-      '{"file":"client.pem"}': pki.clientCert,
-      '{"file":"client.key"}': pki.clientKey,
-      '{"file":"ca.pem"}': pki.ca,
-    });
+    api = mtlsApi(trusted());
 
     // Act
     const response = await call(api);
@@ -441,6 +469,33 @@ describe('Auth: mtls', () => {
     expect(new Set(server.requests.map((r) => r.remotePort)).size).toBe(1);
   });
 
+  it('signs the exact bytes it sends over the client-certificate connection: standardwebhooks verifies them', async () => {
+    // Prepare: a call through node:https, not fetch; checked with the reference library and by
+    // recomputing the RFC 9530 digest, never with b2a's own code
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    api = mtlsApiAt(
+      `${server.url}/ingest`,
+      { signing: { scheme: 'standard-webhooks', secrets: [{ env: 'WHSEC' }] } },
+      { ...trusted(), '{"env":"WHSEC"}': secret },
+    );
+    const body = Buffer.from('id,name\n1,Zoë\n');
+
+    // Act
+    await api.call({ headers: { 'idempotency-key': 'm1', 'content-type': 'text/csv' }, body });
+
+    // Assess
+    const [request] = server.requests;
+    const headers = Object.fromEntries(
+      Object.entries(request?.headers ?? {}).map(([name, value]) => [name, String(value)]),
+    );
+    expect(request?.body.equals(body)).toBe(true);
+    expect(headers['webhook-id']).toBe('m1');
+    expect(headers['content-digest']).toBe(`sha-256=:${createHash('sha256').update(body).digest('base64')}:`);
+    expect(() =>
+      new Webhook(secret).verify(request?.body ?? '', headers, { jsonParse: false }),
+    ).not.toThrow();
+  });
+
   it('reports a redirect as the answer, with the start of the body and retry-after in the delivery log', async () => {
     // Prepare
     server.enqueue({
@@ -448,7 +503,7 @@ describe('Auth: mtls', () => {
       headers: { location: `${server.url}/elsewhere`, 'retry-after': '7', 'content-type': 'text/plain' },
       body: 'moved: try the other door, please',
     });
-    api = mtlsApiAt(`${server.url}/ingest`, 2000);
+    api = mtlsApiAt(`${server.url}/ingest`, { timeoutMs: 2000 });
 
     // Act
     const response = await call(api);
@@ -469,7 +524,7 @@ describe('Auth: mtls', () => {
   it('turns no answer within api.timeoutMs into a timeout carrying the request', async () => {
     // Prepare
     server.enqueue({ status: 200, delayMs: 5_000 });
-    api = mtlsApiAt(`${server.url}/ingest`, 100);
+    api = mtlsApiAt(`${server.url}/ingest`, { timeoutMs: 100 });
 
     // Act
     const failure = await call(api).catch((error: unknown) => error);
@@ -488,7 +543,7 @@ describe('Auth: mtls', () => {
     const closed = await startHttpStub(undefined, { tls: { key: pki.serverKey, cert: pki.serverCert } });
     const url = `${closed.url}/ingest`;
     await closed.close();
-    api = mtlsApiAt(url, 2000);
+    api = mtlsApiAt(url, { timeoutMs: 2000 });
 
     // Act
     const failure = await call(api).catch((error: unknown) => error);
