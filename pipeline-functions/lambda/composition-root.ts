@@ -57,7 +57,7 @@ let moduleLogger: Logger | undefined;
  * The container's logger, created on first use so `POWERTOOLS_LOG_LEVEL` and friends are read from
  * the function's environment.
  */
-export function defaultLogger(): Logger {
+function defaultLogger(): Logger {
   return (moduleLogger ??= new Logger({ serviceName: 'b2a' }));
 }
 
@@ -99,7 +99,7 @@ export function client<K extends keyof AwsClients>(
  * Reads the variables a function needs.
  * @throws ConfigError naming the first variable that is missing or empty.
  */
-export function readEnvironment<const N extends readonly string[]>(
+function readEnvironment<const N extends readonly string[]>(
   env: NodeJS.ProcessEnv,
   names: N,
 ): Record<N[number], string> {
@@ -111,14 +111,6 @@ export function readEnvironment<const N extends readonly string[]>(
     values[name] = value;
   }
   return values as Record<N[number], string>;
-}
-
-/**
- * Reads `B2A_CONFIG`: the configuration the stack validated at synth and shipped as stamped JSON.
- * @throws ConfigError naming `B2A_CONFIG`, and the field when one is missing.
- */
-export function readPipelineConfig(json: string): PipelineConfig {
-  return readShippedConfig(json, ENV.CONFIG);
 }
 
 /** What every function's builder starts from: its variables, the configuration, logger and clock. */
@@ -140,7 +132,8 @@ export function functionBasics<const N extends readonly string[]>(
 ): FunctionBasics<N> {
   const source = options.env ?? process.env;
   const env = readEnvironment(source, names);
-  const config = readPipelineConfig(readEnvironment(source, [ENV.CONFIG])[ENV.CONFIG]);
+  // The configuration the stack validated at synth and shipped as stamped JSON.
+  const config = readShippedConfig(readEnvironment(source, [ENV.CONFIG])[ENV.CONFIG], ENV.CONFIG);
   const logger = options.logger ?? defaultLogger();
   logger.appendPersistentKeys({ environment: config.environment });
   return { env, config, logger, clock: options.clock ?? systemClock };

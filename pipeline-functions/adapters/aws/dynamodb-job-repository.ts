@@ -13,6 +13,7 @@ import {
   isAttentionStatus,
   isNewerThan,
   jobIdOf,
+  type Attempt,
   type AttentionStatus,
   type Job,
   type JobStatus,
@@ -29,7 +30,7 @@ import {
 } from '../../core/ports.js';
 import { ConcurrentJobUpdateError, InvalidCursorError, UnprocessedKeysError } from './errors.js';
 import { decodeHistory, encodeHistory } from './job-history-codec.js';
-import { DEFAULT_RETENTION_DAYS, JOBS_TABLE, jobIdFromKey, jobKeyFromId, jobKeyOf } from './jobs-table.js';
+import { JOBS_TABLE, jobIdFromKey, jobKeyFromId, jobKeyOf, ttlAfter } from './jobs-table.js';
 
 /** Options of {@link DynamoDbJobRepository}. */
 export interface DynamoDbJobRepositoryOptions {
@@ -57,8 +58,6 @@ const MAX_BATCH_GET_ROUNDS = 8;
 /** Page size of `listByStatus` when the query names none. @default 50 */
 export const DEFAULT_PAGE_SIZE = 50;
 
-const SECONDS_PER_DAY = 86_400;
-
 type Item = Record<string, unknown>;
 
 /**
@@ -79,14 +78,14 @@ type Item = Record<string, unknown>;
 export class DynamoDbJobRepository implements JobRepository {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly retentionSeconds: number;
+  private readonly retentionDays: number | undefined;
   private readonly clock: Clock;
   private readonly sleep: (ms: number) => Promise<void>;
 
   public constructor(client: DynamoDBClient, options: DynamoDbJobRepositoryOptions) {
     this.documents = documentClientOf(client);
     this.tableName = options.tableName;
-    this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * SECONDS_PER_DAY;
+    this.retentionDays = options.retentionDays;
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -215,6 +214,11 @@ export class DynamoDbJobRepository implements JobRepository {
   private async write(update: JobUpdate, current: Job | undefined): Promise<Job> {
     const now = this.clock.now();
     const { object } = update;
+    // The history this write leaves, kept to build the job returned, so the history just encoded is not decoded again.
+    const history =
+      'entry' in update
+        ? [...(current?.history ?? []), update.entry].slice(-update.historyLimit)
+        : (current?.history ?? []);
     const set: Record<string, unknown> = {
       bucket: object.bucket,
       key: object.key,
@@ -234,8 +238,8 @@ export class DynamoDbJobRepository implements JobRepository {
       idempotencyKey: update.idempotencyKey,
       nextAttemptAt: update.nextAttemptAt,
       updatedAt: now.toISOString(),
-      [JOBS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + this.retentionSeconds,
-      ...('entry' in update ? attemptFields(update, current) : deferralFields(update, current)),
+      [JOBS_TABLE.ttlAttribute]: ttlAfter(now, this.retentionDays),
+      ...('entry' in update ? attemptFields(update, current, history) : deferralFields(update, current)),
     };
     const names: Record<string, string> = { '#createdAt': 'createdAt' };
     const values: Record<string, unknown> = { ':now': now.toISOString() };
@@ -283,7 +287,7 @@ export class DynamoDbJobRepository implements JobRepository {
       }),
     );
     if (!Attributes) throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes');
-    return toJob(Attributes);
+    return toJob(Attributes, history);
   }
 
   /**
@@ -325,7 +329,7 @@ export class DynamoDbJobRepository implements JobRepository {
       }),
     );
     return {
-      items: Items.map(toJob),
+      items: Items.map((item) => toJob(item)),
       ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
   }
@@ -343,7 +347,7 @@ export class DynamoDbJobRepository implements JobRepository {
       },
     );
     for await (const page of pages) items.push(...(page.Items ?? []));
-    return items.map(toJob).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return items.map((item) => toJob(item)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
   public async countByStatus(status: AttentionStatus, since?: string): Promise<number> {
@@ -375,10 +379,13 @@ export class DynamoDbJobRepository implements JobRepository {
  * last attempts are stored only when the history cannot tell them (`toJob` reads them from it), which
  * keeps a first successful attempt within one write unit.
  */
-function attemptFields(update: AttemptUpdate, current: Job | undefined): Record<string, unknown> {
+function attemptFields(
+  update: AttemptUpdate,
+  current: Job | undefined,
+  history: readonly Attempt[],
+): Record<string, unknown> {
   const { entry } = update;
   const attempts = (current?.attempts ?? 0) + 1;
-  const history = [...(current?.history ?? []), entry].slice(-update.historyLimit);
   return {
     attempts,
     firstAttemptAt: history.length < attempts ? (current?.firstAttemptAt ?? entry.at) : undefined,
@@ -401,7 +408,8 @@ function deferralFields(update: DeferralUpdate, current: Job | undefined): Recor
   };
 }
 
-function toJob(item: Item): Job {
+/** The job an item holds; `history` when the caller has it already decoded (the one it just wrote). */
+function toJob(item: Item, history?: readonly Attempt[]): Job {
   const {
     pk,
     sk,
@@ -410,18 +418,18 @@ function toJob(item: Item): Job {
     ...fields
   } = item;
   const key = { pk: String(pk), sk: String(sk) };
-  const history = decodeHistory(fields['history'], key);
+  const attempts = history ?? decodeHistory(fields['history'], key);
   // Jobs written before the totals existed kept every attempt: their totals follow from the history.
   const derived = {
-    history,
-    runs: Math.max(1, new Set(history.map((attempt) => attempt.runId)).size),
-    firstAttemptAt: history[0]?.at ?? fields['createdAt'],
-    lastAttemptAt: history.at(-1)?.at ?? fields['updatedAt'],
+    history: attempts,
+    runs: Math.max(1, new Set(attempts.map((attempt) => attempt.runId)).size),
+    firstAttemptAt: attempts[0]?.at ?? fields['createdAt'],
+    lastAttemptAt: attempts.at(-1)?.at ?? fields['updatedAt'],
   };
   return {
     ...derived,
     ...fields,
-    history,
+    history: attempts,
     jobId: jobIdFromKey(key),
   } as unknown as Job;
 }

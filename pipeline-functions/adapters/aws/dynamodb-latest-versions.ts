@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { versionToken, type ObjectRef } from '../../core/model.js';
 import { systemClock, type Clock, type LatestVersion, type LatestVersions } from '../../core/ports.js';
 import { sequencerOrder } from '../../core/versions.js';
+import { documentClientOf } from './dynamodb-documents.js';
 import { UnexpectedAwsResponseError } from './errors.js';
-import { DEFAULT_RETENTION_DAYS, JOBS_TABLE, latestVersionKeyOf } from './jobs-table.js';
+import { JOBS_TABLE, latestVersionKeyOf, ttlAfter } from './jobs-table.js';
 
 /** Options of {@link DynamoDbLatestVersions}. */
 export interface DynamoDbLatestVersionsOptions {
@@ -15,8 +16,6 @@ export interface DynamoDbLatestVersionsOptions {
   /** @default systemClock */
   readonly clock?: Clock;
 }
-
-const SECONDS_PER_DAY = 86_400;
 
 /**
  * The newest version seen of each key, in the jobs table (on AWS and on dynalite): one item per key
@@ -29,15 +28,13 @@ const SECONDS_PER_DAY = 86_400;
 export class DynamoDbLatestVersions implements LatestVersions {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly retentionSeconds: number;
+  private readonly retentionDays: number | undefined;
   private readonly clock: Clock;
 
   public constructor(client: DynamoDBClient, options: DynamoDbLatestVersionsOptions) {
-    this.documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.documents = documentClientOf(client);
     this.tableName = options.tableName;
-    this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * SECONDS_PER_DAY;
+    this.retentionDays = options.retentionDays;
     this.clock = options.clock ?? systemClock;
   }
 
@@ -67,7 +64,7 @@ export class DynamoDbLatestVersions implements LatestVersions {
             ':sequencer': sequencer,
             ':version': versionToken(object),
             ':seenAt': seenAt,
-            ':ttl': Math.floor(this.clock.now().getTime() / 1000) + this.retentionSeconds,
+            ':ttl': ttlAfter(this.clock.now(), this.retentionDays),
           },
           ReturnValues: 'ALL_NEW',
         }),

@@ -50,6 +50,14 @@ export function latestVersionKeyOf(bucket: string, key: string): JobKey {
 /** How long a job is kept after its last update. @default 90 days */
 export const DEFAULT_RETENTION_DAYS = 90;
 
+/**
+ * The `ttl` (epoch seconds) of an item written at `now` and kept `retentionDays` after it.
+ * @example ttlAfter(new Date('2026-01-01T00:00:00Z'), 1) // 1767312000
+ */
+export function ttlAfter(now: Date, retentionDays: number = DEFAULT_RETENTION_DAYS): number {
+  return Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
+}
+
 /** The primary key of one job item. */
 export interface JobKey {
   readonly pk: string;

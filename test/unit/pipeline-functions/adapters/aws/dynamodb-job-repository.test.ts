@@ -135,7 +135,8 @@ describe('Class: DynamoDbJobRepository', () => {
   });
 
   it('passes failures other than a failed condition on', async () => {
-    // Prepare
+    // Prepare: UpdateItem's throttling answer, ProvisionedThroughputExceededException, HTTP 400
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#API_UpdateItem_Errors)
     const throttled = Object.assign(new Error('slow down'), {
       name: 'ProvisionedThroughputExceededException',
     });

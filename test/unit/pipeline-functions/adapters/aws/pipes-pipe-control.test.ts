@@ -59,6 +59,8 @@ describe('Class: PipesPipeControl', () => {
   });
 
   it('lets other errors through (AccessDenied is decided at the CLI edge)', async () => {
+    // AccessDeniedException is one of the errors common to all Pipes actions
+    // (https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/CommonErrors.html).
     const denied = Object.assign(new Error('not authorized to perform: pipes:StopPipe'), {
       name: 'AccessDeniedException',
     });

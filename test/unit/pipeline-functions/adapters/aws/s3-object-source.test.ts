@@ -158,7 +158,8 @@ describe('Class: S3ObjectSource', () => {
   });
 
   it('lets other errors through unchanged', async () => {
-    // Prepare
+    // Prepare: S3 asks callers to slow down with SlowDown, HTTP 503
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     const slowDown = s3Error('SlowDown', 503);
     s3.on(HeadObjectCommand).rejects(slowDown);
 

@@ -186,12 +186,13 @@ describe('Class: SchedulerRetryScheduler', () => {
   });
 
   it('treats an existing schedule of the same name as success', async () => {
-    // Prepare
+    // Prepare: CreateSchedule answers a name already taken with ConflictException, HTTP 409
+    // (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html#API_CreateSchedule_Errors).
     scheduler.on(CreateScheduleCommand).rejects(
       new ConflictException({
         message: 'Schedule already exists',
         Message: 'Schedule already exists',
-        $metadata: {},
+        $metadata: { httpStatusCode: 409 },
       }),
     );
 

@@ -84,10 +84,11 @@ describe('Class: SsmEnabledFlag', () => {
   });
 
   it('names the parameter when it does not exist, and does not cache the failure', async () => {
-    // Prepare
+    // Prepare: GetParameter answers a missing name with ParameterNotFound, HTTP 400
+    // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html#API_GetParameter_Errors).
     ssm
       .on(GetParameterCommand)
-      .rejectsOnce(new ParameterNotFound({ message: 'not found', $metadata: {} }))
+      .rejectsOnce(new ParameterNotFound({ message: 'not found', $metadata: { httpStatusCode: 400 } }))
       .resolves({ Parameter: { Value: 'on' } });
     const { flag: subject } = flag();
 
