@@ -8,8 +8,7 @@
  * The rate and outage scenarios use an in-process loopback API (their figures are counts and times
  * of arrival, not CPU).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { CircuitNotificationLine } from '../../pipeline-functions/adapters/local/file-notifier.js';
 import { drainRate } from '../../pipeline-functions/core/admission/rate-limiter.js';
 import type { LocalRuntime } from '../../pipeline-functions/local/runtime.js';
@@ -18,6 +17,7 @@ import { peakInWindow } from '../support/arrivals.js';
 import { startHttpStub, type StubResponse } from '../support/http-stub.js';
 import type { ApiStub } from './api-stub.js';
 import { PipelineWatch, withLocalRuntime, writeFiles } from './local-pipeline.js';
+import { round } from './measure.js';
 import { SECTIONS, type SectionResult } from './report.js';
 
 /** Sizes of section 6. */
@@ -66,29 +66,29 @@ export async function measureApiProtection(
   };
   const limit = sizes.rateLimit.perSecond;
   const { outageSeconds, probeSeconds } = sizes.outage;
+  const figures = {
+    rateLimitPerSecond: limit,
+    rateLimitFiles: sizes.rateLimit.files,
+    rateLimitPeakCallsInAnySecond: rate.peak,
+    rateLimitMeanCallsPerSecond: round(rate.meanPerSecond, 1),
+    rateLimitDrainSeconds: round(rate.drainSeconds, 1),
+    rateLimitIdealDrainSeconds: round(sizes.rateLimit.files / limit, 1),
+    rateLimitDrainPercentOfLimit: round((100 * rate.meanPerSecond) / limit, 1),
+    rateLimitDeadLetters: rate.deadLetters,
+    outageSeconds,
+    outageProbeSeconds: probeSeconds,
+    outageCallsWithBreaker: outage.withBreaker.callsDuringOutage,
+    outageCallsWithoutBreaker: outage.withoutBreaker.callsDuringOutage,
+    outageCallsWhileOpen: outage.withBreaker.callsWhileOpen,
+    outageOpenSeconds: round(outage.withBreaker.openSeconds, 1),
+    outageProbeIntervalsWhileOpen: Math.ceil(outage.withBreaker.openSeconds / probeSeconds),
+    outageSucceededWithBreaker: outage.withBreaker.succeeded,
+    outageSucceededWithoutBreaker: outage.withoutBreaker.succeeded,
+    outageFailedWithoutBreaker: outage.withoutBreaker.failed,
+  };
   return {
     title: SECTIONS.apiProtection,
-    figures: {
-      ...concurrency.figures,
-      rateLimitPerSecond: limit,
-      rateLimitFiles: sizes.rateLimit.files,
-      rateLimitPeakCallsInAnySecond: rate.peak,
-      rateLimitMeanCallsPerSecond: round(rate.meanPerSecond),
-      rateLimitDrainSeconds: round(rate.drainSeconds),
-      rateLimitIdealDrainSeconds: round(sizes.rateLimit.files / limit),
-      rateLimitDrainPercentOfLimit: round((100 * rate.meanPerSecond) / limit),
-      rateLimitDeadLetters: rate.deadLetters,
-      outageSeconds,
-      outageProbeSeconds: probeSeconds,
-      outageCallsWithBreaker: outage.withBreaker.callsDuringOutage,
-      outageCallsWithoutBreaker: outage.withoutBreaker.callsDuringOutage,
-      outageCallsWhileOpen: outage.withBreaker.callsWhileOpen,
-      outageOpenSeconds: round(outage.withBreaker.openSeconds),
-      outageProbeIntervalsWhileOpen: Math.ceil(outage.withBreaker.openSeconds / probeSeconds),
-      outageSucceededWithBreaker: outage.withBreaker.succeeded,
-      outageSucceededWithoutBreaker: outage.withoutBreaker.succeeded,
-      outageFailedWithoutBreaker: outage.withoutBreaker.failed,
-    },
+    figures: { ...concurrency.figures, ...figures },
     tables: [
       concurrency.table,
       {
@@ -105,12 +105,12 @@ export async function measureApiProtection(
         rows: [
           [
             limit,
-            sizes.rateLimit.files,
-            rate.peak,
-            round(rate.meanPerSecond),
-            round((100 * rate.meanPerSecond) / limit),
-            round(rate.drainSeconds),
-            round(sizes.rateLimit.files / limit),
+            figures.rateLimitFiles,
+            figures.rateLimitPeakCallsInAnySecond,
+            figures.rateLimitMeanCallsPerSecond,
+            figures.rateLimitDrainPercentOfLimit,
+            figures.rateLimitDrainSeconds,
+            figures.rateLimitIdealDrainSeconds,
           ],
         ],
       },
@@ -130,8 +130,8 @@ export async function measureApiProtection(
             `threshold ${sizes.outage.failureThreshold}, probe every ${probeSeconds} s`,
             outage.withBreaker.callsDuringOutage,
             outage.withBreaker.callsWhileOpen,
-            Math.ceil(outage.withBreaker.openSeconds / probeSeconds),
-            round(outage.withBreaker.openSeconds),
+            figures.outageProbeIntervalsWhileOpen,
+            figures.outageOpenSeconds,
             outage.withBreaker.succeeded,
             outage.withBreaker.failed,
           ],
@@ -156,7 +156,7 @@ export async function measureApiProtection(
     },
     notes: [
       ...concurrency.notes,
-      `Rate limit: the limit is spread over eleven 100 ms slots (any sliding second touches at most eleven), so the peak stays at or under the limit and a backlog drains at ${round(drainRate(limit))} calls/s (10/11 of it) at best. The limit is kept well under the local runtime's own throughput (section 1), so the drain measures the limiter, not the machine.`,
+      `Rate limit: the limit is spread over eleven 100 ms slots (any sliding second touches at most eleven), so the peak stays at or under the limit and a backlog drains at ${round(drainRate(limit), 1)} calls/s (10/11 of it) at best. The limit is kept well under the local runtime's own throughput (section 1), so the drain measures the limiter, not the machine.`,
       `Outage: with the breaker, at most the calls in flight when it opened plus one probe per ${probeSeconds} s reach the API, and no attempt is spent while open; without it every file keeps retrying on its backoff.`,
     ],
   };
@@ -173,17 +173,6 @@ async function recordingApi(
     return answer(now);
   });
   return { url: api.url, arrivals, close: () => api.close() };
-}
-
-/** Drops `count` small files under `prefix` at once (written before the runtime sees any). */
-async function dropFiles(runtime: LocalRuntime, prefix: string, count: number): Promise<string[]> {
-  const keys = Array.from({ length: count }, (_, i) => `${prefix}/file-${String(i).padStart(5, '0')}.txt`);
-  for (const key of keys) {
-    const path = join(runtime.inboxDir, ...key.split('/'));
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, key);
-  }
-  return keys;
 }
 
 async function measureRateLimit(sizes: ApiProtectionSizes): Promise<{
@@ -205,7 +194,7 @@ async function measureRateLimit(sizes: ApiProtectionSizes): Promise<{
           if (event.type === 'dead-letter') deadLetters++;
         });
         try {
-          await dropFiles(runtime, 'rate', sizes.rateLimit.files);
+          await writeFiles(runtime.inboxDir, 'rate', sizes.rateLimit.files);
           await runtime.idle({
             timeoutMs: sizes.timeoutMs + (1000 * sizes.rateLimit.files) / sizes.rateLimit.perSecond,
           });
@@ -256,7 +245,7 @@ async function measureOutage(
     return await withLocalRuntime({ apiUrl: api.url, config }, async (runtime) => {
       const started = Date.now();
       outageEnds = started + outageSeconds * 1000;
-      const keys = await dropFiles(runtime, 'outage', files);
+      const keys = (await writeFiles(runtime.inboxDir, 'outage', files)).map((file) => file.key);
       await runtime.idle({ timeoutMs: sizes.timeoutMs + outageSeconds * 2000 });
       const circuit = await circuitTimes(runtime);
       const jobs = (await Promise.all(keys.map((key) => runtime.jobs.listByKey(runtime.bucket, key)))).flat();
@@ -294,8 +283,6 @@ async function circuitTimes(
   if (!opened?.at || !closed?.at) return undefined;
   return { openedAt: Date.parse(opened.at), closedAt: Date.parse(closed.at) };
 }
-
-const round = (value: number): number => Math.round(value * 10) / 10;
 
 /** The `api.maxConcurrentCalls` scenario: calls in flight under a backlog. */
 async function measureConcurrency(

@@ -373,7 +373,7 @@ function usageOf(m: Measured): UsagePerFile {
     snsPublish: per(count('SNS Publish')),
     schedulerInvocation: per(m.schedules),
     ssmGetParameter: per(count('SSM GetParameter')),
-    // Listing is a reconcile's or a backfill's, per object listed, not per file delivered: see featureRows.
+    // Listing is a reconcile's or a backfill's, per object listed, not per file delivered: see featureCosts.
     s3ListRequest: 0,
     // Once per container start (the API credential), not per file: a run this short would overstate it.
     secretsManagerCall: 0,

@@ -15,7 +15,7 @@ import { BUNDLING, LAMBDA_ALIASES } from '../../infra/constructs/PipelineFunctio
 import { LAMBDA_ENTRIES, PROJECT_ROOT } from '../../infra/paths.js';
 import { BenchError } from './errors.js';
 import { lambdaEnvironment, prodPipelineConfig } from './lambda-environment.js';
-import { median, repeat, round, runProcess } from './measure.js';
+import { median, repeat, round, runProcess, sum } from './measure.js';
 import { goal, SECTIONS, type SectionResult } from './report.js';
 
 /** Sizes of section 4. */
@@ -233,7 +233,7 @@ function bundleSection(
   };
   const kib = (bytes: number): number => round(bytes / 1024, 1);
   const packageKib = (m: BundleMeasure, test: (name: string) => boolean): number =>
-    kib(m.packages.filter(([name]) => test(name)).reduce((sum, [, bytes]) => sum + bytes, 0));
+    kib(sum(m.packages.filter(([name]) => test(name)).map(([, bytes]) => bytes)));
   for (const m of measures) {
     figures[`${m.name}.bundleKiB`] = kib(m.bytes);
     figures[`${m.name}.gzipKiB`] = kib(m.gzipBytes);

@@ -113,7 +113,7 @@ export function lambdaGbSeconds(durationsMs: readonly number[], memoryMb: number
 const WRITE_UNIT_BYTES = 1024;
 
 /** Keys one ListObjectVersions page returns at most (its MaxKeys). */
-export const LIST_PAGE_KEYS = 1000;
+const LIST_PAGE_KEYS = 1000;
 
 /**
  * Write request units of one write of an item of `itemBytes` bytes

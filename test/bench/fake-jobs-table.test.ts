@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { FakeJobsTable, itemBytes } from './fake-jobs-table.js';
+import { itemBytes } from '../../pipeline-functions/adapters/aws/item-size.js';
+import { FakeJobsTable } from './fake-jobs-table.js';
 
 /**
  * An UpdateItem input of the shape DynamoDbJobRepository.record sends: the sparse index's key

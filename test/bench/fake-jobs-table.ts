@@ -15,14 +15,11 @@ import type {
 import { itemBytes } from '../../pipeline-functions/adapters/aws/item-size.js';
 import { JOBS_TABLE } from '../../pipeline-functions/adapters/aws/jobs-table.js';
 import { isNewerThan, type Job } from '../../pipeline-functions/core/model.js';
+import { writeUnitsFor } from './cost-model.js';
 import { BenchError } from './errors.js';
 
 type Item = Record<string, unknown>;
 
-/** The sizes DynamoDB bills by: the adapter's own, so the bench and the adapter size items alike. */
-export { itemBytes } from '../../pipeline-functions/adapters/aws/item-size.js';
-
-const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
 const strongReadUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 4096));
 
 /** Request units billed so far. */
@@ -111,7 +108,7 @@ export class FakeJobsTable {
     const position = typeof deferral === 'number' ? deferral : 0;
     if (!isNewerThan(before as unknown as Job | undefined, { id: runId, startedAt }, attempt, position)) {
       // A failed condition still bills the write, at the size of the item that is there.
-      this.consumed.writeUnits += writeUnits(before ? itemBytes(before) : 0);
+      this.consumed.writeUnits += writeUnitsFor(before ? itemBytes(before) : 0);
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     }
     const after: Item = structuredClone(before ?? { ...(input.Key as Item) });
@@ -119,7 +116,7 @@ export class FakeJobsTable {
     this.items.set(key, after);
     const oldBytes = before ? itemBytes(before) : 0;
     const newBytes = itemBytes(after);
-    this.consumed.writeUnits += writeUnits(Math.max(oldBytes, newBytes));
+    this.consumed.writeUnits += writeUnitsFor(Math.max(oldBytes, newBytes));
     if (this.options.statusIndex)
       this.consumed.indexWriteUnits += indexWrites(before, after, oldBytes, newBytes);
     return { Attributes: structuredClone(after), $metadata: {} };
@@ -135,10 +132,12 @@ export class FakeJobsTable {
 function indexWrites(before: Item | undefined, after: Item, oldBytes: number, newBytes: number): number {
   const { statusIndexPartitionKey: pk, statusIndexSortKey: sk } = JOBS_TABLE;
   const inIndex = (item: Item | undefined): boolean => item?.[pk] !== undefined && item[sk] !== undefined;
-  if (!inIndex(after)) return inIndex(before) ? writeUnits(oldBytes) : 0;
-  if (!inIndex(before)) return writeUnits(newBytes);
+  if (!inIndex(after)) return inIndex(before) ? writeUnitsFor(oldBytes) : 0;
+  if (!inIndex(before)) return writeUnitsFor(newBytes);
   const keyChanged = before?.[pk] !== after[pk] || before?.[sk] !== after[sk];
-  return keyChanged ? writeUnits(oldBytes) + writeUnits(newBytes) : writeUnits(Math.max(oldBytes, newBytes));
+  return keyChanged
+    ? writeUnitsFor(oldBytes) + writeUnitsFor(newBytes)
+    : writeUnitsFor(Math.max(oldBytes, newBytes));
 }
 
 function keyOf(key: Item | undefined): string {

@@ -157,7 +157,7 @@ export function formatTable(table: ResultTable): string {
 }
 
 /** The goals of a section as a table: figure, value, goal, met, baseline, what bounds it. */
-export function goalTable(goals: readonly GoalResult[]): ResultTable {
+function goalTable(goals: readonly GoalResult[]): ResultTable {
   return {
     title: 'Goals',
     columns: ['figure', 'value', 'goal', 'met', 'before (same run)', 'bounded by'],

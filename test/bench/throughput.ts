@@ -23,7 +23,7 @@ import {
   type RuntimeTrouble,
   type WrittenFile,
 } from './local-pipeline.js';
-import { cpuMsSince, median, peakRssMiB, percentile, round } from './measure.js';
+import { cpuMsSince, mean, median, peakRssMiB, percentile, round } from './measure.js';
 import { naiveDeliver, type NaiveDeps } from './naive.js';
 import { figureTable, goal, SECTIONS, type SectionResult } from './report.js';
 
@@ -322,7 +322,7 @@ function throughputSection(
   const cpuBound = (cores * 1000) / burst.cpuMsPerJob;
   const bound = Math.min(apiBound, storeWriteBound);
   const { concurrentBatches } = runtime.settings.queue;
-  const meanBatchMs = burst.batchMs.reduce((sum, ms) => sum + ms, 0) / burst.batchMs.length;
+  const meanBatchMs = mean(burst.batchMs);
   const meanBatchSize = burst.files / burst.batchMs.length;
   const figures = {
     files: burst.files,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,9 +72,15 @@ function packagesIn(metafile: Metafile): Set<string> {
 }
 
 describe('Construct: PipelineFunction bundling', () => {
-  it('keeps zod and undici out of both bundles: mTLS goes through node:https', async () => {
-    // Act
-    const { enrichment, target } = await metafiles();
+  // Both functions bundled once, for the tests that read what went in.
+  let bundled: Awaited<ReturnType<typeof metafiles>>;
+  beforeAll(async () => {
+    bundled = await metafiles();
+  });
+
+  it('keeps zod and undici out of both bundles: mTLS goes through node:https', () => {
+    // Act: bundled once, in beforeAll
+    const { enrichment, target } = bundled;
 
     // Assess: the stack validated the configuration at synth (core/shipped-config.ts)
     for (const metafile of [enrichment, target]) {
@@ -85,9 +91,9 @@ describe('Construct: PipelineFunction bundling', () => {
     expect(imports.some((imported) => imported.path === 'node:https')).toBe(true);
   });
 
-  it('replaces the SDK default credential chain by the environment variables provider in both bundles', async () => {
-    // Act
-    const { enrichment, target } = await metafiles();
+  it('replaces the SDK default credential chain by the environment variables provider in both bundles', () => {
+    // Act: bundled once, in beforeAll
+    const { enrichment, target } = bundled;
 
     // Assess: Lambda sets the role's credentials as variables
     // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime)
@@ -113,9 +119,9 @@ describe('Construct: PipelineFunction bundling', () => {
     });
   });
 
-  it('leaves the SDK event streams out of both bundles (no b2a operation streams events)', async () => {
-    // Act
-    const { enrichment, target } = await metafiles();
+  it('leaves the SDK event streams out of both bundles (no b2a operation streams events)', () => {
+    // Act: bundled once, in beforeAll
+    const { enrichment, target } = bundled;
 
     // Assess
     for (const metafile of [enrichment, target]) {
